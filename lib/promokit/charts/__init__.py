@@ -1,0 +1,1 @@
+"""Infographics. `kinds` and `sizes` are pure data the spec validates against; builders come later."""

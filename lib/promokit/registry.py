@@ -1,0 +1,58 @@
+"""Registries by name: layer types, chart kinds, sizes, platforms, output formats, publishers.
+
+A new kind is one small class (or value) and one `register` line; lookups of an unknown name
+raise a SpecError that lists the known names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from .errors import SpecError
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named entries of one kind (`what` is used in messages, in Vietnamese and English)."""
+
+    def __init__(self, what_vi: str, what_en: str) -> None:
+        self.what_vi, self.what_en = what_vi, what_en
+        self._items: dict[str, T] = {}
+
+    def add(self, name: str, item: T) -> T:
+        if name in self._items:
+            raise ValueError(f"{self.what_en} {name!r} registered twice")
+        self._items[name] = item
+        return item
+
+    def register(self, name: str) -> Callable[[T], T]:
+        """Decorator form: `@CHARTS.register("bar")`."""
+        return lambda item: self.add(name, item)
+
+    def get(self, name: str, *, file: str | None = None, field: str | None = None) -> T:
+        try:
+            return self._items[name]
+        except KeyError:
+            known = ", ".join(self._items)
+            raise SpecError.fail(
+                f"{self.what_vi} '{name}' không tồn tại",
+                f"unknown {self.what_en} '{name}'",
+                file=file,
+                field=field,
+                fix_vi=f"dùng một trong: {known}",
+                fix_en=f"use one of: {known}",
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._items.items())

@@ -1,0 +1,300 @@
+"""Validated models of campaign.yml and brand.yml (DESIGN §2). Field docs feed the JSON Schema.
+
+Paths stay as the relative strings the user wrote (NFC); `promokit.spec.loader` checks that each
+stays inside the campaign folder, and `promokit.assets` resolves and reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..charts.kinds import KINDS, SIZES
+from ..platforms import PLATFORMS
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HEX = r"^#[0-9A-Fa-f]{6}$"
+
+THEMES = {
+    "chinh-tri": "Chính trị",
+    "kinh-te-xa-hoi": "Phát triển kinh tế - xã hội",
+    "le-hoi": "Lễ hội",
+    "du-lich": "Du lịch",
+    "nong-nghiep-ocop": "Nông nghiệp, OCOP",
+    "chuyen-doi-so": "Chuyển đổi số",
+    "cai-cach-hanh-chinh": "Cải cách hành chính",
+    "moi-truong": "Môi trường, giảm phát thải",
+    "dau-tu": "Xúc tiến đầu tư, khởi nghiệp",
+    "hinh-anh-chinh-quyen": "Hình ảnh chính quyền",
+    "doi-ngoai-quoc-phong": "Đối ngoại, quốc phòng, an ninh",
+    "phan-bac-tin-sai": "Đấu tranh, phản bác thông tin sai",
+}
+
+RelPath = Annotated[str, Field(min_length=1, description="Path relative to the campaign folder")]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Dates(Strict):
+    from_: dt.date = Field(alias="from", description="First day of the campaign (YYYY-MM-DD)")
+    to: dt.date | None = Field(None, description="Last day (YYYY-MM-DD); default = from")
+
+    @model_validator(mode="after")
+    def _order(self) -> Dates:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError("'to' is before 'from' / ngày kết thúc trước ngày bắt đầu")
+        return self
+
+
+class Shot(Strict):
+    path: RelPath = Field(description="An image or clip of the campaign, e.g. images/dinh.jpg")
+    duration: float | None = Field(None, gt=0, le=120, description="Seconds on screen; default: shared out")
+    start: float = Field(0, ge=0, description="Clips: where to start in the source (s)")
+    motion: Literal["auto", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down", "none"] = (
+        Field("auto", description="Ken Burns motion of a still")
+    )
+    focus: tuple[float, float] | None = Field(
+        None, description="Point of interest as fractions (x, y) of the picture, 0..1"
+    )
+    caption: str | None = Field(None, description="Lower-third text over this shot")
+
+    @field_validator("focus")
+    @classmethod
+    def _focus(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not all(0 <= c <= 1 for c in v):
+            raise ValueError("focus must be two fractions between 0 and 1 / focus phải là hai số từ 0 đến 1")
+        return v
+
+
+class Caption(Strict):
+    text: str = Field(min_length=1, description="Caption text (at most two lines on screen)")
+    start: float = Field(ge=0, description="Start time (s)")
+    end: float = Field(gt=0, description="End time (s)")
+
+    @model_validator(mode="after")
+    def _order(self) -> Caption:
+        if self.end <= self.start:
+            raise ValueError("end must be after start / 'end' phải lớn hơn 'start'")
+        return self
+
+
+class EndCard(Strict):
+    text: str = Field("", description="Closing message")
+    contact: str = Field("", description="Phone, address or page name; default from brand")
+    url: str = Field("", description="Web address shown on the end card")
+    duration: float = Field(3.0, gt=0, le=10, description="Seconds")
+
+
+class Video(Strict):
+    duration: float = Field(30, gt=0, le=600, description="Length of the promo (s), 0 < d <= 600")
+    platforms: list[str] = Field(
+        default_factory=lambda: ["tiktok", "facebook_reels", "youtube_shorts", "youtube", "facebook_feed", "zalo"],
+        min_length=1,
+        description="Platform presets to render: " + ", ".join(PLATFORMS.names()),
+    )
+    fps: float = Field(30, ge=23, le=60, description="Frame rate (fps)")
+    title: str = Field("", description="Title card text; default: the campaign title")
+    subtitle: str = Field("", description="Second line of the title card; default: the slogan")
+    shots: list[RelPath | Shot] | None = Field(
+        None, description="Images and clips in order; default: all images and clips by name"
+    )
+    captions: RelPath | list[Caption] | None = Field(None, description="An .srt/.vtt file or a list of captions")
+    music: RelPath | None = Field(None, description="Music bed (mp3, wav, m4a, ogg, flac)")
+    voiceover: RelPath | None = Field(None, description="Voice-over audio; music ducks under it")
+    fit_to_music: bool = Field(False, description="Make the video as long as the music")
+    clip_audio: bool = Field(False, description="Mix the clips' own sound under the music")
+    transition: Literal["crossfade", "slide", "wipe", "cut"] = Field("crossfade", description="Between shots")
+    transition_duration: float = Field(0.5, ge=0, le=2, description="Seconds")
+    end_card: EndCard | None = Field(None, description="Closing card")
+
+    @field_validator("platforms")
+    @classmethod
+    def _platforms(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in PLATFORMS:
+                known = ", ".join(PLATFORMS)
+                raise ValueError(f"unknown platform '{p}'; use one of: {known} / "
+                                 f"nền tảng '{p}' không tồn tại; dùng một trong: {known}")
+        if len(set(v)) != len(v):
+            raise ValueError("a platform is listed twice / một nền tảng bị lặp")
+        return v
+
+    def shot_list(self) -> list[Shot] | None:
+        """Shots as models (strings become `Shot(path=...)`)."""
+        if self.shots is None:
+            return None
+        return [s if isinstance(s, Shot) else Shot(path=s) for s in self.shots]
+
+
+class Infographic(Strict):
+    id: str = Field(pattern=SLUG, description="Name of the output files (lowercase, digits, dashes)")
+    kind: str = Field(description="Chart kind: " + ", ".join(KINDS.names()))
+    data: RelPath = Field(description="CSV table, e.g. data/ocop.csv (UTF-8, header row)")
+    x: str | None = Field(None, description="Column of labels (x axis / categories)")
+    y: str | list[str] = Field(description="Column(s) of values")
+    decimal: Literal[".", ","] = Field(".", description="The CSV's decimal separator")
+    title: str = Field(min_length=1, description="Poster title")
+    subtitle: str = Field("", description="Subtitle or slogan")
+    takeaway: str = Field("", description="One sentence: the message of the chart")
+    source: str = Field("", description="Source line, e.g. 'Nguồn: Phòng Nông nghiệp'")
+    unit: str = Field("", description="Unit of the values, e.g. 'sản phẩm', '%'")
+    target: float | None = Field(None, description="Target value (line, progress)")
+    highlight: str | None = Field(None, description="Label to highlight (bar)")
+    sizes: list[str] = Field(default_factory=lambda: ["square", "portrait", "story"], min_length=1,
+                             description="Sizes: " + ", ".join(SIZES.names()))
+    banner_mm: tuple[int, int] | None = Field(None, description="Banner size in mm (width, height)")
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in KINDS:
+            known = ", ".join(KINDS)
+            raise ValueError(f"unknown chart kind '{v}'; use one of: {known} / "
+                             f"loại biểu đồ '{v}' không tồn tại; dùng một trong: {known}")
+        return v
+
+    @field_validator("sizes")
+    @classmethod
+    def _sizes(cls, v: list[str]) -> list[str]:
+        for s in v:
+            if s not in SIZES:
+                known = ", ".join(SIZES)
+                raise ValueError(f"unknown size '{s}'; use one of: {known} / "
+                                 f"kích thước '{s}' không tồn tại; dùng một trong: {known}")
+        return v
+
+    @property
+    def y_columns(self) -> list[str]:
+        return [self.y] if isinstance(self.y, str) else list(self.y)
+
+    @model_validator(mode="after")
+    def _columns(self) -> Infographic:
+        info = KINDS.get(self.kind)
+        n = len(self.y_columns)
+        if not info.min_y <= n <= info.max_y:
+            raise ValueError(f"kind '{self.kind}' takes {info.min_y}..{info.max_y} y columns, got {n} / "
+                             f"loại '{self.kind}' cần {info.min_y}..{info.max_y} cột y, đang có {n}")
+        if info.needs_x and not self.x:
+            raise ValueError(f"kind '{self.kind}' needs 'x' (the label column) / loại '{self.kind}' cần cột 'x'")
+        return self
+
+
+class Publication(Strict):
+    title: str = Field("", description="Title; default: the campaign title")
+    subtitle: str = Field("", description="Subtitle; default: the slogan")
+    author: str = Field("", description="Publisher; default: the brand's organisation")
+    articles: list[RelPath] = Field(default_factory=list, description="Markdown articles in order")
+    formats: list[Literal["html", "pdf", "epub"]] = Field(default_factory=lambda: ["html", "pdf", "epub"],
+                                                         min_length=1, description="Editions to write")
+    page: Literal["a4", "a5"] = Field("a4", description="PDF page size")
+    cover: RelPath | None = Field(None, description="Cover image; default: the first image")
+
+
+class Posts(Strict):
+    caption: str = Field("", description="Post text")
+    title: str = Field("", description="Video title (YouTube, Zalo); default: campaign title")
+    hashtags: list[str] = Field(default_factory=list, description="Hashtags without '#'; brand's are added")
+    schedule: dt.datetime | None = Field(None, description="When to publish (ISO 8601 with +07:00)")
+
+
+class Campaign(Strict):
+    id: str = Field(pattern=SLUG, description="Must equal the folder name")
+    title: str = Field(min_length=1, max_length=200, description="Campaign title")
+    theme: str = Field(description="Content area of the plan: " + ", ".join(THEMES))
+    slogan: str = Field("", description="Slogan or key message")
+    description: str = Field("", description="Short description for the gallery")
+    dates: Dates | None = Field(None, description="{from, to} dates of the campaign")
+    sample_data: bool = Field(False, description="True when data is illustrative: outputs say 'Số liệu minh họa'")
+    video: Video | None = Field(None, description="The promo video")
+    infographics: list[Infographic] = Field(default_factory=list, description="Posters from data tables")
+    publication: Publication | None = Field(None, description="The e-publication")
+    posts: Posts = Field(default_factory=Posts, description="What publish sends with the video")
+
+    @field_validator("theme")
+    @classmethod
+    def _theme(cls, v: str) -> str:
+        if v not in THEMES:
+            known = ", ".join(THEMES)
+            raise ValueError(f"unknown theme '{v}'; use one of: {known} / "
+                             f"chủ đề '{v}' không tồn tại; dùng một trong: {known}")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Campaign:
+        ids = [i.id for i in self.infographics]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"infographic id repeated: {', '.join(sorted(dup))} / id bị lặp")
+        return self
+
+    def paths(self) -> list[tuple[str, str]]:
+        """Every campaign-relative path the spec names, as (field, path)."""
+        out: list[tuple[str, str]] = []
+        v = self.video
+        if v is not None:
+            for i, s in enumerate(v.shot_list() or []):
+                out.append((f"video.shots[{i}]", s.path))
+            for name in ("music", "voiceover"):
+                if getattr(v, name):
+                    out.append((f"video.{name}", getattr(v, name)))
+            if isinstance(v.captions, str):
+                out.append(("video.captions", v.captions))
+        for i, g in enumerate(self.infographics):
+            out.append((f"infographics[{i}].data", g.data))
+        if self.publication is not None:
+            for i, a in enumerate(self.publication.articles):
+                out.append((f"publication.articles[{i}]", a))
+            if self.publication.cover:
+                out.append(("publication.cover", self.publication.cover))
+        return out
+
+
+class Colors(Strict):
+    primary: str = Field(pattern=HEX, description="Main brand colour")
+    secondary: str = Field(pattern=HEX, description="Second colour")
+    accent: str = Field(pattern=HEX, description="Highlights")
+    background: str = Field(pattern=HEX, description="Poster/page background")
+    text: str = Field(pattern=HEX, description="Body text")
+    muted: str = Field(pattern=HEX, description="Source lines, secondary text")
+    series: list[Annotated[str, Field(pattern=HEX)]] = Field(min_length=3, description="Chart series (colour-blind safe)")
+
+
+class Fonts(Strict):
+    heading: str = Field(description="Family name or a file in brand/fonts/")
+    body: str = Field(description="Family name or a file in brand/fonts/")
+
+
+class Contacts(Strict):
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    address: str = ""
+    facebook: str = ""
+    zalo: str = ""
+
+
+class Brand(Strict):
+    name: str = Field(min_length=1, description="Short name shown on cards, e.g. 'Lấp Vò'")
+    organisation: str = Field(min_length=1, description="Publisher's full name")
+    colors: Colors
+    fonts: Fonts
+    logo: RelPath | None = Field(None, description="Logo file relative to assets/brand/ (PNG with alpha)")
+    contacts: Contacts = Field(default_factory=Contacts)
+    hashtags: list[str] = Field(default_factory=list, description="Default hashtags without '#'")
+    sizes: dict[str, float] = Field(default_factory=dict, description="Text sizes as fractions of frame height")
+
+    @field_validator("hashtags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if not re.fullmatch(r"\w+", t)]
+        if bad:
+            raise ValueError(f"hashtags must be one word without '#' or spaces: {bad} / "
+                             f"hashtag phải là một từ, không có '#' hay khoảng trắng: {bad}")
+        return v
