@@ -1,0 +1,1 @@
+"""Batch rendering: campaigns x notebooks -> Papermill jobs, run one after another (workers come later)."""

@@ -1,0 +1,140 @@
+"""The command line (DESIGN §4). Thin: parse, call one function, print. Exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import PromokitError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--assets", type=Path, default=Path(os.environ.get("PROMOKIT_ASSETS", "assets")),
+                   help="thư mục assets / assets folder (default ./assets)")
+    p.add_argument("--output", type=Path, default=Path(os.environ.get("PROMOKIT_OUTPUT", "output")),
+                   help="thư mục kết quả / output folder (default ./output)")
+    p.add_argument("--quiet", "-q", action="store_true", help="chỉ in lỗi / print errors only")
+    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(prog="promokit", description="promokit — chiến dịch thành video, "
+                                     "đồ họa thông tin, ấn phẩm điện tử / campaigns to videos, infographics, e-publications")
+    parser.add_argument("--version", action="version", version=f"promokit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("new", parents=[common], help="tạo chiến dịch mới / scaffold a campaign")
+    p.add_argument("id")
+    p.add_argument("--title", default="")
+    p.add_argument("--theme", default="kinh-te-xa-hoi")
+
+    p = sub.add_parser("check", parents=[common], help="kiểm tra chiến dịch / validate campaigns")
+    p.add_argument("ids", nargs="*", metavar="ID")
+
+    p = sub.add_parser("run", parents=[common], help="chạy sổ tay cho chiến dịch / execute the notebooks")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--notebook", action="append", dest="notebooks", metavar="NAME")
+    p.add_argument("--platform", action="append", dest="platforms", metavar="P")
+    p.add_argument("--draft", action="store_true", help="bản nháp nhanh / quick low-resolution draft")
+    p.add_argument("--timeout", type=float, default=1800, help="giây mỗi ô / seconds per cell")
+
+    sub.add_parser("gallery", parents=[common], help="dựng lại output/index.html / rebuild the gallery")
+    p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
+    return parser
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    if not args.quiet:
+        print(line, flush=True)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_campaign
+
+    folder = new_campaign(args.assets, args.id, title=args.title, theme=args.theme)
+    _say(args, f"Đã tạo / created {folder}/campaign.yml — sửa rồi chạy / edit it, then run: promokit check {args.id}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_campaigns
+
+    report = check_campaigns(args.assets, args.ids)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    for cid, problems in report.campaigns.items():
+        if not problems:
+            _say(args, f"✓ {cid}")
+    if not report.campaigns:
+        _say(args, f"Chưa có chiến dịch nào trong {args.assets}/campaigns / no campaigns yet")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .batch.runner import default_report, run_batch
+    from .gallery import write_gallery
+
+    result = run_batch(args.assets, args.output, args.ids, args.notebooks, platforms=args.platforms,
+                       draft=args.draft, timeout=args.timeout, report=None if args.quiet else default_report)
+    write_gallery(args.output)
+    for cid, lines in result.invalid.items():
+        for line in lines:
+            print(line, file=sys.stderr)
+    failed = [r for r in result.results if r.status != "ok"]
+    done = len(result.results) - len(failed)
+    _say(args, f"Xong / done: {done} thành công / ok, {len(failed)} lỗi / failed, "
+               f"{len(result.invalid)} chiến dịch không hợp lệ / invalid campaigns")
+    for r in failed:
+        where = f" (ô/cell {r.cell})" if r.cell is not None else ""
+        print(f"✗ {r.job.label}{where}: {r.error}" + (f"\n  → {r.output}" if r.output else ""), file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    from .gallery import write_gallery
+
+    _say(args, str(write_gallery(args.output)))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .spec import json_schema
+
+    print(json_schema())
+    return EXIT_OK
+
+
+COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "schema": cmd_schema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        print(e, file=sys.stderr)
+        return EXIT_USAGE
+    except PromokitError as e:
+        print(e, file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Đã dừng / interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if args.debug:
+            raise
+        print(f"Lỗi nội bộ / internal error: {type(e).__name__}: {e} (chạy lại với --debug / rerun with --debug)",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

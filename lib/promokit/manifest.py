@@ -1,0 +1,52 @@
+"""output/<id>/manifest.json: every output with its kind, size, checksum and checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_atomic
+
+#: Output sub-folder -> kind (DESIGN §3).
+KINDS = {"video": "video", "infographics": "infographic", "publication": "publication", "posts": "post",
+         "notebooks": "notebook"}
+CHECKS_SUFFIX = ".checks.json"  # renderers may leave `<file>.checks.json` with their conformance verdicts
+
+
+def sha256(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def build_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = None) -> dict:
+    """Describe every file under `out_dir` (temp and hidden files skipped)."""
+    entries = []
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(out_dir)
+        if path.name.startswith(".") or ".part" in path.name or path.name == "manifest.json" \
+                or path.name.endswith(CHECKS_SUFFIX):
+            continue
+        entry = {"path": rel.as_posix(), "kind": KINDS.get(rel.parts[0], "other") if len(rel.parts) > 1 else "other",
+                 "bytes": path.stat().st_size, "sha256": sha256(path)}
+        checks = path.with_name(path.name + CHECKS_SUFFIX)
+        if checks.is_file():
+            entry["checks"] = json.loads(checks.read_text(encoding="utf-8"))
+        entries.append(entry)
+    return {"campaign": campaign_id, "promokit": __version__,
+            "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "jobs": jobs or [], "outputs": entries}
+
+
+def write_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = None) -> Path:
+    manifest = build_manifest(out_dir, campaign_id, jobs)
+    return write_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_manifest(out_dir: Path) -> dict | None:
+    path = out_dir / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

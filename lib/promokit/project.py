@@ -1,0 +1,85 @@
+"""Where things are: the assets and output folders, campaign folders, and one loaded campaign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SpecError, UsageError
+from .spec import Brand, Campaign, load_brand, load_campaign
+from .text import nfc
+
+
+def campaigns_root(assets: Path) -> Path:
+    return Path(assets) / "campaigns"
+
+
+def campaign_ids(assets: Path) -> list[str]:
+    """Every campaign folder (one holding a campaign.yml) under assets/campaigns, sorted."""
+    root = campaigns_root(assets)
+    if not root.is_dir():
+        return []
+    return sorted(nfc(p.name) for p in root.iterdir() if p.is_dir() and (p / "campaign.yml").is_file())
+
+
+def campaign_dir(assets: Path, campaign_id: str) -> Path:
+    """The folder of `campaign_id`; UsageError naming the known ids when there is none."""
+    folder = campaigns_root(assets) / nfc(campaign_id)
+    if not (folder / "campaign.yml").is_file():
+        known = ", ".join(campaign_ids(assets)) or "(chưa có / none)"
+        raise UsageError.fail(
+            f"không có chiến dịch '{campaign_id}' trong {campaigns_root(assets)}",
+            f"no campaign '{campaign_id}' in {campaigns_root(assets)}",
+            file=folder / "campaign.yml",
+            fix_vi=f"dùng một trong: {known}, hoặc tạo bằng `promokit new {campaign_id}`",
+            fix_en=f"use one of: {known}, or create it with `promokit new {campaign_id}`",
+        )
+    return folder
+
+
+def select_ids(assets: Path, ids: list[str] | None) -> list[str]:
+    """The asked campaign ids (checked to exist), or all of them."""
+    if not ids:
+        return campaign_ids(assets)
+    for i in ids:
+        campaign_dir(assets, i)
+    return [nfc(i) for i in ids]
+
+
+@dataclass(frozen=True)
+class CampaignContext:
+    """A validated campaign with its brand and folders: what notebooks and renderers start from."""
+
+    campaign: Campaign
+    brand: Brand
+    folder: Path
+    brand_dir: Path
+    assets: Path
+    output: Path
+
+    @property
+    def id(self) -> str:
+        return self.campaign.id
+
+    @property
+    def out_dir(self) -> Path:
+        return self.output / self.campaign.id
+
+
+def open_campaign(campaign_id: str, assets: Path = Path("assets"), output: Path = Path("output"),
+                  *, check_files: bool = True) -> CampaignContext:
+    """Load and validate one campaign (spec, brand and, with `check_files`, every file it names).
+
+    Raises PromokitError with every problem found.
+    """
+    from .assets import check_campaign_files  # the asset reader, imported late to keep spec import light
+
+    assets, output = Path(assets).resolve(), Path(output).resolve()
+    folder = campaign_dir(assets, campaign_id)
+    campaign = load_campaign(folder)
+    brand, brand_dir = load_brand(assets)
+    if check_files:
+        problems = check_campaign_files(campaign, folder)
+        if problems:
+            raise SpecError(*problems)
+    return CampaignContext(campaign, brand, folder, brand_dir, assets, output)
