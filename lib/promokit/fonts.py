@@ -22,7 +22,7 @@ FONT_EXTS = (".ttf", ".otf", ".ttc")
 FALLBACK_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
                  Path("/Library/Fonts"), Path("C:/Windows/Fonts"))
 #: Families tried in order when the brand's font is not installed; all cover Vietnamese.
-FALLBACK_FAMILIES = ("Noto Sans", "DejaVu Sans", "Roboto", "Arial")
+FALLBACK_FAMILIES = ("Noto Sans", "DejaVu Sans", "Ubuntu", "Roboto", "Arial")
 
 
 @functools.lru_cache(maxsize=256)

@@ -272,21 +272,21 @@ class Fonts(Strict):
 
 
 class Contacts(Strict):
-    phone: str = ""
-    email: str = ""
-    web: str = ""
-    address: str = ""
-    facebook: str = ""
-    zalo: str = ""
+    phone: str = Field("", description="Phone number shown on end cards")
+    email: str = Field("", description="Contact e-mail")
+    web: str = Field("", description="Web portal address")
+    address: str = Field("", description="Postal address")
+    facebook: str = Field("", description="Facebook page name or address")
+    zalo: str = Field("", description="Zalo Official Account")
 
 
 class Brand(Strict):
     name: str = Field(min_length=1, description="Short name shown on cards, e.g. 'Lấp Vò'")
     organisation: str = Field(min_length=1, description="Publisher's full name")
-    colors: Colors
-    fonts: Fonts
+    colors: Colors = Field(description="Brand colours (#RRGGBB)")
+    fonts: Fonts = Field(description="Heading and body fonts")
     logo: RelPath | None = Field(None, description="Logo file relative to assets/brand/ (PNG with alpha)")
-    contacts: Contacts = Field(default_factory=Contacts)
+    contacts: Contacts = Field(default_factory=Contacts, description="Contacts for end cards and posts")
     hashtags: list[str] = Field(default_factory=list, description="Default hashtags without '#'")
     sizes: dict[str, float] = Field(default_factory=dict, description="Text sizes as fractions of frame height")
 

@@ -1,0 +1,57 @@
+# promokit — make setup | demo | test | lab | bench   (each sets up what it needs first)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PROMOKIT := $(VENV)/bin/promokit
+ASSETS ?= assets
+OUTPUT ?= output
+JOBS ?= 2
+
+.PHONY: setup system demo samples check run test test-fast lint lab bench clean
+
+setup: system $(VENV)/.installed
+
+system:
+	@bash scripts/setup-system.sh runtime
+
+system-test:
+	@bash scripts/setup-system.sh test
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip >/dev/null
+	$(PY) -m pip install -q -e '.[dev]'
+	# a kernel spec inside the venv so Papermill and JupyterLab run notebooks with this Python
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (promokit)" >/dev/null
+	@touch $@
+
+samples: setup
+	$(PY) scripts/make_samples.py --assets $(ASSETS)
+
+check: samples
+	$(PROMOKIT) check --assets $(ASSETS)
+
+demo: samples
+	$(PROMOKIT) check --assets $(ASSETS)
+	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --draft
+	@echo "Mở / open: $(OUTPUT)/index.html"
+
+test: setup system-test
+	$(PY) -m pytest -n $(JOBS) -q
+
+test-fast: setup
+	$(PY) -m pytest -n $(JOBS) -q -m "not slow"
+
+lint: setup
+	$(VENV)/bin/ruff check lib tests bench scripts
+	$(VENV)/bin/lint-imports
+
+lab: samples
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: samples
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""Write the product notebooks clean (no outputs). Run after editing the cell lists below.
+
+Each notebook: a tagged `parameters` cell, then a few cells that each call one promokit function.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
+campaign = "gio-to-hung-vuong-2024"  # id chiến dịch = tên thư mục trong assets/campaigns/
+assets_dir = "../assets"
+output_dir = "../output"
+platforms = []  # [] = mọi nền tảng trong campaign.yml / all platforms the campaign lists
+draft = True  # True: bản nháp nhanh / quick draft'''
+
+LOAD = '''from IPython.display import display
+
+from promokit.overview import article_list, contact_sheet, data_tables, summary
+from promokit.project import open_campaign
+
+ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / validates everything
+summary(ctx)'''
+
+INTRO = {
+    "promo_video": (
+        "# Video quảng bá / Promo video\n\n"
+        "Sổ tay này dựng video ngắn cho từng nền tảng từ thư mục chiến dịch.\n\n"
+        "**Cách dùng:** sửa ô *Tham số* bên dưới (id chiến dịch, nền tảng, bản nháp), rồi chọn "
+        "*Run → Run All Cells*. Ảnh, đoạn phim, nhạc và chữ được sửa trong `assets/campaigns/<id>/` "
+        "và `campaign.yml` — không sửa trong sổ tay.\n\n"
+        "*English:* edit the Parameters cell (campaign id, platforms, draft) and run all cells. "
+        "Change pictures, clips, music and texts in the campaign folder and its `campaign.yml`, not here."
+    ),
+    "infographic": (
+        "# Đồ họa thông tin / Infographics\n\n"
+        "Sổ tay này biến bảng số liệu (CSV trong `data/`) thành áp phích theo nhận diện thương hiệu.\n\n"
+        "**Cách dùng:** sửa ô *Tham số*, rồi *Run All*. Tiêu đề, nguồn, cột dữ liệu và kích thước khai báo "
+        "ở mục `infographics:` của `campaign.yml`.\n\n"
+        "*English:* edit Parameters and run all. Titles, sources, columns and sizes are declared under "
+        "`infographics:` in `campaign.yml`."
+    ),
+    "e_publication": (
+        "# Ấn phẩm điện tử / E-publication\n\n"
+        "Sổ tay này ghép các bài viết (Markdown trong `articles/`) thành ấn phẩm HTML, PDF và EPUB.\n\n"
+        "**Cách dùng:** sửa ô *Tham số*, rồi *Run All*. Danh sách bài, khổ giấy và định dạng khai báo ở mục "
+        "`publication:` của `campaign.yml`.\n\n"
+        "*English:* edit Parameters and run all. Articles, page size and formats are declared under "
+        "`publication:` in `campaign.yml`."
+    ),
+}
+
+FIRST_LOOK = {
+    "promo_video": [
+        ("## Bảng phân cảnh / Storyboard contact sheet\n\nMọi ảnh và đoạn phim theo thứ tự dựng, kèm kích thước, "
+         "thời lượng, tốc độ khung hình, góc xoay. Ảnh dọc/ngang đều dùng được.\n\n"
+         "*Every picture and clip in cut order with its size, length, frame rate and rotation.*",
+         "contact_sheet(ctx)"),
+    ],
+    "infographic": [
+        ("## Bảng số liệu / Data tables\n\nSố liệu đọc từ CSV, đã kiểm tra cột `x`, `y` và dấu thập phân.\n\n"
+         "*The tables as read, with the declared columns and decimal separator checked.*",
+         "data_tables(ctx)"),
+    ],
+    "e_publication": [
+        ("## Danh sách bài viết / Articles\n\nCác bài theo thứ tự trong ấn phẩm, kèm số từ.\n\n"
+         "*The articles in order, with word counts.*",
+         "article_list(ctx)"),
+    ],
+}
+
+
+def build(name: str) -> nbformat.NotebookNode:
+    params = new_code_cell(PARAMS, metadata={"tags": ["parameters"]})
+    cells = [new_markdown_cell(INTRO[name]), params,
+             new_markdown_cell("## Kiểm tra chiến dịch / Load and validate\n\nLỗi (nếu có) ghi rõ tệp, trường và "
+                               "cách sửa. / *Errors name the file, the field and the fix.*"),
+             new_code_cell(LOAD)]
+    for md, code in FIRST_LOOK[name]:
+        cells += [new_markdown_cell(md), new_code_cell(code)]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def main() -> int:
+    for name in INTRO:
+        path = ROOT / "notebooks" / f"{name}.ipynb"
+        nb = build(name)
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{name[:8]}-{i}"
+        nbformat.write(nb, str(path))
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
