@@ -14,10 +14,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 
 PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
-campaign = "gio-to-hung-vuong-2024"  # id chiến dịch = tên thư mục trong assets/campaigns/
+campaign = "gio-to-hung-vuong-2024"  # id chiến dịch: tên thư mục trong assets/campaigns/
 assets_dir = "../assets"
 output_dir = "../output"
-platforms = []  # [] = mọi nền tảng trong campaign.yml / all platforms the campaign lists
+platforms = []  # để trống: mọi nền tảng trong campaign.yml / empty: all the campaign lists
 draft = True  # True: bản nháp nhanh / quick draft'''
 
 LOAD = '''from IPython.display import display
