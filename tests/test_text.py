@@ -11,8 +11,19 @@ from fontTools.ttLib import TTFont
 
 from promokit import fonts
 from promokit.errors import FontError
-from promokit.text import (VIETNAMESE_LETTERS, format_date, format_date_long, format_number, format_percent,
-                           graphemes, needed_chars, nfc, nfc_deep, parse_number, wrap)
+from promokit.text import (
+    VIETNAMESE_LETTERS,
+    format_date,
+    format_date_long,
+    format_number,
+    format_percent,
+    graphemes,
+    needed_chars,
+    nfc,
+    nfc_deep,
+    parse_number,
+    wrap,
+)
 
 
 @pytest.mark.parametrize(("value", "kw", "want"), [

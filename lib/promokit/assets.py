@@ -323,11 +323,11 @@ def check_pixels(info: ImageInfo, max_pixels: int = 100_000_000) -> None:
 
 
 def _to_8bit(im: Image.Image) -> Image.Image:
-    """16-bit (and 32-bit int) grey to 8-bit by dividing by 257, so 65535 -> 255 and nothing clips."""
+    """16-bit grey to 8-bit by dividing by 257 (rounded), so 65535 -> 255 and nothing clips."""
     import numpy as np
 
-    a = np.asarray(im).astype(np.float64)
-    return Image.fromarray(np.clip(np.rint(a / 257.0), 0, 255).astype(np.uint8), "L")
+    a = np.clip(np.asarray(im), 0, 65535).astype(np.uint32)  # 4 bytes/px: no float copy of a big scan
+    return Image.fromarray(((a + 128) // 257).astype(np.uint8))
 
 
 def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
@@ -621,6 +621,31 @@ def probe_media(path: Path) -> MediaInfo:
     return info
 
 
+def clip_frame(path: Path, t: float = 0.0, *, max_size: tuple[int, int] | None = None) -> Image.Image:
+    """One upright RGB frame of a clip at `t` s (clamped inside the clip), scaled to fit `max_size` px.
+
+    ffmpeg applies the rotation metadata, so a portrait phone clip comes out portrait.
+    """
+    info = probe_media(path)
+    if not info.has_video:
+        raise AssetError.fail("tệp không có hình", "file has no video stream", file=path,
+                              fix_vi="chọn một đoạn phim có hình", fix_en="choose a clip with pictures")
+    t = max(0.0, min(t, max(info.duration - 0.1, 0.0)))
+    w, h = info.width, info.height
+    if max_size:
+        scale = min(max_size[0] / w, max_size[1] / h, 1.0)
+        w, h = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
+    cmd = [_tool("ffmpeg"), "-v", "error", "-ss", f"{t:.3f}", "-i", str(path), "-frames:v", "1",
+           "-vf", f"scale={w}:{h}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    try:
+        r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise _unreadable(path, "ffmpeg timed out") from None
+    if r.returncode != 0 or len(r.stdout) < w * h * 3:
+        raise _unreadable(path, (r.stderr.decode("utf-8", "replace").strip().splitlines() or ["no frame"])[-1])
+    return Image.frombytes("RGB", (w, h), r.stdout[: w * h * 3])
+
+
 # --------------------------------------------------------------------------------------------
 # Text, tables, articles
 # --------------------------------------------------------------------------------------------
@@ -651,6 +676,9 @@ def _decode(path: Path, err_cls: type[PromokitError]) -> str:
 def read_text(path: Path) -> str:
     """A text file as NFC str (UTF-8, BOM dropped, newlines as `\\n`)."""
     return _decode(Path(path), AssetError)
+
+
+_MAX_CELL_PROBLEMS = 5
 
 
 @dataclass(frozen=True)
@@ -719,6 +747,11 @@ class Table:
                 f"cell '{cell}' in row {n}, column '{col}' is not a number (decimal separator '{self.decimal}')",
                 fix_vi, fix_en,
             ))
+        if len(problems) > _MAX_CELL_PROBLEMS:  # the same mistake down a long column: show a few
+            more = len(problems) - _MAX_CELL_PROBLEMS
+            problems = problems[:_MAX_CELL_PROBLEMS] + [Problem(
+                Where(self.path, None, col), f"và {more} ô khác ở cột '{col}'", f"and {more} more cells in column '{col}'",
+                problems[0].fix_vi, problems[0].fix_en)]
         if problems:
             raise DataError(*problems)
         return out
@@ -794,23 +827,25 @@ def _check_header(path: Path, header: list[str], line: int) -> None:
 
 
 def require_columns(table: Table, columns: list[str], *, spec_file: Path | None, field: str) -> None:
-    """Raise DataError when `table` lacks any of `columns` (named by the spec at `field`)."""
-    problems = []
-    for c in columns:
-        c = nfc(c).strip()
-        if c in table.columns:
-            continue
-        near = difflib.get_close_matches(c, table.columns, n=1, cutoff=0.5)
-        hint_vi = f" (có phải '{near[0]}'?)" if near else ""
-        hint_en = f" (did you mean '{near[0]}'?)" if near else ""
-        problems.append(Problem(
-            Where(spec_file if spec_file is not None else table.path, None, field),
-            f"bảng {table.path.name} không có cột '{c}'", f"table {table.path.name} has no column '{c}'",
-            "dùng một trong các cột: " + ", ".join(table.columns) + hint_vi,
-            "use one of the columns: " + ", ".join(table.columns) + hint_en,
-        ))
-    if problems:
-        raise DataError(*problems)
+    """Raise DataError when `table` lacks any of `columns` (named by the spec at `field`).
+
+    One problem for the table, listing every missing column, the columns it has and a near match.
+    """
+    missing = [c for c in (nfc(c).strip() for c in columns) if c not in table.columns]
+    if not missing:
+        return
+    near = [m for c in missing for m in difflib.get_close_matches(c, table.columns, n=1, cutoff=0.5)]
+    hint_vi = f" (có phải '{near[0]}'?)" if near else ""
+    hint_en = f" (did you mean '{near[0]}'?)" if near else ""
+    names = ", ".join(f"'{c}'" for c in missing)
+    raise DataError.fail(
+        f"bảng {table.path.name} không có cột {names}", f"table {table.path.name} has no column {names}",
+        file=spec_file if spec_file is not None else table.path, field=field,
+        fix_vi=f"sửa tên cột trong campaign.yml hoặc {table.path.name}; các cột hiện có: "
+        + ", ".join(table.columns) + hint_vi,
+        fix_en=f"correct the column name in campaign.yml or {table.path.name}; existing columns: "
+        + ", ".join(table.columns) + hint_en,
+    )
 
 
 @dataclass(frozen=True)
@@ -992,14 +1027,14 @@ def check_campaign_files(campaign: Campaign, folder: Path) -> list[Problem]:
         except PromokitError as err:
             add(err, f"infographics[{i}].data")
             continue
-        ok = True
-        for name, cols in (("x", [g.x] if g.x else []), ("y", g.y_columns)):
-            try:
-                require_columns(table, cols, spec_file=spec, field=f"infographics[{i}].{name}")
-            except PromokitError as err:
-                add(err, f"infographics[{i}].{name}")
-                ok = False
-        if ok and KINDS.get(g.kind).numeric_y:
+        wanted = ([g.x] if g.x else []) + g.y_columns
+        field = f"infographics[{i}].x" if g.x and g.x not in table.columns else f"infographics[{i}].y"
+        try:
+            require_columns(table, wanted, spec_file=spec, field=field)
+        except PromokitError as err:
+            add(err, field)  # one problem per table; its numbers cannot be checked either
+            continue
+        if KINDS.get(g.kind).numeric_y:
             for col in g.y_columns:
                 try:
                     table.numbers(col)

@@ -85,7 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run_batch(args.assets, args.output, args.ids, args.notebooks, platforms=args.platforms,
                        draft=args.draft, timeout=args.timeout, report=None if args.quiet else default_report)
     write_gallery(args.output)
-    for cid, lines in result.invalid.items():
+    for lines in result.invalid.values():
         for line in lines:
             print(line, file=sys.stderr)
     failed = [r for r in result.results if r.status != "ok"]
