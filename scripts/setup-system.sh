@@ -18,7 +18,9 @@ have_lib "libpango-1.0.so" || missing+=(libpango-1.0-0)
 have_lib "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
 have_lib "libraqm.so" || missing+=(libraqm0)
 if [ "$want" = test ]; then
-  :  # test-only tools are added here by the issues that need them (chromium, epubcheck)
+  # the publication tests validate with real tools: EPUBCheck and a headless Chromium (driven by Playwright)
+  have_cmd epubcheck || missing+=(epubcheck)
+  have_cmd chromium || missing+=(chromium)
 fi
 
 [ ${#missing[@]} -eq 0 ] && { echo "system packages: all present"; exit 0; }
