@@ -22,6 +22,7 @@ def test_only_applicable_notebooks():
     assert jobs[0].parameters == {"campaign": "a", "assets_dir": "/a", "output_dir": "/o", "draft": True,
                                   "platforms": ["tiktok"]}
     assert "platforms" not in jobs[1].parameters
+    assert jobs[1].after == () and jobs[0].inputs == ("images/", "clips/")
 
 
 def test_unknown_notebook_is_named():

@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", action="append", dest="notebooks", metavar="NAME")
     p.add_argument("--platform", action="append", dest="platforms", metavar="P")
     p.add_argument("--draft", action="store_true", help="bản nháp nhanh / quick low-resolution draft")
-    p.add_argument("--timeout", type=float, default=1800, help="giây mỗi ô / seconds per cell")
+    p.add_argument("--timeout", type=float, default=1800, help="giây tối đa mỗi ô / max seconds per cell")
+    p.add_argument("--workers", type=int, default=None, help="số tiến trình song song / parallel jobs (default: cores)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="cụm Dask / a Dask scheduler")
+    p.add_argument("--force", action="store_true", help="chạy lại cả việc không đổi / re-run unchanged jobs")
 
     sub.add_parser("gallery", parents=[common], help="dựng lại output/index.html / rebuild the gallery")
     p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
@@ -79,22 +82,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch.runner import default_report, run_batch
+    from .batch.runner import RunOptions, run_batch, summary_table
     from .gallery import write_gallery
 
-    result = run_batch(args.assets, args.output, args.ids, args.notebooks, platforms=args.platforms,
-                       draft=args.draft, timeout=args.timeout, report=None if args.quiet else default_report)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError.fail("--workers phải ≥ 1", "--workers must be ≥ 1", field="--workers",
+                              fix_vi="vd. --workers 2", fix_en="e.g. --workers 2")
+    opts = RunOptions(ids=args.ids, notebooks=args.notebooks, platforms=args.platforms, draft=args.draft,
+                      force=args.force, workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
+                      quiet=args.quiet)
+    result = run_batch(args.assets, args.output, opts)
     write_gallery(args.output)
     for lines in result.invalid.values():
         for line in lines:
             print(line, file=sys.stderr)
-    failed = [r for r in result.results if r.status != "ok"]
-    done = len(result.results) - len(failed)
-    _say(args, f"Xong / done: {done} thành công / ok, {len(failed)} lỗi / failed, "
-               f"{len(result.invalid)} chiến dịch không hợp lệ / invalid campaigns")
-    for r in failed:
-        where = f" (ô/cell {r.cell})" if r.cell is not None else ""
-        print(f"✗ {r.job.label}{where}: {r.error}" + (f"\n  → {r.output}" if r.output else ""), file=sys.stderr)
+    if not args.quiet:
+        print(summary_table(result))
+    for r in result.results:
+        if r.status in {"failed", "blocked"}:
+            where = f" (ô/cell {r.cell})" if r.cell is not None else ""
+            print(f"✗ {r.job.label}{where}: {r.error}" + (f"\n  → {r.output}" if r.output else ""), file=sys.stderr)
+    if result.interrupted:
+        print("Đã dừng; chạy lại để hoàn tất phần còn thiếu / interrupted; run again to finish what is missing",
+              file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

@@ -1,9 +1,10 @@
-"""Jobs: which notebook runs for which campaign with which parameters (pure)."""
+"""Jobs: which notebook runs for which campaign, with which parameters, reading which files (pure)."""
 
 from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,25 +12,50 @@ from ..errors import UsageError
 from ..registry import Registry
 from ..spec import Campaign
 
+PlainValue = str | int | float | bool | list
+_SECRET = re.compile(r"(token|secret|password|passwd|api_?key|^key$|_key$|credential)", re.I)
+
+
+def _video_inputs(c: Campaign) -> list[str]:
+    v = c.video
+    if v is None:
+        return []
+    shots = [s.path for s in v.shot_list()] if v.shots is not None else ["images/", "clips/"]
+    extra = [p for p in (v.music, v.voiceover, v.captions if isinstance(v.captions, str) else None) if p]
+    return shots + extra
+
+
+def _chart_inputs(c: Campaign) -> list[str]:
+    return sorted({g.data for g in c.infographics})
+
+
+def _publication_inputs(c: Campaign) -> list[str]:
+    p = c.publication
+    if p is None:
+        return []
+    # articles refer to pictures by path; any picture may appear, so all of images/ is an input
+    return [*p.articles, *([p.cover] if p.cover else []), "images/"]
+
 
 @dataclass(frozen=True)
 class NotebookKind:
-    """A product notebook and when it applies to a campaign."""
+    """A product notebook: when it applies, which campaign files it reads, where it writes, what it waits for."""
 
     name: str
     applies: str  # the Campaign attribute that must be set, e.g. "video"
+    inputs: Callable[[Campaign], list[str]]  # campaign-relative files or folders ("images/")
+    outputs: str  # its folder under output/<id>/
+    after: tuple[str, ...] = ()  # notebooks of the same campaign whose outputs it uses
 
     def applies_to(self, campaign: Campaign) -> bool:
         return bool(getattr(campaign, self.applies))
 
 
 NOTEBOOKS: Registry[NotebookKind] = Registry("sổ tay", "notebook")
-NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video"))
-NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics"))
-NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication"))
-
-PlainValue = str | int | float | bool | list
-_SECRET = re.compile(r"(token|secret|password|passwd|api_?key|^key$|_key$|credential)", re.I)
+NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video", _video_inputs, "video"))
+NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", _chart_inputs, "infographics"))
+NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication", _publication_inputs, "publication",
+                                            after=("infographic", "promo_video")))
 
 
 @dataclass(frozen=True)
@@ -39,10 +65,16 @@ class Job:
     campaign: str
     notebook: str
     parameters: dict[str, PlainValue] = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()  # campaign-relative paths (folders end with '/')
+    after: tuple[str, ...] = ()  # labels of jobs that must finish first
 
     @property
     def label(self) -> str:
         return f"{self.campaign}/{self.notebook}"
+
+    @property
+    def outputs(self) -> str:
+        return NOTEBOOKS.get(self.notebook).outputs
 
 
 def check_parameters(params: dict) -> dict[str, PlainValue]:
@@ -65,17 +97,24 @@ def check_parameters(params: dict) -> dict[str, PlainValue]:
 
 def plan_jobs(campaigns: dict[str, Campaign], notebooks: list[str] | None, *, assets: Path, output: Path,
               platforms: list[str] | None = None, draft: bool = False) -> list[Job]:
-    """Campaigns x the notebooks that apply to them, in a stable order."""
+    """Campaigns x the notebooks that apply to them x the asked platforms, dependencies before dependents."""
     names = notebooks or NOTEBOOKS.names()
     kinds = [NOTEBOOKS.get(n, field="--notebook") for n in names]
     jobs = []
     for cid, campaign in campaigns.items():
+        planned = {k.name for k in kinds if k.applies_to(campaign)}
         for kind in kinds:
-            if not kind.applies_to(campaign):
+            if kind.name not in planned:
                 continue
             params: dict[str, PlainValue] = {"campaign": cid, "assets_dir": str(assets), "output_dir": str(output),
                                              "draft": draft}
-            if kind.name == "promo_video" and platforms:
-                params["platforms"] = list(platforms)
-            jobs.append(Job(cid, kind.name, check_parameters(params)))
-    return jobs
+            if kind.name == "promo_video":
+                wanted = [p for p in campaign.video.platforms if not platforms or p in platforms]
+                if not wanted:
+                    continue  # the campaign lists none of the asked platforms
+                params["platforms"] = wanted
+            after = tuple(f"{cid}/{a}" for a in kind.after if a in planned)
+            jobs.append(Job(cid, kind.name, check_parameters(params), tuple(kind.inputs(campaign)), after))
+    order = {n: i for i, n in enumerate(NOTEBOOKS.names())}
+    # dependencies first (registry order puts them first), campaigns interleaved so workers share the load
+    return sorted(jobs, key=lambda j: (len(j.after) > 0, order[j.notebook]))

@@ -1,116 +1,332 @@
-"""Run jobs with Papermill, one after another; one failing job never stops the batch.
+"""`promokit run`: campaigns x notebooks as Papermill jobs on local workers or a Dask cluster.
 
-Executed copies go to output/<id>/notebooks/<notebook>.ipynb atomically; a failed execution is kept
-as <notebook>.failed.ipynb so the last good copy is never replaced by a broken one.
+Incremental (a job whose inputs hash and outputs are unchanged is skipped), isolated (one failing job
+never stops the others), interruptible (Ctrl-C / SIGTERM ends kernels and ffmpeg within seconds and
+leaves no partial file at a final path), recorded (manifest.json per campaign, output/promokit.sqlite).
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
 import os
-import sys
+import signal
+import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
-
-from ..atomic import atomic_path
-from ..errors import PromokitError
-from ..manifest import write_manifest
+from ..errors import PromokitError, UsageError
+from ..manifest import sha256, write_manifest
 from ..project import open_campaign, select_ids
+from .execute import run_job
+from .fingerprint import inputs_hash
 from .jobs import Job, plan_jobs
+from .ledger import Ledger
+from .progress import Progress
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
-KERNEL = "python3"
+LEDGER = "promokit.sqlite"
 
 
 @dataclass
 class JobResult:
     job: Job
-    status: str  # ok | failed | invalid
+    status: str  # ok | failed | skipped | interrupted | blocked
     seconds: float = 0.0
-    output: Path | None = None
     error: str = ""
     cell: int | None = None
+    attempts: int = 0
+    worker: str = ""
+    output: Path | None = None
 
     def as_dict(self) -> dict:
         return {"notebook": self.job.notebook, "status": self.status, "seconds": round(self.seconds, 2),
-                "error": self.error, "cell": self.cell, "parameters": self.job.parameters}
+                "error": self.error, "cell": self.cell, "attempts": self.attempts,
+                "parameters": self.job.parameters}
 
 
 @dataclass
 class BatchResult:
     results: list[JobResult] = field(default_factory=list)
     invalid: dict[str, list[str]] = field(default_factory=dict)  # campaign -> problem lines
+    interrupted: bool = False
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.invalid and all(r.status == "ok" for r in self.results)
+        return not self.invalid and not self.interrupted and all(r.status in {"ok", "skipped"} for r in self.results)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
 
 
-def _declared(notebook: Path) -> set[str]:
-    return set(pm.inspect_notebook(str(notebook)))
+@dataclass(frozen=True)
+class RunOptions:
+    ids: list[str] | None = None
+    notebooks: list[str] | None = None
+    platforms: list[str] | None = None
+    draft: bool = False
+    force: bool = False
+    workers: int | None = None
+    scheduler: str | None = None
+    timeout: float | None = 1800  # s per cell
+    quiet: bool = False
+    notebooks_dir: Path = NOTEBOOKS_DIR
 
 
-def _tail(text: str, n: int = 4) -> str:
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    return "\n".join(lines[-n:])
+class _Stop:
+    """Set on SIGINT/SIGTERM; local workers poll it, Dask workers poll its distributed twin."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.remote = None
+
+    def set(self) -> None:
+        self.event.set()
+        if self.remote is not None:
+            with contextlib.suppress(Exception):
+                self.remote.set()
+
+    def is_set(self) -> bool:
+        return self.event.is_set()
 
 
-def execute(job: Job, output: Path, notebooks_dir: Path = NOTEBOOKS_DIR, timeout: float | None = 1800) -> JobResult:
-    """Execute one job; never raises for a failing notebook (the result says what failed)."""
-    source = notebooks_dir / f"{job.notebook}.ipynb"
-    final = output / job.campaign / "notebooks" / f"{job.notebook}.ipynb"
-    declared = _declared(source)
-    params = {k: v for k, v in job.parameters.items() if k in declared}
-    t0 = time.monotonic()
-    failed_copy = final.with_name(f"{job.notebook}.failed.ipynb")
+@contextlib.contextmanager
+def _signals(stop: _Stop) -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into a stop request (main thread only; elsewhere the caller handles stopping)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():  # second Ctrl-C: stop waiting politely
+            raise KeyboardInterrupt
+        stop.set()
+
+    for s in old:
+        signal.signal(s, handler)
     try:
-        with atomic_path(final) as tmp:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _outputs(output: Path, job: Job) -> list[tuple[str, int, str]]:
+    """The files a job owns: its output folder and its executed notebook (path, bytes, sha256)."""
+    base = output / job.campaign
+    files = [base / "notebooks" / f"{job.notebook}.ipynb"]
+    folder = base / job.outputs
+    if folder.is_dir():
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [(p.relative_to(output).as_posix(), p.stat().st_size, sha256(p)) for p in files if p.is_file()]
+
+
+def _current(output: Path, recorded: list[tuple[str, int, str]]) -> bool:
+    for rel, size, digest in recorded:
+        p = output / rel
+        if not p.is_file() or p.stat().st_size != size or sha256(p) != digest:
+            return False
+    return bool(recorded)
+
+
+def _sweep_partials(output: Path, campaigns: list[str]) -> None:
+    """Remove temp files left by killed jobs (atomic writes name them `.<stem>.*.part*`)."""
+    for cid in campaigns:
+        base = output / cid
+        if base.is_dir():
+            for p in base.rglob(".*.part*"):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+
+class _Executor:
+    """Local worker threads (each job in its own process) or a Dask cluster, behind one submit()."""
+
+    def __init__(self, opts: RunOptions, stop: _Stop) -> None:
+        self.client = None
+        self.stop = stop
+        if opts.scheduler:
             try:
-                pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name=KERNEL,
-                                    cwd=str(notebooks_dir), progress_bar=False, log_output=False,
-                                    execution_timeout=timeout)
-            except PapermillExecutionError as e:
-                os.replace(tmp, failed_copy)
-                return JobResult(job, "failed", time.monotonic() - t0, failed_copy,
-                                 f"{e.ename}: {_tail(e.evalue, 6)}", e.cell_index)
-        failed_copy.unlink(missing_ok=True)
-        return JobResult(job, "ok", time.monotonic() - t0, final)
-    except Exception as e:  # kernel died, timeout, missing notebook…: this job fails, the batch goes on
-        return JobResult(job, "failed", time.monotonic() - t0, None, f"{type(e).__name__}: {_tail(str(e))}")
+                from distributed import Client, Event
+            except ImportError as e:  # pragma: no cover - distributed is a pinned dependency
+                raise UsageError.fail("chưa cài dask.distributed", "dask.distributed is not installed",
+                                      fix_vi="pip install distributed", fix_en="pip install distributed") from e
+            try:
+                self.client = Client(opts.scheduler, timeout=10, set_as_default=False)
+            except OSError as e:
+                raise UsageError.fail(f"không kết nối được bộ lập lịch {opts.scheduler}",
+                                      f"cannot reach the scheduler {opts.scheduler} ({e})", field="--scheduler",
+                                      fix_vi="khởi động: dask scheduler --host 127.0.0.1 --port 8786",
+                                      fix_en="start one: dask scheduler --host 127.0.0.1 --port 8786") from None
+            self.event_name = f"promokit-stop-{uuid.uuid4().hex}"
+            stop.remote = Event(self.event_name, client=self.client)
+            self.pool = None
+        else:
+            self.pool = cf.ThreadPoolExecutor(max_workers=opts.workers or os.cpu_count() or 1,
+                                              thread_name_prefix="promokit-worker")
+
+    def submit(self, spec: dict, key: str):
+        if self.client is not None:
+            return self.client.submit(_remote_job, spec, self.event_name, key=f"{key}-{uuid.uuid4().hex[:8]}",
+                                      pure=False, retries=0)
+        return self.pool.submit(run_job, spec, self.stop)
+
+    def wait_any(self, futures: set, timeout: float):
+        if self.client is not None:
+            from distributed import wait
+            done = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done
+            return set(done)
+        return cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED).done
+
+    def result(self, fut) -> dict:
+        return fut.result()
+
+    def cancel(self, futures: set) -> None:
+        for f in futures:
+            f.cancel()
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=5)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_batch(assets: Path, output: Path, ids: list[str] | None = None, notebooks: list[str] | None = None, *,
-              platforms: list[str] | None = None, draft: bool = False, timeout: float | None = 1800,
-              notebooks_dir: Path = NOTEBOOKS_DIR,
-              report: Callable[[str], None] | None = None) -> BatchResult:
-    """Validate the campaigns, then execute every applicable notebook for each; write manifests."""
+def _remote_job(spec: dict, event_name: str) -> dict:
+    """Runs on a Dask worker: the same job process, stopped by the run's distributed Event."""
+    from distributed import Event, get_client
+
+    event = Event(event_name, client=get_client())
+    return run_job(spec, event, poll=0.5)
+
+
+def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> BatchResult:
+    """Validate the campaigns, plan the jobs, skip what is current, run the rest; record everything."""
+    opts = opts or RunOptions()
+    t0 = time.monotonic()
     assets, output = Path(assets).resolve(), Path(output).resolve()
-    say = report or (lambda s: None)
+    output.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
-    valid = {}
-    for cid in select_ids(assets, ids):
+    contexts = {}
+    for cid in select_ids(assets, opts.ids):
         try:
-            valid[cid] = open_campaign(cid, assets, output).campaign
+            contexts[cid] = open_campaign(cid, assets, output)
         except PromokitError as e:
             result.invalid[cid] = [str(p) for p in e.problems]
-            say(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign")
-    jobs = plan_jobs(valid, notebooks, assets=assets, output=output, platforms=platforms, draft=draft)
-    for i, job in enumerate(jobs, 1):
-        say(f"[{i}/{len(jobs)}] {job.label} …")
-        r = execute(job, output, notebooks_dir, timeout)
-        result.results.append(r)
-        mark = "✓" if r.status == "ok" else "✗"
-        say(f"[{i}/{len(jobs)}] {mark} {job.label} ({r.seconds:.1f} s)" + (f"\n    {r.error}" if r.error else ""))
-    for cid in valid:
+    jobs = plan_jobs({c: ctx.campaign for c, ctx in contexts.items()}, opts.notebooks, assets=assets, output=output,
+                     platforms=opts.platforms, draft=opts.draft)
+    stop = _Stop()
+    progress = Progress(len(jobs), quiet=opts.quiet)
+    for cid, lines in result.invalid.items():
+        progress._emit(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign ({len(lines)} lỗi/problems)")
+    with Ledger(output / LEDGER) as ledger, _signals(stop):
+        run_id = ledger.start_run({"ids": opts.ids, "notebooks": opts.notebooks, "platforms": opts.platforms,
+                                   "draft": opts.draft, "force": opts.force, "workers": opts.workers,
+                                   "scheduler": opts.scheduler})
+        executor = _Executor(opts, stop)
+        try:
+            _run(jobs, contexts, output, opts, ledger, run_id, executor, stop, progress, result)
+        finally:
+            executor.close()
+            progress.close()
+            if stop.is_set():
+                result.interrupted = True
+                _sweep_partials(output, list(contexts))
+            status = "interrupted" if result.interrupted else ("ok" if result.ok else "failed")
+            ledger.finish_run(run_id, status)
+    for cid in contexts:
         out_dir = output / cid
         if out_dir.is_dir():
             write_manifest(out_dir, cid, [r.as_dict() for r in result.results if r.job.campaign == cid])
+    result.seconds = time.monotonic() - t0
     return result
 
 
-def default_report(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger: Ledger, run_id: int,
+         executor: _Executor, stop: _Stop, progress: Progress, result: BatchResult) -> None:
+    by_label = {j.label: j for j in jobs}
+    state: dict[str, str] = {}
+    ids: dict[str, int] = {}
+    hashes: dict[str, str] = {}
+    pending = list(jobs)
+    running: dict = {}
+
+    def finish(job: Job, res: JobResult) -> None:
+        state[job.label] = res.status
+        result.results.append(res)
+        fields = {"status": res.status, "seconds": round(res.seconds, 3), "error": res.error, "cell": res.cell,
+                  "attempts": res.attempts, "worker": res.worker}
+        ledger.update_job(ids[job.label], **fields)
+        if res.status == "ok":
+            ledger.record_outputs(ids[job.label], _outputs(output, job))
+        progress.finish(job.label, res.status, res.seconds, res.error)
+
+    while (pending or running) and not stop.is_set():
+        for job in list(pending):
+            if any(state.get(a) is None for a in job.after if a in by_label):
+                continue  # waits for a job of the same campaign whose outputs it uses
+            pending.remove(job)
+            ctx = contexts[job.campaign]
+            nb = opts.notebooks_dir / f"{job.notebook}.ipynb"
+            hashes[job.label] = inputs_hash(job, ctx.folder, ctx.brand_dir, nb)
+            ids[job.label] = ledger.add_job(run_id, job.campaign, job.notebook, "running", hashes[job.label])
+            blocked = [a for a in job.after if state.get(a) not in {None, "ok", "skipped"}]
+            if blocked:
+                finish(job, JobResult(job, "blocked", error=f"chờ / waits for {', '.join(blocked)} (lỗi / failed)"))
+                continue
+            last = None if opts.force else ledger.last_ok(job.campaign, job.notebook)
+            upstream_changed = any(state.get(a) == "ok" for a in job.after)
+            if last and last[0] == hashes[job.label] and not upstream_changed and _current(output, last[1]):
+                finish(job, JobResult(job, "skipped"))
+                ledger.record_outputs(ids[job.label], last[1])
+                continue
+            spec = {"notebook": str(nb), "output": str(output / job.campaign / "notebooks" / f"{job.notebook}.ipynb"),
+                    "parameters": job.parameters, "timeout": opts.timeout}
+            progress.start(job.label)
+            running[executor.submit(spec, job.label)] = job
+        if not running:
+            continue
+        for fut in executor.wait_any(set(running), timeout=0.5):
+            job = running.pop(fut)
+            try:
+                r = executor.result(fut)
+            except Exception as e:  # the worker itself failed (lost Dask worker…): this job fails, others go on
+                r = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
+            out = r.get("notebook_copy")
+            finish(job, JobResult(job, r["status"], r.get("seconds", 0.0), r.get("error", ""), r.get("cell"),
+                                  r.get("attempts", 1), r.get("worker", ""), Path(out) if out else None))
+    if stop.is_set():
+        executor.cancel(set(running))
+        deadline = time.monotonic() + 15  # running jobs see the flag and end their process trees
+        while running and time.monotonic() < deadline:
+            for fut in executor.wait_any(set(running), timeout=0.5):
+                job = running.pop(fut)
+                with contextlib.suppress(Exception):
+                    r = executor.result(fut)
+                    finish(job, JobResult(job, "interrupted", r.get("seconds", 0.0), r.get("error", ""),
+                                          attempts=r.get("attempts", 1), worker=r.get("worker", "")))
+                    continue
+                finish(job, JobResult(job, "interrupted"))
+        for job in [*running.values(), *pending]:
+            if job.label not in ids:
+                ids[job.label] = ledger.add_job(run_id, job.campaign, job.notebook, "interrupted", None)
+            finish(job, JobResult(job, "interrupted"))
+
+
+def summary_table(result: BatchResult) -> str:
+    """The final table: one row per job, then the totals."""
+    rows = [("chiến dịch / campaign", "sổ tay / notebook", "kết quả / status", "giây / s")]
+    rows += [(r.job.campaign, r.job.notebook, r.status, f"{r.seconds:.1f}") for r in result.results]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"Xong / done: {result.count('ok')} ok, {result.count('skipped')} bỏ qua/skipped, "
+                 f"{result.count('failed') + result.count('blocked')} lỗi/failed, "
+                 f"{len(result.invalid)} chiến dịch không hợp lệ/invalid, {result.seconds:.1f} s")
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""Execute one job in its own process (and so its own kernel), killable as a whole tree.
+
+`run_job` is what a local worker thread or a Dask worker calls: it starts
+`python -m promokit.batch.execute SPEC RESULT`, watches a stop flag, and on stop ends the job's
+process, its kernel and anything the kernel started (ffmpeg), then reports "interrupted".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Protocol
+
+import psutil
+
+TRANSIENT = ("DeadKernelError", "kernel died", "Kernel died", "RuntimeError: Kernel didn't respond")
+GRACE = 3.0  # s between SIGTERM and SIGKILL
+
+
+class StopFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+def kill_tree(pid: int, grace: float = GRACE) -> None:
+    """SIGTERM a process and all its descendants (kernels start their own sessions), SIGKILL what remains."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for p in procs:
+        try:
+            procs.extend(c for c in p.children(recursive=True) if c not in procs)
+        except psutil.NoSuchProcess:
+            pass
+    for p in procs:
+        try:
+            p.send_signal(signal.SIGTERM)
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(procs, timeout=grace)
+    for p in alive:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=grace)
+
+
+def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix="promokit-job-") as tmp:
+        spec_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "promokit.batch.execute", str(spec_file), str(result_file)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                start_new_session=True, env=env)
+        try:
+            while proc.poll() is None:
+                if stop is not None and stop.is_set():
+                    kill_tree(proc.pid)
+                    proc.wait()
+                    return {"status": "interrupted", "error": "dừng theo yêu cầu / stopped on request"}
+                time.sleep(poll)
+        except BaseException:
+            kill_tree(proc.pid)
+            proc.wait()
+            raise
+        finally:
+            stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            if proc.stderr:
+                proc.stderr.close()
+        if result_file.is_file():
+            return json.loads(result_file.read_text(encoding="utf-8"))
+        tail = "\n".join(stderr.strip().splitlines()[-4:])
+        return {"status": "failed", "error": f"tiến trình dừng với mã {proc.returncode} / job process exited "
+                                            f"{proc.returncode}: {tail}", "transient": True}
+
+
+def run_job(spec: dict, stop: StopFlag | None = None, poll: float = 0.2) -> dict:
+    """Run one job (retrying once when the kernel died); return its result dict (never raises for job errors)."""
+    t0 = time.monotonic()
+    result: dict = {}
+    for attempt in (1, 2):
+        result = _attempt(spec, stop, poll)
+        result["attempts"] = attempt
+        if result["status"] != "failed" or not (result.get("transient") or
+                                                 any(t in result.get("error", "") for t in TRANSIENT)):
+            break
+    result["seconds"] = time.monotonic() - t0
+    result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
+    return result
+
+
+# ---------------------------------------------------------------- inside the job process
+
+
+def _failing_cell(nb_path: Path) -> int | None:
+    try:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") in {"running", "failed"}:
+            return i
+    return None
+
+
+def _tail(text: str, n: int = 6) -> str:
+    return "\n".join([ln for ln in str(text).strip().splitlines() if ln.strip()][-n:])
+
+
+def _execute(spec: dict) -> dict:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..atomic import atomic_path
+
+    source, final = Path(spec["notebook"]), Path(spec["output"])
+    failed_copy = final.with_name(final.stem + ".failed.ipynb")
+    declared = set(pm.inspect_notebook(str(source)))
+    params = {k: v for k, v in spec["parameters"].items() if k in declared}
+    with atomic_path(final) as tmp:
+        try:
+            pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name=spec.get("kernel", "python3"),
+                                cwd=str(source.parent), progress_bar=False, log_output=False,
+                                execution_timeout=spec.get("timeout"), request_save_on_cell_execute=True)
+        except PapermillExecutionError as e:
+            os.replace(tmp, failed_copy)
+            return {"status": "failed", "cell": e.cell_index, "error": f"{e.ename}: {_tail(e.evalue)}",
+                    "notebook_copy": str(failed_copy)}
+        except Exception as e:
+            cell = _failing_cell(tmp)
+            name = type(e).__name__
+            timed_out = "timed out" in str(e).lower() or "Timeout" in name
+            if tmp.is_file() and tmp.stat().st_size:
+                os.replace(tmp, failed_copy)
+            msg = (f"ô {cell} quá {spec.get('timeout')} s / cell {cell} timed out after {spec.get('timeout')} s"
+                   if timed_out else f"{name}: {_tail(str(e))}")
+            return {"status": "failed", "cell": cell, "error": msg, "notebook_copy": str(failed_copy),
+                    "transient": any(t in name + str(e) for t in TRANSIENT)}
+    failed_copy.unlink(missing_ok=True)
+    return {"status": "ok", "notebook_copy": str(final)}
+
+
+def main(argv: list[str]) -> int:
+    spec_file, result_file = Path(argv[0]), Path(argv[1])
+
+    def _term(signum: int, frame: object) -> None:  # let papermill shut its kernel down
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _term)
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    try:
+        result = _execute(spec)
+    except KeyboardInterrupt:
+        result = {"status": "interrupted", "error": "dừng theo yêu cầu / stopped on request"}
+    result_file.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
