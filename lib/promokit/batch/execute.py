@@ -103,18 +103,27 @@ def run_job(spec: dict, stop: StopFlag | None = None, poll: float = 0.2) -> dict
 
 
 def _failing_cell(nb_path: Path) -> int | None:
+    """The cell that was running when execution stopped: marked running/failed, else the last one started."""
     try:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
+    started = None
     for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") in {"running", "failed"}:
+        pm_meta = cell.get("metadata", {}).get("papermill", {})
+        if pm_meta.get("status") in {"running", "failed"}:
             return i
-    return None
+        if pm_meta.get("start_time"):
+            started = i
+    return started
 
 
 def _tail(text: str, n: int = 6) -> str:
     return "\n".join([ln for ln in str(text).strip().splitlines() if ln.strip()][-n:])
+
+
+class _Failed(Exception):
+    """Carries a failed job's result out of the atomic write (so the final path is left alone)."""
 
 
 def _execute(spec: dict) -> dict:
@@ -127,25 +136,29 @@ def _execute(spec: dict) -> dict:
     failed_copy = final.with_name(final.stem + ".failed.ipynb")
     declared = set(pm.inspect_notebook(str(source)))
     params = {k: v for k, v in spec["parameters"].items() if k in declared}
-    with atomic_path(final) as tmp:
-        try:
-            pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name=spec.get("kernel", "python3"),
-                                cwd=str(source.parent), progress_bar=False, log_output=False,
-                                execution_timeout=spec.get("timeout"), request_save_on_cell_execute=True)
-        except PapermillExecutionError as e:
-            os.replace(tmp, failed_copy)
-            return {"status": "failed", "cell": e.cell_index, "error": f"{e.ename}: {_tail(e.evalue)}",
-                    "notebook_copy": str(failed_copy)}
-        except Exception as e:
-            cell = _failing_cell(tmp)
-            name = type(e).__name__
-            timed_out = "timed out" in str(e).lower() or "Timeout" in name
-            if tmp.is_file() and tmp.stat().st_size:
+    try:
+        with atomic_path(final) as tmp:
+            try:
+                pm.execute_notebook(str(source), str(tmp), parameters=params,
+                                    kernel_name=spec.get("kernel", "python3"), cwd=str(source.parent),
+                                    progress_bar=False, log_output=False, execution_timeout=spec.get("timeout"),
+                                    request_save_on_cell_execute=True)
+            except PapermillExecutionError as e:
                 os.replace(tmp, failed_copy)
-            msg = (f"ô {cell} quá {spec.get('timeout')} s / cell {cell} timed out after {spec.get('timeout')} s"
-                   if timed_out else f"{name}: {_tail(str(e))}")
-            return {"status": "failed", "cell": cell, "error": msg, "notebook_copy": str(failed_copy),
-                    "transient": any(t in name + str(e) for t in TRANSIENT)}
+                raise _Failed({"status": "failed", "cell": e.cell_index, "error": f"{e.ename}: {_tail(e.evalue)}",
+                               "notebook_copy": str(failed_copy)}) from None
+            except Exception as e:
+                cell = _failing_cell(tmp)
+                name = type(e).__name__
+                timed_out = "timed out" in str(e).lower() or "Timeout" in name
+                if tmp.is_file() and tmp.stat().st_size:
+                    os.replace(tmp, failed_copy)
+                msg = (f"ô {cell} quá {spec.get('timeout')} s / cell {cell} timed out after {spec.get('timeout')} s"
+                       if timed_out else f"{name}: {_tail(str(e))}")
+                raise _Failed({"status": "failed", "cell": cell, "error": msg, "notebook_copy": str(failed_copy),
+                               "transient": not timed_out and any(t in name + str(e) for t in TRANSIENT)}) from None
+    except _Failed as f:
+        return f.args[0]
     failed_copy.unlink(missing_ok=True)
     return {"status": "ok", "notebook_copy": str(final)}
 

@@ -27,7 +27,8 @@ from .jobs import Job, plan_jobs
 from .ledger import Ledger
 from .progress import Progress
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[3] / "notebooks"
+# The product notebooks; PROMOKIT_NOTEBOOKS points elsewhere (an office's own copies, tests)
+NOTEBOOKS_DIR = Path(os.environ.get("PROMOKIT_NOTEBOOKS", Path(__file__).resolve().parents[3] / "notebooks"))
 LEDGER = "promokit.sqlite"
 
 
@@ -74,7 +75,7 @@ class RunOptions:
     scheduler: str | None = None
     timeout: float | None = 1800  # s per cell
     quiet: bool = False
-    notebooks_dir: Path = NOTEBOOKS_DIR
+    notebooks_dir: Path = field(default_factory=lambda: Path(os.environ.get("PROMOKIT_NOTEBOOKS", NOTEBOOKS_DIR)))
 
 
 class _Stop:
@@ -157,7 +158,7 @@ class _Executor:
                 raise UsageError.fail("chưa cài dask.distributed", "dask.distributed is not installed",
                                       fix_vi="pip install distributed", fix_en="pip install distributed") from e
             try:
-                self.client = Client(opts.scheduler, timeout=10, set_as_default=False)
+                self.client = Client(opts.scheduler, timeout=10, set_as_default=True)
             except OSError as e:
                 raise UsageError.fail(f"không kết nối được bộ lập lịch {opts.scheduler}",
                                       f"cannot reach the scheduler {opts.scheduler} ({e})", field="--scheduler",
@@ -179,8 +180,10 @@ class _Executor:
     def wait_any(self, futures: set, timeout: float):
         if self.client is not None:
             from distributed import wait
-            done = wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done
-            return set(done)
+            try:
+                return set(wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done)
+            except TimeoutError:  # distributed raises where concurrent.futures returns nothing done
+                return set()
         return cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED).done
 
     def result(self, fut) -> dict:
