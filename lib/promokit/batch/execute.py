@@ -165,6 +165,9 @@ def _execute(spec: dict) -> dict:
 
 def main(argv: list[str]) -> int:
     spec_file, result_file = Path(argv[0]), Path(argv[1])
+    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a parser for ~2 s at
+    # import; notebook validation never needs IRI checks, so every job would pay it for nothing
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
     def _term(signum: int, frame: object) -> None:  # let papermill shut its kernel down
         raise KeyboardInterrupt
