@@ -13,7 +13,9 @@ from ..registry import Registry
 
 @dataclass(frozen=True)
 class KindInfo:
-    """What a chart kind reads: a label column `x` (or not) and how many value columns `y`."""
+    """What a chart kind reads: a label column `x` (or not) and how many value columns `y`.
+
+    `y_doc` says what each `y` column means, for the docs and the error messages."""
 
     name: str
     label_vi: str
@@ -21,21 +23,22 @@ class KindInfo:
     min_y: int = 1
     max_y: int = 1
     numeric_y: bool = True
+    y_doc: str = "values"
 
 
 KINDS: Registry[KindInfo] = Registry("loại biểu đồ", "chart kind")
 for _k in (
-    KindInfo("bar", "cột / thanh"),
-    KindInfo("grouped_bar", "cột nhóm", max_y=8),
-    KindInfo("stacked_bar", "cột chồng", max_y=8),
-    KindInfo("line", "đường", max_y=6),
-    KindInfo("donut", "vành khuyên"),
-    KindInfo("kpi", "ô chỉ số"),
-    KindInfo("progress", "tiến độ tới mục tiêu"),
-    KindInfo("ranking", "bảng xếp hạng", max_y=4),
-    KindInfo("table", "bảng", min_y=1, max_y=8, numeric_y=False),
-    KindInfo("pictogram", "biểu đồ biểu tượng"),
-    KindInfo("timeline", "dòng thời gian", numeric_y=False),
+    KindInfo("bar", "cột / thanh", y_doc="one value per label; `highlight` names the item to stress"),
+    KindInfo("grouped_bar", "cột nhóm", max_y=8, y_doc="one column per series, side by side"),
+    KindInfo("stacked_bar", "cột chồng", max_y=8, y_doc="one column per series, stacked"),
+    KindInfo("line", "đường", max_y=6, y_doc="one column per line over ordered x (years, dates); `target`"),
+    KindInfo("donut", "vành khuyên", y_doc="one share per label"),
+    KindInfo("kpi", "ô chỉ số", max_y=2, y_doc="[value, previous value?]: the change arrow compares them"),
+    KindInfo("progress", "tiến độ tới mục tiêu", max_y=2, y_doc="[value, target?]; else the spec's `target`"),
+    KindInfo("ranking", "bảng xếp hạng", max_y=4, y_doc="[rank, previous rank?, more value columns]"),
+    KindInfo("table", "bảng", min_y=1, max_y=8, numeric_y=False, y_doc="columns shown after x"),
+    KindInfo("pictogram", "biểu đồ biểu tượng", y_doc="a count per category: '7/10 xã đạt chuẩn'"),
+    KindInfo("timeline", "dòng thời gian", numeric_y=False, y_doc="the event text; x holds the dates"),
 ):
     KINDS.add(_k.name, _k)
 
