@@ -13,6 +13,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
+EXTRA_PARAMS = {
+    "promo_video": "",
+    "infographic": ('\ninfographic_ids = []  # để trống: mọi đồ họa / empty: every infographic'
+                    '\nsizes = []  # để trống: kích thước trong campaign.yml / empty: the sizes the spec lists'),
+    "e_publication": "",
+}
+
 PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
 campaign = "gio-to-hung-vuong-2024"  # id chiến dịch: tên thư mục trong assets/campaigns/
 assets_dir = "../assets"
@@ -22,7 +29,7 @@ draft = True  # True: bản nháp nhanh / quick draft'''
 
 LOAD = '''from IPython.display import display
 
-from promokit.overview import article_list, contact_sheet, data_tables, summary
+from promokit.overview import article_list, contact_sheet, data_tables, files_table, show_outputs, summary
 from promokit.project import open_campaign
 
 ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / validates everything
@@ -67,6 +74,13 @@ FIRST_LOOK = {
         ("## Bảng số liệu / Data tables\n\nSố liệu đọc từ CSV, đã kiểm tra cột `x`, `y` và dấu thập phân.\n\n"
          "*The tables as read, with the declared columns and decimal separator checked.*",
          "data_tables(ctx)"),
+        ("## Áp phích / Posters\n\nMỗi đồ họa ở mọi kích thước khai báo; chữ dưới ảnh là mô tả thay thế (alt) "
+         "dùng cho web và EPUB. Bản nháp (`draft = True`) ghi chữ NHÁP trên đầu.\n\n"
+         "*Each infographic at every declared size; the text under each is its generated alt text.*",
+         "from promokit.charts.render import render_campaign_infographics\n\n"
+         "posters = render_campaign_infographics(ctx, ids=infographic_ids, sizes=sizes, draft=draft)\n"
+         "show_outputs([(p.path, p.alt) for p in posters])"),
+        ("## Tệp đã ghi / Files written", "files_table([p.path for p in posters], ctx.output)"),
     ],
     "e_publication": [
         ("## Danh sách bài viết / Articles\n\nCác bài theo thứ tự trong ấn phẩm, kèm số từ.\n\n"
@@ -77,7 +91,7 @@ FIRST_LOOK = {
 
 
 def build(name: str) -> nbformat.NotebookNode:
-    params = new_code_cell(PARAMS, metadata={"tags": ["parameters"]})
+    params = new_code_cell(PARAMS + EXTRA_PARAMS[name], metadata={"tags": ["parameters"]})
     cells = [new_markdown_cell(INTRO[name]), params,
              new_markdown_cell("## Kiểm tra chiến dịch / Load and validate\n\nLỗi (nếu có) ghi rõ tệp, trường và "
                                "cách sửa. / *Errors name the file, the field and the fix.*"),

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from .atomic import write_atomic
+from .manifest import verdict
 from .text import format_number
 
 _CSS = """
@@ -32,12 +33,16 @@ def _figure(rel: str, entry: dict) -> str:
         body = f'<img src="{href}" alt="{name}" loading="lazy">'
     else:
         body = f'<a href="{href}">{name}</a>'
-    checks = entry.get("checks")
-    verdict = ""
-    if isinstance(checks, list) and checks:
-        bad = [c for c in checks if not c.get("ok")]
-        verdict = (f' · <span class="bad">✗ {len(bad)} kiểm tra lỗi</span>' if bad else ' · <span class="ok">✓</span>')
-    return f"<figure>{body}<figcaption>{name} · {size}{verdict}</figcaption></figure>"
+    ok, failed = verdict(entry.get("checks"))
+    mark = ""
+    if ok is True:
+        mark = ' · <span class="ok">✓ đạt / passed</span>'
+    elif ok is False:
+        mark = f' · <span class="bad">✗ {html.escape(", ".join(failed))}</span>'
+    alt = entry.get("checks", {}).get("alt") if isinstance(entry.get("checks"), dict) else None
+    if alt and rel.endswith((".png", ".jpg", ".jpeg")):
+        body = body.replace(f'alt="{name}"', f'alt="{html.escape(alt, quote=True)}"')
+    return f"<figure>{body}<figcaption>{name} · {size}{mark}</figcaption></figure>"
 
 
 def gallery_html(manifests: list[dict]) -> str:
@@ -51,7 +56,11 @@ def gallery_html(manifests: list[dict]) -> str:
             f"<td>{html.escape(j.get('error') or '')}</td></tr>"
             for j in m.get("jobs", [])
         )
-        figs = "".join(_figure(f"{cid}/{e['path']}", e) for e in m.get("outputs", []))
+        outs = m.get("outputs", [])
+        stems = {e["path"].rsplit(".", 1)[0] for e in outs if not e["path"].endswith(".txt")}
+        # alt-text sidecars are shown as the images' alt, not as entries of their own
+        figs = "".join(_figure(f"{cid}/{e['path']}", e) for e in outs
+                       if not (e["path"].endswith(".txt") and e["path"].rsplit(".", 1)[0] in stems))
         sections.append(
             f'<section id="{html.escape(cid, quote=True)}"><h2>{html.escape(cid)}</h2>'
             + (f"<table><tr><th>Sổ tay / notebook</th><th>Trạng thái</th><th>Thời gian</th><th>Lỗi</th></tr>{jobs}</table>"

@@ -50,3 +50,19 @@ def write_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = No
 def read_manifest(out_dir: Path) -> dict | None:
     path = out_dir / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def verdict(checks: object) -> tuple[bool | None, list[str]]:
+    """(passed?, names of failed checks) for a renderer's checks: a list of {name, ok, …} or a dict of facts
+    whose boolean values are the verdicts. None when there is nothing to judge."""
+    if isinstance(checks, list):
+        items = [(str(c.get("name", i)), c.get("ok")) for i, c in enumerate(checks) if isinstance(c, dict)]
+    elif isinstance(checks, dict):
+        items = [(k, v) for k, v in checks.items() if isinstance(v, bool) and k not in {"draft", "sample_data", "vector"}]
+    else:
+        return None, []
+    judged = [(n, ok) for n, ok in items if isinstance(ok, bool)]
+    if not judged:
+        return None, []
+    failed = [n for n, ok in judged if not ok]
+    return not failed, failed

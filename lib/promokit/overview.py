@@ -179,3 +179,43 @@ def summary(ctx: CampaignContext) -> HTML:
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in items if v)
     return HTML(f"<h3>{html.escape(c.title)}</h3><table>{rows}</table>",
                 c.title + "\n" + "\n".join(f"{k}: {v}" for k, v in items if v))
+
+
+def _thumb_uri(path: Path, width: int) -> str:
+    import base64
+    import io
+
+    with Image.open(path) as im:
+        im = im.convert("RGB")
+        im.thumbnail((width, width * 2))
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def show_outputs(items: list[tuple[Path, str]], *, width: int = 300) -> HTML:
+    """Rendered files side by side with their captions (e.g. alt text): images inline, others as links."""
+    figs, texts = [], []
+    for path, caption in items:
+        path = Path(path)
+        if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".webp"}:
+            body = f'<img src="{_thumb_uri(path, width)}" alt="{html.escape(caption, quote=True)}" width="{width}">'
+        else:
+            body = f'<a href="{html.escape(path.as_uri(), quote=True)}">{html.escape(path.name)}</a>'
+        figs.append(f'<figure style="display:inline-block;vertical-align:top;margin:6px;width:{width}px">{body}'
+                    f'<figcaption style="font-size:12px"><b>{html.escape(path.name)}</b><br>'
+                    f'{html.escape(caption)}</figcaption></figure>')
+        texts.append(f"{path.name}: {caption}")
+    return HTML("".join(figs) or "<p>(không có / none)</p>", "\n".join(texts))
+
+
+def files_table(paths: list[Path], base: Path | None = None) -> HTML:
+    """The files written, with their sizes."""
+    rows = []
+    for p in paths:
+        p = Path(p)
+        rel = str(p.relative_to(base)) if base and p.is_relative_to(base) else str(p)
+        size = f"{format_number(p.stat().st_size / 1024, 1)} KB" if p.is_file() else "—"
+        rows.append([rel, size])
+    return HTML(_table_html(["Tệp / file", "Dung lượng / size"], rows, f"{len(rows)} tệp đã ghi / files written"),
+                "\n".join(f"{r[0]} ({r[1]})" for r in rows))

@@ -32,6 +32,7 @@ from .layout import MM, Poster, PosterText, build_poster, render_raster, verify
 from .theme import Theme, make_theme, mpl_rc
 
 if TYPE_CHECKING:
+    from ..project import CampaignContext
     from ..spec.models import Brand, Campaign, Infographic
 
 CHECKS_SUFFIX = ".checks.json"
@@ -376,3 +377,10 @@ def data_table(campaign: Campaign, campaign_dir: Path, infographic_id: str) -> D
     cols = ([d.x_name] if d.x_name else []) + [c.name for c in d.columns]
     rows = [([d.labels[r]] if d.x_name else []) + [c.cells[r] for c in d.columns] for r in range(len(d.labels))]
     return DataView(cols, rows, title=g.data)
+
+
+def render_campaign_infographics(ctx: CampaignContext, *, ids: list[str] | None = None,
+                                 sizes: list[str] | None = None, draft: bool = False) -> list[PosterResult]:
+    """`render_infographics` for a loaded campaign, into output/<id>/infographics/ (the notebook's call)."""
+    return render_infographics(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.out_dir / "infographics",
+                               ids=ids or None, sizes=sizes or None, draft=draft)
