@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def _short(path: str | Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    p = Path(path)
+    try:
+        return str(p.relative_to(Path.cwd())) if p.is_absolute() else str(p)
+    except ValueError:
+        return str(p)
+
+
 @dataclass(frozen=True)
 class Where:
     """Where a problem is: a file, optionally a line (1-based) and a field path like `video.duration`."""
@@ -22,7 +31,7 @@ class Where:
     def __str__(self) -> str:
         parts = []
         if self.file is not None:
-            parts.append(str(self.file) + (f":{self.line}" if self.line else ""))
+            parts.append(_short(self.file) + (f":{self.line}" if self.line else ""))
         if self.field:
             parts.append(f"[{self.field}]")
         return " ".join(parts)
