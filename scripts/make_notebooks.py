@@ -17,7 +17,8 @@ EXTRA_PARAMS = {
     "promo_video": "",
     "infographic": ('\ninfographic_ids = []  # để trống: mọi đồ họa / empty: every infographic'
                     '\nsizes = []  # để trống: kích thước trong campaign.yml / empty: the sizes the spec lists'),
-    "e_publication": "",
+    "e_publication": ('\nformats = []  # để trống: theo campaign.yml / empty: the formats the spec lists'
+                      '\npage = ""  # a4 | a5; để trống: theo campaign.yml / empty: the spec\'s page size'),
 }
 
 PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
@@ -83,9 +84,20 @@ FIRST_LOOK = {
         ("## Tệp đã ghi / Files written", "files_table([p.path for p in posters], ctx.output)"),
     ],
     "e_publication": [
-        ("## Danh sách bài viết / Articles\n\nCác bài theo thứ tự trong ấn phẩm, kèm số từ.\n\n"
-         "*The articles in order, with word counts.*",
-         "article_list(ctx)"),
+        ("## Danh sách bài viết / Articles\n\nCác bài theo thứ tự trong ấn phẩm, kèm số từ và số ảnh.\n\n"
+         "*The articles in order, with word and picture counts.*",
+         "from promokit.publication import article_table, files_written, html_preview, pdf_pages, "
+         "render_publication\n\narticle_table(ctx)"),
+        ("## Dựng ấn phẩm / Render the editions\n\nHTML (một tệp), PDF (WeasyPrint) và EPUB 3; EPUB được kiểm "
+         "bằng EPUBCheck. Ảnh trong bài: `![mô tả](../images/anh.jpg \"Chú thích\")`; đồ họa đã dựng: "
+         "`![](infographic:<id>)`; ảnh bìa video: `![mô tả](video-cover:youtube)`.\n\n"
+         "*HTML, PDF and EPUB 3 from the same articles; the EPUB is validated with EPUBCheck.*",
+         "editions = {r.format: r for r in render_publication(ctx, formats=formats or None, page=page or None, "
+         "draft=draft)}\nfiles_written(list(editions.values()))"),
+        ("## Xem trước HTML / HTML preview", "html_preview(editions[\"html\"]) if \"html\" in editions else None"),
+        ("## Trang PDF đầu / First PDF pages",
+         "for im in pdf_pages(editions[\"pdf\"], n=2) if \"pdf\" in editions else []:\n    display(im)"),
+        ("## Kiểm tra EPUB / EPUBCheck verdict", "editions[\"epub\"].verdict if \"epub\" in editions else None"),
     ],
 }
 

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
 from .charts.kinds import KINDS
 from .errors import AssetError, DataError, Problem, ProblemList, PromokitError, ToolError, Where
@@ -272,6 +272,9 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
     heif = is_heif(head)
     if heif:
         _heif_ready(path)
+    # another library in this process (WeasyPrint does, on import) may have turned Pillow's global
+    # "accept truncated images" on; a half-copied photo must still be refused, so restore the default
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         # Pillow's own bomb limit only warns below 2x MAX_IMAGE_PIXELS; we enforce `max_pixels` ourselves
         with warnings.catch_warnings():

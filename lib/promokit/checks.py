@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import Problem, PromokitError
 from .project import open_campaign, select_ids
+from .publication import check_publication
 from .spec import load_brand
 
 
@@ -37,8 +38,10 @@ def check_campaigns(assets: Path, ids: list[str] | None = None) -> CheckReport:
         report.brand = e.problems
     for cid in select_ids(Path(assets), ids):
         try:
-            open_campaign(cid, assets)
-            report.campaigns[cid] = []
+            ctx = open_campaign(cid, assets)
         except PromokitError as e:
             report.campaigns[cid] = e.problems
+            continue
+        # the articles' pictures, alt texts and links (rendered outputs they show come from `run`)
+        report.campaigns[cid] = check_publication(ctx, outputs=False) if ctx.campaign.publication else []
     return report

@@ -259,10 +259,11 @@ def build(ctx: CampaignContext, *, page: str | None = None, draft: bool = False,
     return Prepared(doc, futures, logo, faces, sandbox, time.perf_counter() - t0)
 
 
-def check_publication(ctx: CampaignContext) -> list[Problem]:
+def check_publication(ctx: CampaignContext, *, outputs: bool = True) -> list[Problem]:
     """Every problem of the publication's articles, found without rendering (for `promokit check`):
     unreadable articles and missing titles, pictures that are missing, outside the campaign or without alt
-    text, refused links, outputs (infographics, video covers) not rendered yet. Pictures are not decoded."""
+    text, refused links, outputs (infographics, video covers) not rendered yet — unless `outputs=False`,
+    as before a first run, when they cannot exist yet. Pictures are not decoded."""
     found = ProblemList()
     pub = _publication(ctx)
     if not pub.articles and not assets.discover(ctx.folder).articles:
@@ -288,6 +289,8 @@ def check_publication(ctx: CampaignContext) -> list[Problem]:
         return found.problems
     sandbox = Sandbox.of(ctx.folder, ctx.brand_dir, ctx.out_dir)
     for key, pic in doc.pictures.items():
+        if pic.kind == "output" and not outputs:
+            continue
         single = Document(doc.meta, [], {key: pic}, [u for u in doc.uses if u.key == key], None, {})
         try:
             find_pictures(single, ctx, sandbox)
