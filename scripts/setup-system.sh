@@ -7,8 +7,8 @@ want="${1:-runtime}"
 
 missing=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
-have_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+have_lib() { ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }  # no -q: an early exit would SIGPIPE the producer under pipefail
+have_font() { fc-list 2>/dev/null | grep -i "$1" >/dev/null; }
 
 have_cmd ffmpeg && have_cmd ffprobe || missing+=(ffmpeg)
 have_cmd fc-list || missing+=(fontconfig)
