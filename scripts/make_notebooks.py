@@ -30,7 +30,8 @@ draft = True  # True: bản nháp nhanh / quick draft'''
 
 LOAD = '''from IPython.display import display
 
-from promokit.overview import article_list, contact_sheet, data_tables, files_table, show_outputs, summary
+from promokit.overview import (article_list, checks_table, contact_sheet, data_tables, files_table, show_outputs,
+                               show_videos, summary)
 from promokit.project import open_campaign
 
 ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / validates everything
@@ -66,10 +67,31 @@ INTRO = {
 
 FIRST_LOOK = {
     "promo_video": [
-        ("## Bảng phân cảnh / Storyboard contact sheet\n\nMọi ảnh và đoạn phim theo thứ tự dựng, kèm kích thước, "
+        ("## Ảnh và đoạn phim / Pictures and clips\n\nMọi ảnh và đoạn phim theo thứ tự dựng, kèm kích thước, "
          "thời lượng, tốc độ khung hình, góc xoay. Ảnh dọc/ngang đều dùng được.\n\n"
          "*Every picture and clip in cut order with its size, length, frame rate and rotation.*",
          "contact_sheet(ctx)"),
+        ("## Kịch bản dựng / Storyboard\n\nTừng cảnh với thời điểm bắt đầu–kết thúc (giây) trên khung của nền tảng "
+         "đầu tiên. Thứ tự cảnh sửa ở `video.shots`, thời lượng ở `video.duration`.\n\n"
+         "*Each shot with its start–end times; change the order in `video.shots`, the length in `video.duration`.*",
+         "from promokit.video import make_plans, preview_frame, render_campaign, storyboard\n\n"
+         "plans = make_plans(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, platforms or None, draft=draft)\n"
+         "plan = next(iter(plans.values()))\nstoryboard(plan)"),
+        ("## Xem trước một khung hình / Preview one frame\n\nKhung hình đầy đủ độ phân giải tại giây thứ 2 (đổi số "
+         "giây để xem chỗ khác).\n\n*A full-resolution frame at 2 s; change the time to look elsewhere.*",
+         "preview_frame(plan, 2.0)"),
+        ("## Dựng video / Render\n\n`draft = True`: bản nháp nhỏ, nhanh (trong `video/draft/`); `draft = False`: "
+         "bản hoàn chỉnh cho từng nền tảng, kèm phụ đề SRT/VTT và ảnh bìa.\n\n"
+         "*Draft: small and fast; final: every platform, with SRT/VTT sidecars and a cover.*",
+         "results = render_campaign(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.out_dir / \"video\", "
+         "platforms=platforms or None, draft=draft)\n"
+         "show_videos([(r.video, r.cover, r.platform) for r in results])"),
+        ("## Kiểm tra theo nền tảng / Conformance\n\nMỗi tệp được đo lại (mã hóa, kích thước, khung hình/giây, "
+         "âm thanh, dung lượng) và so với yêu cầu của nền tảng. Dòng đỏ là chưa đạt.\n\n"
+         "*Each file is probed and checked against its platform's preset; red rows failed.*",
+         "checks_table([(r.video.name, r.checks) for r in results])"),
+        ("## Tệp đã ghi / Files written",
+         "files_table([f for r in results for f in (r.video, r.srt, r.vtt, r.cover)], ctx.output)"),
     ],
     "infographic": [
         ("## Bảng số liệu / Data tables\n\nSố liệu đọc từ CSV, đã kiểm tra cột `x`, `y` và dấu thập phân.\n\n"

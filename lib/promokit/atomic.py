@@ -9,6 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temp path beside `path` (same folder, same extension by default); rename it on success.
@@ -19,6 +25,8 @@ def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part" + (suffix or path.suffix), dir=path.parent)
     os.close(fd)
+    # mkstemp makes the file private (0600); outputs are shared (gallery server, Dask workers, colleagues)
+    os.chmod(tmp, 0o666 & ~_umask())
     tmp_path = Path(tmp)
     try:
         yield tmp_path

@@ -219,3 +219,45 @@ def files_table(paths: list[Path], base: Path | None = None) -> HTML:
         rows.append([rel, size])
     return HTML(_table_html(["Tệp / file", "Dung lượng / size"], rows, f"{len(rows)} tệp đã ghi / files written"),
                 "\n".join(f"{r[0]} ({r[1]})" for r in rows))
+
+
+def show_videos(items: list[tuple[Path, Path | None, str]], *, embed_limit: int = 3 * 1024 * 1024,
+                width: int = 270) -> HTML:
+    """Videos inline: the first small one (a draft) embedded so executed notebooks play anywhere; the others
+    as their cover picture with the file's path (embedding every render would bloat the notebook)."""
+    import base64
+
+    figs, texts = [], []
+    budget = embed_limit
+    for video, cover, caption in items:
+        video = Path(video)
+        if video.is_file() and video.stat().st_size <= budget:
+            budget = 0
+            data = base64.b64encode(video.read_bytes()).decode()
+            body = f'<video controls width="{width}" src="data:video/mp4;base64,{data}"></video>'
+        elif cover is not None and Path(cover).is_file():
+            body = f'<img src="{_thumb_uri(Path(cover), width)}" width="{width}" alt="{html.escape(caption, True)}">'
+        else:
+            body = ""
+        figs.append(f'<figure style="display:inline-block;vertical-align:top;margin:6px">{body}'
+                    f'<figcaption style="font-size:12px;max-width:{width}px"><b>{html.escape(video.name)}</b> '
+                    f'{html.escape(caption)}<br><code>{html.escape(str(video))}</code></figcaption></figure>')
+        texts.append(f"{video}: {caption}")
+    return HTML("".join(figs), "\n".join(texts))
+
+
+def checks_table(rows: list[tuple[str, list]]) -> HTML:
+    """Conformance checks per output: (label, [check with .name .ok .detail]) -> one table, failures in red."""
+    body, texts = [], []
+    for label, checks in rows:
+        for c in checks:
+            mark = "✓" if c.ok else "✗"
+            style = "" if c.ok else ' style="color:#C8102E;font-weight:bold"'
+            body.append(f"<tr{style}><td>{html.escape(label)}</td><td>{mark} {html.escape(c.name)}</td>"
+                        f"<td>{html.escape(str(c.detail))}</td></tr>")
+            texts.append(f"{label} {mark} {c.name}: {c.detail}")
+    failed = sum(1 for _, cs in rows for c in cs if not c.ok)
+    head = (f"<p><b>{'Tất cả đạt / all passed' if not failed else f'{failed} kiểm tra không đạt / checks failed'}"
+            "</b></p>")
+    return HTML(head + "<table><tr><th>Tệp / file</th><th>Kiểm tra / check</th><th>Chi tiết / detail</th></tr>"
+                + "".join(body) + "</table>", "\n".join(texts))
