@@ -1,0 +1,255 @@
+"""What notebooks and the CLI call: plans from a campaign folder, renders, drafts, previews, storyboards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from ..atomic import atomic_path, write_atomic
+from ..errors import SpecError
+from ..platforms import PLATFORMS, Preset
+from ..spec.models import Brand, Campaign
+from ..text import format_duration, nfc
+from .captions import read_captions, write_sidecars
+from .conformance import Check, check_file
+from .layers import check_texts, split_long_captions
+from .plan import Cue, Fonts, MediaFacts, Plan, plan_video
+from .render import Compositor, SoundJob, encode
+from .style import VideoStyle, load_style
+from .yuv import planes_to_rgb
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A campaign's video inputs, probed and resolved once (shared by every platform's plan)."""
+
+    media: dict[str, MediaFacts]
+    captions: list[Cue] | None
+    fonts: Fonts
+    logo: Path | None
+    style: VideoStyle
+
+
+def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFacts]:
+    """Facts of every file the video uses, keyed by campaign-relative path, in default shot order."""
+    from ..assets import discover, image_info, probe_media, resolve, sort_key
+
+    video = campaign.video
+    if video is None:
+        raise SpecError.fail("chiến dịch không có phần video", "the campaign has no video section",
+                             file=Path(campaign_dir) / "campaign.yml", field="video",
+                             fix_vi="thêm mục video: vào campaign.yml", fix_en="add a video: section to campaign.yml")
+    folder = Path(campaign_dir)
+    rels: list[tuple[str, Path, str]] = []  # (key, file, field)
+    shots = video.shot_list()
+    if shots is None:
+        files = discover(folder)
+        found = sorted(files.images + files.clips, key=lambda p: sort_key(p.name))
+        rels += [(nfc(p.relative_to(folder).as_posix()), p, "video.shots") for p in found]
+    else:
+        for i, s in enumerate(shots):
+            rels.append((nfc(s.path), resolve(folder, s.path, field=f"video.shots[{i}]"), f"video.shots[{i}]"))
+    for name in ("music", "voiceover"):
+        rel = getattr(video, name)
+        if rel:
+            rels.append((nfc(rel), resolve(folder, rel, field=f"video.{name}"), f"video.{name}"))
+    media: dict[str, MediaFacts] = {}
+    for key, path, fld in rels:
+        if key in media:
+            continue
+        if fld in ("video.music", "video.voiceover"):
+            m = probe_media(path)
+            media[key] = MediaFacts(path, "audio", duration=m.duration, has_audio=m.has_audio)
+        elif path.suffix.lower() in (".mp4", ".mov", ".m4v", ".webm"):
+            m = probe_media(path)
+            media[key] = MediaFacts(path, "clip", m.width, m.height, m.duration, m.has_audio, m.fps)
+        else:
+            info = image_info(path)
+            media[key] = MediaFacts(path, "image", info.width, info.height)
+    return media
+
+
+def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path) -> Inputs:
+    """Probe the campaign's media, read its caption file, resolve the brand's fonts and logo."""
+    from .. import fonts as F
+    from ..assets import resolve
+
+    video = campaign.video
+    media = campaign_media(campaign, campaign_dir)
+    cues = None
+    if video is not None and isinstance(video.captions, str):
+        cues = read_captions(resolve(Path(campaign_dir), video.captions, field="video.captions"))
+    bf = F.brand_fonts(brand.fonts.heading, brand.fonts.body, Path(brand_dir))
+    fonts = Fonts(heading=bf.heading, heading_bold=bf.heading_bold, body=bf.body,
+                  body_bold=F.find_font(brand.fonts.body, brand_dir=Path(brand_dir), bold=True))
+    logo = None
+    if brand.logo:
+        cand = Path(brand_dir) / brand.logo
+        if cand.is_file():
+            logo = cand
+    return Inputs(media, cues, fonts, logo, load_style())
+
+
+def make_plan(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, platform: str, *,
+              draft: bool = False, inputs: Inputs | None = None) -> Plan:
+    """The plan of one platform (probing the campaign's files unless `inputs` are given).
+
+    Captions too long for their lines even when shrunk are split into consecutive captions here.
+    """
+    inputs = inputs or campaign_inputs(campaign, brand, campaign_dir, brand_dir)
+    preset = PLATFORMS.get(platform, field="video.platforms")
+    plan = plan_video(campaign, brand, preset, inputs.media, captions=inputs.captions, fonts=inputs.fonts,
+                      logo=inputs.logo, style=inputs.style, draft=draft)
+    return split_long_captions(plan)
+
+
+def make_plans(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path,
+               platforms: list[str] | None = None, *, draft: bool = False) -> dict[str, Plan]:
+    """One plan per platform (the campaign's list by default), all from one probe of the files."""
+    inputs = campaign_inputs(campaign, brand, campaign_dir, brand_dir)
+    names = platforms or (campaign.video.platforms if campaign.video else [])
+    return {p: make_plan(campaign, brand, campaign_dir, brand_dir, p, draft=draft, inputs=inputs) for p in names}
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def preview_frame(plan: Plan, t: float) -> Image.Image:
+    """The frame at `t` s, full size, as RGB (only the shots and layers on screen are loaded)."""
+    with Compositor(plan, prefetch=False) as comp:
+        return planes_to_rgb(comp.frame(plan.frame_at(t), sequential=False))
+
+
+def cover_time(plan: Plan) -> float:
+    """When the cover is taken: the title card fully shown, else the middle of the first shot."""
+    title = next((t for t in plan.texts if t.role == "title"), None)
+    if title is not None:
+        return min(title.end - title.fade - 0.05, title.start + title.fade + 0.6)
+    s = plan.shots[0]
+    return (s.start + s.end) / 2
+
+
+def storyboard(plan: Plan, *, thumb: int = 240, columns: int | None = None) -> Image.Image:
+    """A contact sheet: each shot's middle frame with its number, times and source."""
+    from .. import fonts as F
+
+    shots = plan.shots
+    tw = thumb if plan.width <= plan.height else int(thumb * 1.5)
+    th = int(round(tw * plan.height / plan.width))
+    cols = columns or min(len(shots), 5 if plan.width <= plan.height else 3)
+    rows = (len(shots) + cols - 1) // cols
+    label_h = 44
+    gap = 12
+    sheet = Image.new("RGB", (cols * (tw + gap) + gap, rows * (th + label_h + gap) + gap), (245, 245, 245))
+    font = F.load(F.find_font("Noto Sans"), 14)
+    draw = ImageDraw.Draw(sheet)
+    for n, s in enumerate(shots):
+        nxt = shots[n + 1].start if n + 1 < len(shots) else s.end
+        prev = shots[n - 1].end if n > 0 else s.start
+        t = (max(s.start, prev) + min(s.end, nxt)) / 2
+        im = preview_frame(plan, t).resize((tw, th), Image.Resampling.LANCZOS)
+        x = gap + (n % cols) * (tw + gap)
+        y = gap + (n // cols) * (th + label_h + gap)
+        sheet.paste(im, (x, y))
+        name = s.name if s.kind != "card" else "end card / thẻ kết"
+        draw.text((x, y + th + 4), f"#{n + 1}  {format_duration(s.start)}–{format_duration(s.end)}"
+                  f"  ({s.end - s.start:.1f} s)", fill=(20, 20, 20), font=font)
+        draw.text((x, y + th + 22), name if len(name) <= 34 else "…" + name[-33:], fill=(90, 90, 90), font=font)
+    return sheet
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderResult:
+    platform: str
+    video: Path
+    srt: Path
+    vtt: Path
+    cover: Path
+    checks: list[Check]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+def _same_frames(a: Plan, b: Plan) -> bool:
+    return (a.width, a.height, a.fps, a.frames, a.texts, a.shots, a.logo, a.end_card) == \
+        (b.width, b.height, b.fps, b.frames, b.texts, b.shots, b.logo, b.end_card)
+
+
+def _strictest(presets: list[Preset]) -> Preset:
+    """One preset whose encoding limits satisfy all of `presets` (same frame)."""
+    from dataclasses import replace
+
+    rates = [p.max_bitrate for p in presets if p.max_bitrate]
+    sizes = [p.max_bytes for p in presets if p.max_bytes]
+    return replace(presets[0], max_bitrate=min(rates) if rates else None, max_bytes=min(sizes) if sizes else None,
+                   audio_bitrate=max(p.audio_bitrate for p in presets))
+
+
+def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
+    """`<platform>-cover.jpg`: the title frame (YouTube: its thumbnail size)."""
+    im = preview_frame(plan, cover_time(plan))
+    if preset.thumbnail and not plan.draft:
+        im = im.resize(preset.thumbnail, Image.Resampling.LANCZOS)
+    with atomic_path(Path(path)) as tmp:
+        im.save(tmp, "JPEG", quality=90, optimize=True, progressive=True)
+    return Path(path)
+
+
+def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, out_dir: Path, *,
+                    platforms: list[str] | None = None, draft: bool = False,
+                    progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
+    """Render the promo for each platform: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir`.
+
+    Platforms with the same frame share one render (copied). The sound is mixed once, while the first
+    video's frames are drawn. After each file, the conformance checks are written beside it as
+    `<platform>.mp4.checks.json` (the manifest picks them up). `draft` renders a small, fast version
+    into `out_dir/draft/`.
+    """
+    out_dir = Path(out_dir) / "draft" if draft else Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plans = make_plans(campaign, brand, campaign_dir, brand_dir, platforms, draft=draft)
+    for plan in plans.values():
+        check_texts(plan)  # glyphs and fitting, before any long work
+    results: list[RenderResult] = []
+    if not plans:
+        return results
+    first = next(iter(plans.values()))
+    bitrate = max(PLATFORMS.get(n).audio_bitrate for n in plans)
+    with SoundJob(first, out_dir, bitrate) as sound:
+        done: list[tuple[Plan, Path]] = []
+        names = list(plans)
+        for name in names:
+            plan = plans[name]
+            preset = PLATFORMS.get(name)
+            t0 = time.perf_counter()
+            video = out_dir / f"{name}.mp4"
+            warnings = list(plan.warnings)
+            twin = next((v for p, v in done if _same_frames(p, plan)), None)
+            if twin is not None:
+                with atomic_path(video) as part:
+                    shutil.copyfile(twin, part)
+            else:
+                group = [PLATFORMS.get(n) for n in names if _same_frames(plans[n], plan)]
+                cb = (lambda k, n, _name=name: progress(_name, k, n)) if progress else None
+                warnings += encode(plan, video, sound.future, preset=_strictest(group), progress=cb)
+                done.append((plan, video))
+            srt, vtt = write_sidecars(plan, video)
+            cover = write_cover(plan, preset, out_dir / f"{name}-cover.jpg")
+            checks = check_file(video, preset, size=plan.size, fps=plan.fps)
+            write_atomic(video.with_name(video.name + ".checks.json"),
+                         json.dumps([c.as_dict() for c in checks], ensure_ascii=False, indent=2) + "\n")
+            results.append(RenderResult(name, video, srt, vtt, cover, checks, time.perf_counter() - t0, warnings))
+    return results

@@ -1,0 +1,143 @@
+"""Text of promo videos: captions in and out (SRT/WebVTT, NFC), fitting to two lines, missing glyphs."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from promokit import fonts as F
+from promokit.errors import AssetError, FontError, SpecError
+from promokit.platforms import PLATFORMS
+from promokit.spec import Brand, Campaign
+from promokit.spec.loader import load_defaults
+from promokit.text import wrap
+from promokit.video.captions import parse_captions, sidecar_cues, to_srt, to_vtt
+from promokit.video.layers import check_texts, fit_text, font_file, split_long_captions, text_layer_image
+from promokit.video.plan import Cue, Fonts, MediaFacts, plan_video
+from promokit.video.style import load_style, reference_height
+
+BRAND = Brand.model_validate(load_defaults()["brand"])
+STYLE = load_style()
+
+SRT = ("\ufeff1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>Lễ hội</i> Giỗ Tổ\r\nHùng Vương\r\n\r\n"
+       "2\r\n00:00:04,250 --> 00:00:06,000\r\nUống nước nhớ nguồn\r\n")
+VTT = ("WEBVTT\n\nNOTE a comment\n\nintro\n00:01.000 --> 00:03.500 line:80%\nLễ hội Giỗ Tổ\nHùng Vương\n\n"
+       "00:00:04.250 --> 00:00:06.000\nUống nước nhớ nguồn\n")
+
+
+def plan(captions=None, shots=None, fonts: Fonts | None = None, preset="tiktok", **video):
+    spec = {"duration": 8, "platforms": ["tiktok"], "title": "Giỗ Tổ Hùng Vương", **video}
+    if shots:
+        spec["shots"] = shots
+    c = Campaign.model_validate({"id": "t", "title": "Lễ hội", "theme": "le-hoi", "video": spec})
+    media = {"images/a.jpg": MediaFacts(Path("/x/a.jpg"), "image", 1600, 1200)}
+    return plan_video(c, BRAND, PLATFORMS.get(preset), media, captions=captions, fonts=fonts, style=STYLE)
+
+
+def test_srt_and_webvtt_parse_to_the_same_cues():
+    a, b = parse_captions(SRT), parse_captions(VTT)
+    assert a == b
+    assert a == [Cue(1.0, 3.5, "Lễ hội Giỗ Tổ\nHùng Vương"), Cue(4.25, 6.0, "Uống nước nhớ nguồn")]
+
+
+def test_nfd_captions_come_out_nfc():
+    import unicodedata
+
+    cues = parse_captions(unicodedata.normalize("NFD", SRT))
+    assert cues[0].text == "Lễ hội Giỗ Tổ\nHùng Vương"
+    p = plan(captions=cues)
+    assert all(unicodedata.is_normalized("NFC", t.text) for t in p.captions())
+    check_texts(p)  # every glyph found: NFC text against the font's composed characters
+    srt = to_srt(sidecar_cues(p))
+    assert unicodedata.is_normalized("NFC", srt) and "Giỗ Tổ" in srt
+
+
+def test_bad_timing_line_names_the_line():
+    with pytest.raises(AssetError) as e:
+        parse_captions("1\n00:00:01,000 --> soon\nxin chào\n", file="c.srt")
+    assert "c.srt:2" in str(e.value)
+    with pytest.raises(AssetError):
+        parse_captions("1\n00:00:03,000 --> 00:00:01,000\nngược\n")
+
+
+def test_sidecars_round_trip():
+    p = plan(captions=parse_captions(SRT))
+    cues = sidecar_cues(p)
+    assert parse_captions(to_srt(cues)) == cues == parse_captions(to_vtt(cues))
+    assert to_vtt(cues).startswith("WEBVTT\n")
+    # without captions the sidecars carry the title and lower thirds
+    q = plan(shots=[{"path": "images/a.jpg", "caption": "Đình làng Bình Thành"}])
+    assert [c.text.split("\n")[0] for c in sidecar_cues(q)] == ["Giỗ Tổ Hùng Vương", "Đình làng Bình Thành"]
+
+
+def test_a_caption_too_long_for_two_lines_is_shrunk_not_cut():
+    long = "Lễ hội Giỗ Tổ Hùng Vương năm nay thu hút hàng nghìn người dân và du khách về dự"
+    p = plan(captions=[Cue(0.5, 4, long)])
+    st = p.style.text["caption"]
+    font = font_file(p, st)
+    layer = p.captions()[0]
+    nominal = int(round(st.size * reference_height(p.width, p.height)))
+    inner = layer.box[2] - layer.box[0] - 2 * int(round(st.padding * nominal))
+    # at the nominal size it would need more than two lines
+    assert len(wrap(long, F.load(font, nominal).getlength, inner)) > 2
+    fit = fit_text(long, font, nominal, inner, st, field="video.captions")
+    assert len(fit.lines) <= 2 and fit.size < nominal
+    assert " ".join(fit.lines).split() == long.split()  # every word, whole, in order
+    im, x, y = text_layer_image(layer, p)
+    x0, y0, x1, y1 = layer.box
+    assert x0 <= x and x + im.width <= x1 and y0 <= y and y + im.height <= y1
+
+
+def test_a_caption_too_long_even_shrunk_is_split_in_time_not_cut():
+    long = ("Lễ hội Giỗ Tổ Hùng Vương năm nay thu hút hàng nghìn người dân và du khách thập phương "
+            "về dâng hương tưởng nhớ các Vua Hùng đã có công dựng nước, cùng nhiều hoạt động văn hóa")
+    p = plan(captions=[Cue(1.0, 7.0, long)])
+    with pytest.raises(SpecError):
+        check_texts(p)  # as one caption it cannot fit two lines
+    q = split_long_captions(p)
+    caps = q.captions()
+    assert len(caps) >= 2
+    assert " ".join(c.text for c in caps).split() == long.split()
+    assert caps[0].start == 1.0 and caps[-1].end == 7.0
+    assert all(a.end == pytest.approx(b.start) for a, b in zip(caps, caps[1:], strict=False))
+    check_texts(q)
+    assert [c.text for c in sidecar_cues(q)] == [c.text for c in caps]  # sidecars follow the split
+
+
+def test_a_caption_that_cannot_fit_is_a_clear_error():
+    word = "Giỗ" * 60  # one word wider than the line at any allowed size
+    p = split_long_captions(plan(captions=[Cue(0.5, 4, word)]))
+    with pytest.raises(SpecError) as e:
+        check_texts(p)
+    msg = str(e.value)
+    assert "video.captions" in msg and "2" in msg and ("tách" in msg or "split" in msg)
+
+
+@pytest.fixture(scope="module")
+def latin_only_font(tmp_path_factory) -> Path:
+    """A copy of the body font cut down to ASCII: it lacks 'ỹ' and every Vietnamese letter."""
+    from fontTools import subset
+
+    src = F.find_font("Noto Sans")
+    out = tmp_path_factory.mktemp("fonts") / "LatinOnly.ttf"
+    options = subset.Options()
+    font = subset.load_font(str(src), options)
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=range(0x20, 0x7F))
+    sub.subset(font)
+    subset.save_font(font, str(out), options)
+    return out
+
+
+def test_a_font_lacking_a_glyph_is_a_clear_font_error(latin_only_font):
+    fonts = Fonts(heading=latin_only_font, heading_bold=latin_only_font, body=latin_only_font,
+                  body_bold=latin_only_font)
+    p = plan(captions=[Cue(0.5, 3, "Mỹ An Hưng")], fonts=fonts, title="Hello")
+    with pytest.raises(FontError) as e:
+        check_texts(p)
+    msg = str(e.value)
+    assert "'ỹ' (U+1EF9)" in msg and "LatinOnly.ttf" in msg and "video.captions" in msg
+    # plain ASCII passes with the same font
+    check_texts(dataclasses.replace(p, texts=tuple(t for t in p.texts if t.role == "title")))
