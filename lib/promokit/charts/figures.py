@@ -13,6 +13,7 @@ size is a DataError naming the column, never clipped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 
 from ..errors import DataError, SpecError
 from ..registry import Registry
-from ..text import format_date, format_number, format_percent, nfc, parse_number
+from ..text import format_date, format_number, format_percent, nfc, parse_number, wrap
 from .kinds import KINDS
 from .panel import Box, Canvas, Fitted, fit_text, font_metrics, prop, text_width
 
@@ -222,12 +223,20 @@ def show_label(s: str) -> str:
     return format_date(d) if d else s
 
 
+# a period written the Vietnamese way: "T1", "Th 3", "Tháng 12", "Tháng 1/2024", "Quý II", "Q3/2024",
+# "Tuần 5", "Năm 2023" (the table order is then time order)
+_PERIOD = re.compile(r"(?:(?i:tháng|th\.?|t\.?|quý|q\.?|tuần|năm|kỳ|đợt)\s*)?[IVX0-9]+([/\-.][0-9]{2,4})?")
+_MONTH = re.compile(r"^\s*tháng\s*(?=\d)", re.IGNORECASE)
+_QUARTER = re.compile(r"^\s*quý\s*(I{1,3}|IV|[1-4])\b", re.IGNORECASE)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
 def is_ordinal(labels: Sequence[str]) -> bool:
-    """Years, numbers or dates: the table order is meaningful, keep it."""
+    """Years, numbers, dates or periods (months, quarters): the table order is meaningful, keep it."""
     def one(s: str) -> bool:
         if parse_date(s):
             return True
-        if re.fullmatch(r"(Q|Quý\s*)?[IVX0-9]+([/\-.][0-9]{2,4})?", s.strip()):
+        if _PERIOD.fullmatch(nfc(s).strip()):
             return True
         try:
             parse_number(s, ".")
@@ -235,6 +244,16 @@ def is_ordinal(labels: Sequence[str]) -> bool:
         except ValueError:
             return False
     return all(one(s) for s in labels)
+
+
+def short_period(s: str) -> str:
+    """The usual short form of a period label: "Tháng 12" -> "T12", "Tháng 1/2024" -> "T1/2024",
+    "Quý III" -> "Q3"; other labels as they are."""
+    t = _MONTH.sub("T", nfc(s))
+    m = _QUARTER.match(t)
+    if m:
+        t = "Q" + _ROMAN.get(m.group(1).upper(), m.group(1)) + t[m.end():]
+    return t.strip()
 
 
 def shares(values: Sequence[float], decimals: int = 0) -> list[float]:
@@ -384,20 +403,32 @@ class Panel:
             return max(range(len(values)), key=lambda i: values[i])
         return None
 
-    def unit_note(self, box: Box) -> Box:
-        """'Đơn vị: …' at the top when the unit is a word (not %); returns the rest of the box."""
-        if not self.unit or self.unit == "%":
-            return box
-        f = self.fit(f"Đơn vị: {self.unit}", "note", box.w, max_lines=1)
+    @property
+    def unit_text(self) -> str:
+        """'Đơn vị: …' when the unit is a word ('%' goes with each number instead), else ''."""
+        return f"Đơn vị: {self.unit}" if self.unit and self.unit != "%" else ""
+
+    def _unit_fit(self, width: float) -> Fitted:
+        f = self.fit(self.unit_text, "note", width, max_lines=1)
         if f is None:
             raise SpecError.fail(f"đơn vị '{self.unit}' quá dài", f"unit '{self.unit}' is too long",
                                  file=self.spec_file, field=f"{self.field}.unit",
                                  fix_vi="rút ngắn đơn vị", fix_en="shorten the unit")
-        self.lines(f, box.x0, box.y0, "note", color=self.theme.color("muted"), field=f"{self.field}.unit")
+        return f
+
+    def unit_note(self, box: Box, *, draw: bool = True) -> Box:
+        """'Đơn vị: …' at the top when the unit is a word (not %); returns the rest of the box."""
+        if not self.unit_text:
+            return box
+        f = self._unit_fit(box.w)
+        if draw:
+            self.lines(f, box.x0, box.y0, "note", color=self.theme.color("muted"), field=f"{self.field}.unit")
         return Box(box.x0, box.y0 + f.height + self.gap, box.x1, box.y1)
 
-    def legend(self, names: Sequence[str], colors: Sequence[str], box: Box) -> float:
-        """Swatches and names flowing in rows from the top of `box`; returns the height used."""
+    def legend(self, names: Sequence[str], colors: Sequence[str], box: Box, note: str = "") -> float:
+        """Swatches and names flowing in rows from the top of `box`; returns the height used.
+
+        `note` (the unit, 'Đơn vị: …') goes at the right end of the first row when it has room, else above."""
         size = self.size("legend")
         font = self.font("legend")
         for _ in range(12):
@@ -417,9 +448,18 @@ class Panel:
             if size <= self.min_size("legend"):
                 raise self.too_long(max(names, key=len), None)
             size = max(self.min_size("legend"), size * 0.92)
+        top = 0.0
+        nf = self._unit_fit(box.w) if note else None
+        beside = False
+        if nf is not None:
+            row1 = sum(w for _, _, w in rows[0]) + 1.2 * size * (len(rows[0]) - 1)
+            beside = row1 + 2.0 * size + nf.width <= box.w * 0.985
+            if not beside:
+                self.lines(nf, box.x0, box.y0, "note", color=self.theme.color("muted"), field=f"{self.field}.unit")
+                top = nf.height + self.gap * 0.6
         a, d = font_metrics(font)
         row_h = size * (a + d) * 1.15
-        y = box.y0
+        y = box.y0 + top
         for r in rows:
             x = box.x0
             for n, c, w in r:
@@ -429,6 +469,10 @@ class Panel:
                           color=self.theme.colors.text)
                 x += w + 1.2 * size
             y += row_h
+        if nf is not None and beside:
+            cy = box.y0 + row_h / 2
+            self.text(box.x1, self.baseline_mid(cy, nf.size), nf.lines[0], "note", size=nf.size, ha="right",
+                      color=self.theme.color("muted"), field=f"{self.field}.unit")
         return y - box.y0
 
     def style_ticks(self, ax: Axes, axis: str, ticks: Sequence[float], box: Box) -> None:
@@ -458,41 +502,148 @@ class Panel:
 Builder = Callable[[Panel], None]
 CHARTS: Registry[Builder] = Registry("loại biểu đồ", "chart kind")
 
+# How tall a chart would like its box, for the poster layout: `need(panel, k)` is the height the chart
+# needs in the panel's width with its label text at `_need_size(p, k)` (k = 0: the style minimum,
+# 1: the preferred size); 0 when any reasonable height will do. The layout shrinks the words around a
+# chart that asks for more, lowering k with them.
+Need = Callable[[Panel, float], float]
+NEEDS: dict[str, Need] = {}
+
+
+def _need_size(p: Panel, k: float) -> float:
+    lo = p.min_size("label")
+    return lo + (max(lo, p.size("label")) - lo) * min(1.0, max(0.0, k))
+
+
+def chart_need(p: Panel, k: float = 0.0) -> float:
+    """The height the chart of `p` asks for (see NEEDS); 0 for kinds that take any height, or when the data
+    cannot be drawn at all (the builder then says why)."""
+    fn = NEEDS.get(p.spec.kind)
+    if fn is None:
+        return 0.0
+    try:
+        return fn(p, k)
+    except (DataError, SpecError, ValueError):
+        return 0.0
+
 
 # -- bar ------------------------------------------------------------------------------------------
+#
+# How many rows or columns fit is not a fixed number: it follows from the box and the style's minimum
+# text sizes. Horizontal bars need a row per label at least `row_pitch` (style) label lines tall at the
+# minimum label size; vertical columns need every label (and value) to fit its slot at its minimum size. What
+# does not fit even then is a DataError saying how many would.
 
-def _category_fit(p: Panel, labels: list[str], area: Box, n_slots: int, values_txt: list[str],
-                  allow_vertical: bool) -> tuple[str, list[Fitted], float]:
-    """Choose vertical or horizontal bars: vertical when every label fits its slot on one line
-    (two for years/dates); returns (orientation, fitted labels, label size)."""
-    if allow_vertical:
-        slot = area.w / n_slots
-        fl = p.fit_all(labels, "label", slot * 0.94, max_lines=1)
-        fv = p.fit_all(values_txt, "value", slot * 0.98, max_lines=1) if values_txt else []
-        if fl is not None and fv is not None:
-            return "v", fl, fl[0].size if fl else p.size("label")
-    row_h = area.h / len(labels)
-    a, d = font_metrics(p.font("label"))
-    size = min(p.size("label"), row_h * 0.85 / (a + d))
-    if size < p.min_size("label"):
-        raise p.too_many(len(labels), int(area.h / (p.min_size("label") * (a + d) / 0.85)), p.data.x_name)
-    fl = p.fit_all(labels, "label", area.w * 0.42, max_lines=2, max_h=row_h * 0.92, size=size)
+COL_LABEL = 0.92  # share of a column's slot its label may take
+COL_VALUE = 0.88  # ... its value (the rest keeps neighbouring values apart)
+
+
+def _line_box(p: Panel, name: str = "label") -> float:
+    a, d = font_metrics(p.font(name))
+    return a + d
+
+
+def _pitch(p: Panel) -> float:
+    """A row of horizontal bars is at least this many label line boxes (ascent + descent) tall."""
+    return float(p.theme.style["chart"].get("row_pitch", 1.12))
+
+
+def _row_pitch(p: Panel, size: float, lines: int = 1) -> float:
+    """Height of one bar row whose label takes `lines` lines at `size`."""
+    return size * (_line_box(p) + float(p.role("label").get("line", 1.15)) * (lines - 1)) * _pitch(p)
+
+
+def _row_capacity(p: Panel, height: float) -> int:
+    """How many one-line rows fit `height` at the smallest label size the style allows."""
+    return max(1, int(height / _row_pitch(p, p.min_size("label")) + 1e-6))
+
+
+def _density_cap(p: Panel, n: int) -> None:
+    """A brand may cap the rows of a chart (`chart.max_items` in its poster.yml); the shipped style does not."""
+    most = p.theme.style["chart"].get("max_items")
+    if most is not None and n > int(most):
+        raise p.too_many(n, int(most), p.data.x_name)
+
+
+def _row_labels(p: Panel, labels: list[str], area: Box, share: float = 0.42) -> list[Fitted]:
+    """Labels of horizontal bars (one row each, two lines when long) at one common size."""
+    n = len(labels)
+    row_h = area.h / n
+    size = min(p.size("label"), row_h / _row_pitch(p, 1.0))
+    if size < p.min_size("label") - 1e-6:
+        raise p.too_many(n, _row_capacity(p, area.h), p.data.x_name)
+    fl = p.fit_all(labels, "label", area.w * share, max_lines=2, max_h=row_h / _pitch(p) + 0.01, size=size)
     if fl is None:
         worst = max(labels, key=lambda s: text_width(s, p.font("label"), 1))
         raise p.too_long(worst, p.data.x_name)
-    return "h", fl, fl[0].size
+    return fl
+
+
+def _column_labels(p: Panel, labels: list[str], slot: float, ordinal: bool) -> list[Fitted] | None:
+    """Labels under columns: one line; for periods also the short form ("Tháng 12" -> "T12") or two lines."""
+    w = slot * COL_LABEL
+    fl = p.fit_all(labels, "label", w, max_lines=1)
+    if fl is None and ordinal:
+        short = [short_period(s) for s in labels]
+        if short != labels:
+            fl = p.fit_all(short, "label", w, max_lines=1)
+        if fl is None:
+            fl = p.fit_all(labels, "label", w, max_lines=2)
+    return fl
+
+
+@dataclass
+class _Columns:
+    """A vertical layout: columns from `x0` in slots of `slot`; values above them or a value axis (`ticks`)."""
+
+    x0: float
+    slot: float
+    labels: list[Fitted]
+    values: list[Fitted] | None = None
+    ticks: list[float] | None = None
+    tick_size: float = 0.0
+
+
+def _columns(p: Panel, labels: list[str], vtxt: list[str], area: Box, vmax: float) -> _Columns | None:
+    """Vertical columns when they fit: few categories (style `columns_max`) or periods (any number), every
+    label in its slot at its minimum size or above. Periods whose values do not fit above the columns
+    get a value axis instead. None: draw horizontal bars."""
+    n = len(labels)
+    ordinal = is_ordinal(p.data.labels)
+    if not ordinal and n > int(p.theme.style["chart"].get("columns_max", 8)):
+        return None
+    slot = area.w / n
+    fl = _column_labels(p, labels, slot, ordinal)
+    if fl is not None:
+        fv = p.fit_all(vtxt, "value", slot * COL_VALUE, max_lines=1)
+        if fv is not None and _plot_room(p, area, fl, fv[0].height):
+            return _Columns(area.x0, slot, fl, fv)
+    if not ordinal:
+        return None
+    ticks = nice_ticks(0.0, vmax or 1.0, 5)
+    tsize = p.size("tick")
+    tick_w = max(text_width(t, p.font("tick"), tsize) for t in p.tick_labels(ticks)) + 0.5 * tsize
+    slot = (area.w - tick_w) / n
+    fl = _column_labels(p, labels, slot, ordinal)
+    if fl is None or not _plot_room(p, area, fl, tsize):
+        return None
+    return _Columns(area.x0 + tick_w, slot, fl, None, ticks, tsize)
+
+
+def _plot_room(p: Panel, area: Box, fl: list[Fitted], head: float) -> bool:
+    """Labels and values leave at least 40 % of the height to the columns themselves."""
+    return area.h - max(f.height for f in fl) - head - p.gap * 1.3 >= 0.4 * area.h
 
 
 @CHARTS.register("bar")
 def bar(p: Panel) -> None:
-    """Bars: vertical for a few short labels, else horizontal; sorted unless the labels are ordered
-    (years, dates); one item highlighted (the spec's `highlight`, else the largest)."""
+    """Bars: vertical for a few short labels or for periods (months, years), else horizontal; sorted unless
+    the labels are ordered (years, dates, months); one item highlighted (the spec's `highlight`, else the
+    largest)."""
     labels = [show_label(s) for s in p.data.labels]
     vals = p.data.values(0)
     n = len(vals)
-    most = int(p.theme.style["chart"].get("max_items", 16))
-    if n > most:
-        raise p.too_many(n, most, p.data.x_name)
+    _density_cap(p, n)
     hl = p.highlight_index(p.data.labels, vals)
     order = list(range(n)) if is_ordinal(p.data.labels) else sorted(range(n), key=lambda i: -vals[i])
     labels = [labels[i] for i in order]
@@ -500,36 +651,18 @@ def bar(p: Panel) -> None:
     hl = order.index(hl) if hl is not None else None
     area = p.unit_note(p.box)
     vtxt = [p.fmt(v) for v in vals]
-    orient, fl, _ = _category_fit(p, labels, area, n, vtxt, allow_vertical=n <= 8)
     base, high = p.color("base"), p.color("highlight")
     colors = [high if i == hl else base for i in range(n)]
     vmax = max(vals) or 1.0
     text_color = p.theme.colors.text
-    if orient == "v":
-        slot = area.w / n
-        fv = p.fit_all(vtxt, "value", slot * 0.98, max_lines=1)
-        assert fv is not None
-        lab_h = max(f.height for f in fl)
-        val_h = fv[0].height
-        bottom = area.y1 - lab_h - p.gap * 0.8
-        top = area.y0 + val_h + p.gap * 0.5
-        scale = (bottom - top) / vmax
-        bw = slot * float(p.theme.style["chart"].get("bar_width", 0.68))
-        for i, v in enumerate(vals):
-            cx = area.x0 + (i + 0.5) * slot
-            h = v * scale
-            _bar(p, Box(cx - bw / 2, bottom - h, cx + bw / 2, bottom), colors[i], "v")
-            p.text(cx, bottom - h - p.gap * 0.4, vtxt[i], "value", size=fv[i].size, ha="center",
-                   color=high if i == hl else text_color)
-            p.lines(fl[i], cx, bottom + p.gap * 0.8, "label", ha="center",
-                    color=high if i == hl else text_color)
-        p.canvas.line(area.x0, bottom, area.x1, bottom, p.color("axis"), max(1.0, p.u * 0.0015), zorder=2.5)
+    cols = _columns(p, labels, vtxt, area, vmax)
+    if cols is not None:
+        _draw_columns(p, cols, area, vals, vtxt, colors, hl)
         return
+    fl = _row_labels(p, labels, area)
     row_h = area.h / n
     lab_w = max(f.width for f in fl)
-    vsize = min(p.size("value"), fl[0].size * 1.05)
-    if vsize < p.min_size("value"):
-        raise p.too_many(n, n - 1, p.data.x_name)
+    vsize = max(p.min_size("value"), min(p.size("value"), fl[0].size * 1.05))
     vfont = p.font("value")
     val_w = max(text_width(t, vfont, vsize) for t in vtxt)
     x0 = area.x0 + lab_w + p.gap * 0.8
@@ -550,6 +683,63 @@ def bar(p: Panel) -> None:
     p.canvas.line(x0, area.y0, x0, area.y1, p.color("axis"), max(1.0, p.u * 0.0015), zorder=2.5)
 
 
+def _draw_columns(p: Panel, cols: _Columns, area: Box, vals: list[float], vtxt: list[str], colors: list[str],
+                  hl: int | None) -> None:
+    text_color = p.theme.colors.text
+    high = p.color("highlight")
+    fl, fv, slot = cols.labels, cols.values, cols.slot
+    lab_h = max(f.height for f in fl)
+    bottom = area.y1 - lab_h - p.gap * 0.8
+    line_w = max(1.0, p.u * 0.0015)
+    bw = slot * float(p.theme.style["chart"].get("bar_width", 0.68))
+    if fv is not None:
+        top = area.y0 + fv[0].height + p.gap * 0.5
+        vtop = max(vals) or 1.0
+    else:
+        assert cols.ticks is not None
+        top = area.y0 + cols.tick_size * 0.6
+        vtop = cols.ticks[-1]
+        tcolor = p.theme.text_color(p.bg, preferred=p.color("axis"))
+        tfont = p.font("tick")
+        for t, lab in zip(cols.ticks, p.tick_labels(cols.ticks), strict=True):
+            y = bottom - t / vtop * (bottom - top)
+            if t > 0:
+                p.canvas.line(cols.x0, y, area.x1, y, p.color("grid"), line_w, zorder=1)
+            p.text(cols.x0 - 0.35 * cols.tick_size, p.baseline_mid(y, cols.tick_size), lab, "tick",
+                   size=cols.tick_size, font=tfont, ha="right", color=tcolor)
+    scale = (bottom - top) / vtop
+    for i, v in enumerate(vals):
+        cx = cols.x0 + (i + 0.5) * slot
+        h = v * scale
+        _bar(p, Box(cx - bw / 2, bottom - h, cx + bw / 2, bottom), colors[i], "v")
+        if fv is not None:
+            p.text(cx, bottom - h - p.gap * 0.4, vtxt[i], "value", size=fv[i].size, ha="center",
+                   color=high if i == hl else text_color)
+        p.lines(fl[i], cx, bottom + p.gap * 0.8, "label", ha="center", color=high if i == hl else text_color)
+    if fv is None and hl is not None:  # with a value axis, the highlighted column still says its value
+        _column_value(p, cols, area, [v * scale for v in vals], bottom, vtxt[hl], hl, bw)
+    p.canvas.line(cols.x0, bottom, area.x1, bottom, p.color("axis"), line_w, zorder=2.5)
+
+
+def _column_value(p: Panel, cols: _Columns, area: Box, heights: list[float], bottom: float, txt: str, i: int,
+                  bw: float) -> None:
+    """The value above column `i` when it clears its neighbours (and the top of the chart); else nothing."""
+    f = p.fit(txt, "value", cols.slot * 3, max_lines=1)
+    if f is None:
+        return
+    cx = cols.x0 + (i + 0.5) * cols.slot
+    x0 = min(max(cx - f.width / 2, cols.x0), area.x1 - f.width)
+    y = bottom - heights[i] - p.gap * 0.4
+    if y - f.ascent < area.y0:
+        return
+    for j, h in enumerate(heights):
+        jx = cols.x0 + (j + 0.5) * cols.slot
+        if j != i and jx + bw / 2 > x0 and jx - bw / 2 < x0 + f.width and bottom - h < y + p.gap * 0.2:
+            return
+    p.text(x0 + f.width / 2, y, txt, "value", size=f.size, ha="center", color=p.color("highlight"),
+           bg=p.bg)
+
+
 def _bar(p: Panel, b: Box, color: str, orient: str) -> None:
     """A bar with a slightly rounded free end."""
     r = min(b.w, b.h) * 0.12
@@ -563,32 +753,48 @@ def _bar(p: Panel, b: Box, color: str, orient: str) -> None:
         p.canvas.rect(Box(b.x0, b.y0, b.x0 + r, b.y1), color, zorder=2)
 
 
-# -- grouped and stacked bars (value axis with ticks) ---------------------------------------------
+def _bar_need(p: Panel, k: float) -> float:
+    """Height a bar chart asks for at label size k × preferred: horizontal rows (columns take any height)."""
+    labels = [show_label(s) for s in p.data.labels]
+    vals = p.data.values(0)
+    vtxt = [p.fmt(v) for v in vals]
+    area = p.unit_note(p.box, draw=False)
+    if _columns(p, labels, vtxt, area, max(vals) or 1.0) is not None:
+        return 0.0
+    return (area.y0 - p.box.y0) + _rows_need(p, labels, area.w * 0.42, k)
+
+
+def _rows_need(p: Panel, labels: list[str], label_w: float, k: float) -> float:
+    size = _need_size(p, k)
+    font = p.font("label")
+    lines = 1 if all(text_width(s, font, size) <= label_w for s in labels) else 2
+    return len(labels) * _row_pitch(p, size, lines)
+
+
+# -- grouped and stacked bars (value axis with ticks, or totals at the end of stacked rows) ----------
 
 def _multi_bars(p: Panel, stacked: bool) -> None:
     labels = [show_label(s) for s in p.data.labels]
     n, k = len(labels), len(p.data.columns)
     series = [p.data.values(j) for j in range(k)]
-    most = int(p.theme.style["chart"].get("max_items", 16))
-    if n > most:
-        raise p.too_many(n, most, p.data.x_name)
+    _density_cap(p, n)
     totals = [sum(s[i] for s in series) for i in range(n)]
     vmax = max(totals) if stacked else max(max(s) for s in series)
     ticks = nice_ticks(0.0, vmax or 1.0, 5)
     tlabels = p.tick_labels(ticks)
     colors = [p.series(j) for j in range(k)]
-    area = p.unit_note(p.box)
-    used = p.legend([pretty(c.name) for c in p.data.columns], colors, area)
+    area = p.box
+    used = p.legend([pretty(c.name) for c in p.data.columns], colors, area, note=p.unit_text)
     area = Box(area.x0, area.y0 + used + p.gap, area.x1, area.y1)
     tsize, tfont = p.size("tick"), p.font("tick")
     tick_w = max(text_width(t, tfont, tsize) for t in tlabels) + 0.35 * tsize
     a, d = font_metrics(tfont)
     tick_h = tsize * (a + d) + 0.35 * tsize
     vert_area = Box(area.x0 + tick_w, area.y0, area.x1, area.y1)
-    orient, fl, _ = _category_fit(p, labels, vert_area, n, [], allow_vertical=n <= 10)
+    fl = _multi_columns(p, labels, vert_area)
     width = float(p.theme.style["chart"].get("bar_width", 0.68))
     edge = dict(edgecolor=p.bg, linewidth=max(1.0, 0.002 * p.u)) if stacked else {}
-    if orient == "v":
+    if fl is not None:
         lab_h = max(f.height for f in fl)
         ab = Box(vert_area.x0, area.y0 + tsize * 0.6, vert_area.x1, area.y1 - lab_h - p.gap * 0.8)
         ax = p.canvas.axes(ab)
@@ -613,19 +819,18 @@ def _multi_bars(p: Panel, stacked: bool) -> None:
         if stacked:
             _totals(p, ab, [ab.x0 + (i + 0.5) * slot for i in range(n)], totals, ticks[-1], slot, "v")
         return
+    if stacked:
+        _stacked_rows(p, labels, series, totals, colors, area)
+        return
+    fl = _row_labels(p, labels, Box(area.x0, area.y0, area.x1, area.y1 - tick_h))
     lab_w = max(f.width for f in fl)
     ab = Box(area.x0 + lab_w + p.gap * 0.8, area.y0, area.x1 - tick_w * 0.5, area.y1 - tick_h)
     ax = p.canvas.axes(ab)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, ticks[-1])
-    left = [0.0] * n
     for j, s in enumerate(series):
-        if stacked:
-            ax.barh(range(n), s, width, left=left, color=colors[j], zorder=2, **edge)
-            left = [b + v for b, v in zip(left, s, strict=True)]
-        else:
-            off = (j - (k - 1) / 2) * width / k
-            ax.barh([i + off for i in range(n)], s, width / k * 0.92, color=colors[j], zorder=2)
+        off = (j - (k - 1) / 2) * width / k
+        ax.barh([i + off for i in range(n)], s, width / k * 0.92, color=colors[j], zorder=2)
     ax.yaxis.set_major_locator(NullLocator())
     p.style_ticks(ax, "x", ticks, ab)
     ax.grid(axis="x", color=p.color("grid"), linewidth=max(1.0, 0.0015 * p.u), zorder=0)
@@ -634,6 +839,61 @@ def _multi_bars(p: Panel, stacked: bool) -> None:
     for i, f in enumerate(fl):
         p.lines(f, ab.x0 - p.gap * 0.8, ab.y0 + (i + 0.5) * row - f.height / 2, "label", ha="right",
                 color=p.theme.colors.text)
+
+
+def _multi_columns(p: Panel, labels: list[str], area: Box) -> list[Fitted] | None:
+    """Column labels of grouped/stacked bars when they are drawn vertically (see `_columns`), else None."""
+    n = len(labels)
+    ordinal = is_ordinal(p.data.labels)
+    if not ordinal and n > int(p.theme.style["chart"].get("columns_max", 8)):
+        return None
+    fl = _column_labels(p, labels, area.w / n, ordinal)
+    if fl is None or area.h - max(f.height for f in fl) - p.gap * 2 < 0.4 * area.h:
+        return None
+    return fl
+
+
+def _stacked_rows(p: Panel, labels: list[str], series: list[list[float]], totals: list[float], colors: list[str],
+                  area: Box) -> None:
+    """Horizontal stacked bars: each segment says its value when it has room, the total ends the bar."""
+    n = len(labels)
+    fl = _row_labels(p, labels, area)
+    row_h = area.h / n
+    lab_w = max(f.width for f in fl)
+    vfont = p.font("value")
+    vsize = max(p.min_size("value"), min(p.size("value"), fl[0].size * 1.05))
+    ttxt = [p.fmt(t) for t in totals]
+    tot_w = max(text_width(t, vfont, vsize) for t in ttxt)
+    x0 = area.x0 + lab_w + p.gap * 0.8
+    xmax = area.x1 - tot_w - p.gap * 0.6
+    if xmax - x0 < area.w * 0.25:
+        raise p.too_long(max(labels, key=len), p.data.x_name)
+    scale = (xmax - x0) / (max(totals) or 1.0)
+    thick = min(row_h * float(p.theme.style["chart"].get("bar_width", 0.68)), 0.09 * p.u)
+    sep = max(1.0, 0.002 * p.u)
+    seg_size = min(vsize, thick / 0.85)  # digits (~0.72 of the size) inside the bar with a margin
+    seg_ok = seg_size >= p.min_size("value") - 1e-6
+    text_color = p.theme.colors.text
+    for i in range(n):
+        cy = area.y0 + (i + 0.5) * row_h
+        x = x0
+        for j, s in enumerate(series):
+            v = s[i]
+            if v <= 0:
+                continue
+            w = v * scale
+            seg = Box(x, cy - thick / 2, x + w - (sep if j < len(series) - 1 else 0), cy + thick / 2)
+            p.canvas.rect(seg, colors[j], zorder=2)
+            txt = p.fmt(v, j)
+            if seg_ok and text_width(txt, vfont, seg_size) + 0.5 * seg_size <= seg.w:
+                p.text((seg.x0 + seg.x1) / 2, p.baseline_mid(cy, seg_size), txt, "value", size=seg_size,
+                       ha="center", bg=colors[j], color=None)
+            x += w
+        p.text(x0 + totals[i] * scale + p.gap * 0.4, p.baseline_mid(cy, vsize), ttxt[i], "value", size=vsize,
+               color=text_color)
+        f = fl[i]
+        p.lines(f, x0 - p.gap * 0.8, cy - f.height / 2, "label", ha="right", color=text_color)
+    p.canvas.line(x0, area.y0, x0, area.y1, p.color("axis"), max(1.0, p.u * 0.0015), zorder=2.5)
 
 
 def _totals(p: Panel, ab: Box, xs: list[float], totals: list[float], top: float, slot: float, orient: str) -> None:
@@ -649,6 +909,22 @@ def _totals(p: Panel, ab: Box, xs: list[float], totals: list[float], top: float,
         p.text(x, y, t, "value", size=f.size, ha="center", color=p.theme.colors.text)
 
 
+def _multi_need(p: Panel, k: float) -> float:
+    """Height grouped/stacked bars ask for: legend, then horizontal rows (columns take any height)."""
+    labels = [show_label(s) for s in p.data.labels]
+    if _multi_columns(p, labels, Box(p.box.x0, 0.0, p.box.x1, 1e6)) is not None:
+        return 0.0
+    legend = p.size("legend") * _line_box(p, "legend") * 1.15 + p.gap
+    axis = 0.0
+    if p.spec.kind != "stacked_bar":
+        tsize = p.size("tick")
+        axis = tsize * _line_box(p, "tick") + 0.35 * tsize
+    return legend + axis + _rows_need(p, labels, p.box.w * 0.42, k)
+
+
+NEEDS.update({"bar": _bar_need, "grouped_bar": _multi_need, "stacked_bar": _multi_need})
+
+
 @CHARTS.register("grouped_bar")
 def grouped_bar(p: Panel) -> None:
     """Several value columns side by side per category, with a value axis and a legend."""
@@ -657,7 +933,8 @@ def grouped_bar(p: Panel) -> None:
 
 @CHARTS.register("stacked_bar")
 def stacked_bar(p: Panel) -> None:
-    """Value columns stacked per category, totals on top."""
+    """Value columns stacked per category: totals on top of columns, or at the end of horizontal bars with
+    each segment's value inside it when it has room."""
     _multi_bars(p, stacked=True)
 
 
@@ -983,6 +1260,23 @@ def _change_text(v: float, prev: float, unit: str, decimals: int) -> tuple[str, 
 
 # -- progress to a target -------------------------------------------------------------------------
 
+PROGRESS_TEXT = 0.45  # share of a progress row taken by its line of text
+
+
+def _progress_need(p: Panel, k: float) -> float:
+    n = len(p.data.labels)
+    if n == 1:
+        return 0.0
+    return n * _need_size(p, k) * _line_box(p) / PROGRESS_TEXT
+
+
+def _ranking_need(p: Panel, k: float) -> float:
+    return (len(p.data.labels) + 1) * _need_size(p, k) * _line_box(p) / 0.85
+
+
+NEEDS.update({"progress": _progress_need, "ranking": _ranking_need})
+
+
 @CHARTS.register("progress")
 def progress(p: Panel) -> None:
     """Bars filling towards a target (the spec's `target` or a second column per row)."""
@@ -1001,8 +1295,7 @@ def progress(p: Panel) -> None:
     if any(t <= 0 for t in targets):
         raise p.fail("mục tiêu phải lớn hơn 0", "the target must be above 0", "sửa mục tiêu", "correct the target",
                      f"{p.field}.target")
-    if n > 8:
-        raise p.too_many(n, 8, p.data.x_name)
+    _density_cap(p, n)
     track, fill = p.color("track"), p.color("base")
     area = p.box
     dec = p.data.columns[0].decimals
@@ -1028,7 +1321,9 @@ def progress(p: Panel) -> None:
     txts = [f"{fmt_value(v, dec, '')}/{fmt_value(t, dec, p.unit)}" for v, t in zip(vals, targets, strict=True)]
     vfont = p.font("value")
     a, d = font_metrics(p.font("label"))
-    size = min(p.size("label"), row_h * 0.45 / (a + d))
+    size = min(p.size("label"), row_h * PROGRESS_TEXT / (a + d))  # the rest of a row: its track and a gap
+    if size < p.min_size("label") - 1e-6:
+        raise p.too_many(n, max(1, int(area.h * PROGRESS_TEXT / (p.min_size("label") * (a + d)))), p.data.x_name)
     labs = p.fit_all(labels, "label", area.w * 0.7, max_lines=1, size=size)
     if labs is None:
         raise p.too_long(max(labels, key=len), p.data.x_name)
@@ -1063,9 +1358,7 @@ def ranking(p: Panel) -> None:
     prev = p.data.values(1) if len(p.data.columns) > 1 else None
     extra = p.data.columns[2:]
     n = len(names)
-    most = int(p.theme.style["chart"].get("max_items", 16))
-    if n > most:
-        raise p.too_many(n, most, p.data.x_name)
+    _density_cap(p, n)
     order = sorted(range(n), key=lambda i: ranks[i])
     hl = p.highlight_index(names, None)
     area = p.box
@@ -1243,8 +1536,7 @@ def timeline(p: Panel) -> None:
     raw = p.data.labels
     events = p.data.columns[0].cells
     n = len(raw)
-    if n > 10:
-        raise p.too_many(n, 10, p.data.x_name)
+    _density_cap(p, n)
     dates = [parse_date(s) for s in raw]
     order = sorted(range(n), key=lambda i: dates[i]) if all(dates) else list(range(n))  # type: ignore[arg-type,return-value]
     when = [show_label(raw[i]) for i in order]
@@ -1279,7 +1571,15 @@ def timeline(p: Panel) -> None:
             if h <= area.h:
                 break
         if size <= p.min_size("label"):
-            raise p.too_many(n, max(1, n - 1), p.data.columns[0].name)
+            if ft is None:
+                raise p.too_long(max(what, key=len), p.data.columns[0].name)
+            room, fit = area.h, 0
+            for f in ft:  # how many events would fit at the smallest size
+                room -= f.height + (p.gap * 1.2 if fit else 0)
+                if room < 0:
+                    break
+                fit += 1
+            raise p.too_many(n, max(1, fit), p.data.x_name)
         size = max(p.min_size("label"), size * 0.95)
     spare = area.h - h
     step_gap = p.gap * 1.2 + (spare / (n - 1) if n > 1 else 0) * 0.6
@@ -1299,59 +1599,257 @@ def timeline(p: Panel) -> None:
 
 
 # -- table ----------------------------------------------------------------------------------------
+#
+# Column widths follow the content: each column starts at its natural width (every cell on one line),
+# then the column whose narrowing costs the least extra height per px gained is wrapped one more line
+# (cells up to the label role's `max_lines`, headers up to 2) until the table fits its width. Only
+# then does the text shrink, down to the style minimum; what still does not fit is a DataError.
 
-@CHARTS.register("table")
-def table(p: Panel) -> None:
-    """A plain table: header row in the brand colour, striped rows, numbers formatted and right-aligned."""
+CELL_PAD = 0.6  # horizontal padding of a cell, × the text size
+CELL_VPAD = 0.3  # smallest vertical padding of a row, × the text size
+TABLE_UNWRAP = 0.85  # the text may shrink this far below the largest size that fits to wrap fewer lines
+
+
+def min_wrap_width(text: str, font: Path, size: float, lines: int) -> float:
+    """The narrowest width at which `text` wraps between words into at most `lines` lines."""
+    words = nfc(text).split()
+    if not words:
+        return 0.0
+    if lines <= 1 or len(words) == 1:
+        return text_width(" ".join(words), font, size)
+    n = len(words)
+
+    def w(i: int, j: int) -> float:
+        return text_width(" ".join(words[i:j]), font, size)
+
+    # best[k][j]: the narrowest widest line putting the first j words on k lines
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(lines + 1)]
+    best[0][0] = 0.0
+    for k in range(1, lines + 1):
+        for j in range(1, n + 1):
+            best[k][j] = min((max(best[k - 1][i], w(i, j)) for i in range(j) if best[k - 1][i] < inf),
+                             default=inf)
+    return min(best[k][n] for k in range(1, lines + 1))
+
+
+def _wrapped(text: str, font: Path, size: float, width: float, line: float) -> Fitted:
+    lines = wrap(nfc(text).strip(), lambda s: text_width(s, font, size), width + 0.01) or [""]
+    return Fitted(lines, size, line, font, max(text_width(s, font, size) for s in lines))
+
+
+@dataclass
+class _TablePlan:
+    """A table at one text size: content width per column, the wrapped header and cells, row heights."""
+
+    size: float
+    pad: float
+    widths: list[float]
+    heads: list[Fitted]
+    cells: list[list[Fitted]]  # [row][column]
+
+    @property
+    def head_h(self) -> float:
+        return max(f.height for f in self.heads)
+
+    @property
+    def row_hs(self) -> list[float]:
+        return [max(f.height for f in row) for row in self.cells]
+
+    def height(self, vpad: float) -> float:
+        return self.head_h + sum(self.row_hs) + 2 * vpad * (len(self.cells) + 1)
+
+    @property
+    def rows(self) -> int:
+        return len(self.cells) + 1
+
+    @property
+    def lines(self) -> int:
+        """Lines down the table: the header's and each row's tallest cell."""
+        return max(len(f.lines) for f in self.heads) + sum(max(len(f.lines) for f in r) for r in self.cells)
+
+
+def _table_plan(p: Panel, heads: list[str], cols: list[list[str]], numeric: list[bool], width: float,
+                size: float) -> _TablePlan | str:
+    """Column widths and wrapping at `size` for `width`; the name of the widest column when it cannot fit."""
+    lfont, hfont = p.font("label"), p.font("value")
+    line = float(p.role("label").get("line", 1.15))
+    most = int(p.role("label").get("max_lines", 2))
+    pad = size * CELL_PAD
+    avail = width - 2 * pad * len(heads)
+    options: list[list[float]] = []
+    for h, col, num in zip(heads, cols, numeric, strict=True):
+        head = [min_wrap_width(h, hfont, size, k) for k in (1, 2)]
+        if num:
+            cell = [max(text_width(v, lfont, size) for v in col)]
+        else:
+            cell = [max(min_wrap_width(v, lfont, size, k) for v in col) for k in range(1, most + 1)]
+        floor = max(head[-1], cell[-1])
+        options.append(sorted({max(w, floor) for w in head + cell}, reverse=True))
+
+    def lines_of(c: int, w: float) -> tuple[int, list[int]]:
+        m = functools.partial(text_width, font=hfont, size=size)
+        hl = len(wrap(heads[c], m, w + 0.01))
+        if numeric[c]:
+            return hl, [1] * len(cols[c])
+        m = functools.partial(text_width, font=lfont, size=size)
+        return hl, [len(wrap(v, m, w + 0.01)) for v in cols[c]]
+
+    memo: dict[tuple[int, int], tuple[int, list[int]]] = {}
+
+    def cost(choice: list[int]) -> int:
+        """Lines down the table (header counted twice: it is bold and set apart)."""
+        got = [memo.setdefault((c, o), lines_of(c, options[c][o])) for c, o in enumerate(choice)]
+        return 2 * max(h for h, _ in got) + sum(max(r) for r in zip(*[rows for _, rows in got], strict=True))
+
+    choice = [0] * len(heads)
+    while sum(options[c][o] for c, o in enumerate(choice)) > avail + 1e-6:
+        base = cost(choice)
+        best: tuple[float, float, int] | None = None
+        for c, o in enumerate(choice):
+            if o + 1 < len(options[c]):
+                trial = choice[:c] + [o + 1] + choice[c + 1:]
+                saved = options[c][o] - options[c][o + 1]
+                key = ((cost(trial) - base) / saved, -saved, c)
+                if best is None or key < best:
+                    best = key
+        if best is None:
+            return heads[max(range(len(heads)), key=lambda c: options[c][-1])]
+        choice[best[2]] += 1
+    while True:  # room left over: unwrap where it saves the most lines per px
+        spare = avail - sum(options[c][o] for c, o in enumerate(choice))
+        base = cost(choice)
+        up: tuple[float, int, int] | None = None
+        for c, o in enumerate(choice):
+            for o2 in range(o):
+                grow = options[c][o2] - options[c][o]
+                if grow <= spare + 1e-6:
+                    gain = base - cost(choice[:c] + [o2] + choice[c + 1:])
+                    if gain > 0 and (up is None or (-gain / grow, o2, c) < up):
+                        up = (-gain / grow, o2, c)
+        if up is None:
+            break
+        choice[up[2]] = up[1]
+    widths = [options[c][o] for c, o in enumerate(choice)]
+    spare = avail - sum(widths)
+    short = [options[c][0] - w for c, w in enumerate(widths)]  # wrapped columns get the room left first
+    if sum(short) > spare:
+        widths = [w + max(0.0, spare) * s / sum(short) for w, s in zip(widths, short, strict=True)]
+    else:
+        widths = [w + (spare - sum(short)) / len(widths) + s for w, s in zip(widths, short, strict=True)]
+    fh = [_wrapped(h, hfont, size, w, line) for h, w in zip(heads, widths, strict=True)]
+    cells = [[_wrapped(cols[c][r], lfont, size, widths[c], line) for c in range(len(heads))]
+             for r in range(len(cols[0]))]
+    return _TablePlan(size, pad, widths, fh, cells)
+
+
+def _table_fit(p: Panel, heads: list[str], cols: list[list[str]], numeric: list[bool], area: Box,
+               k: float = 1.0) -> _TablePlan | str | int:
+    """The largest text size (≤ k × preferred, ≥ the minimum) at which the table fits `area`: its plan; or
+    the widest column's name (too wide at the minimum size), or how many rows would fit (too many rows)."""
+    size = max(p.min_size("label"), p.size("label") * k)
+    best: _TablePlan | None = None
+    while True:
+        plan = _table_plan(p, heads, cols, numeric, area.w, size)
+        if isinstance(plan, _TablePlan) and plan.height(size * CELL_VPAD) <= area.h + 0.01:
+            if best is None or plan.lines < best.lines:
+                best = plan  # the largest size, or a slightly smaller one that wraps less
+            if plan.lines == plan.rows or size < best.size * TABLE_UNWRAP:
+                return best
+        elif best is not None:
+            return best
+        if size <= p.min_size("label") + 1e-6:
+            if best is not None:
+                return best
+            if isinstance(plan, str):
+                return plan
+            vpad = 2 * size * CELL_VPAD
+            room = area.h - plan.head_h - vpad
+            fit = 0
+            for h in plan.row_hs:
+                room -= h + vpad
+                if room < 0:
+                    break
+                fit += 1
+            return max(1, fit)
+        size = max(p.min_size("label"), size * 0.95)
+
+
+def _table_columns(p: Panel) -> tuple[list[str], list[list[str]], list[bool]]:
     cols_fmt = format_cells(p.data)
     heads = [pretty(h) for h in ([p.data.x_name] if p.data.x_name else []) + [c.name for c in p.data.columns]]
     cols: list[list[str]] = ([p.data.labels] if p.data.x_name else []) + [c for c, _ in cols_fmt]
     numeric: list[bool] = ([False] if p.data.x_name else []) + [isnum for _, isnum in cols_fmt]
+    return heads, cols, numeric
+
+
+@CHARTS.register("table")
+def table(p: Panel) -> None:
+    """A plain table: header row in the brand colour, striped rows, numbers formatted and right-aligned,
+    text wrapped within its column (widths balanced by content)."""
+    heads, cols, numeric = _table_columns(p)
     n = len(p.data.labels)
-    most = int(p.theme.style["chart"].get("max_items", 16))
-    if n > most:
-        raise p.too_many(n, most, p.data.x_name)
+    _density_cap(p, n)
     area = p.unit_note(p.box)
-    lfont, hfont = p.font("label"), p.font("value")
-    a, d = font_metrics(lfont)
-    row_h = min(area.h / (n + 1), p.size("label") * (a + d) * 2.2)
-    area = Box(area.x0, area.y0 + (area.h - row_h * (n + 1)) / 3, area.x1, area.y1)
-    size = min(p.size("label"), row_h * 0.85 / (a + d))
-    if size < p.min_size("label"):
-        raise p.too_many(n, max(1, int(area.h / (p.min_size("label") * (a + d) / 0.85)) - 1), p.data.x_name)
-    while True:
-        pad = size * 0.6
-        widths = [max([text_width(h, hfont, size)] + [text_width(v, lfont, size) for v in col])
-                  for h, col in zip(heads, cols, strict=True)]
-        if sum(widths) + pad * 2 * len(widths) <= area.w:
-            break
-        if size <= p.min_size("label"):
-            wide = heads[max(range(len(widths)), key=lambda i: widths[i])]
-            raise p.fail(f"bảng quá rộng (cột '{wide}')", f"the table is too wide (column '{wide}')",
-                         "bớt cột hoặc rút ngắn nội dung", "drop columns or shorten the cells", wide)
-        size = max(p.min_size("label"), size * 0.95)
-    extra = (area.w - sum(widths) - pad * 2 * len(widths)) / len(widths)
-    widths = [w + extra for w in widths]
+    plan = _table_fit(p, heads, cols, numeric, area)
+    if isinstance(plan, str):
+        raise p.fail(f"bảng quá rộng (cột '{plan}')", f"the table is too wide (column '{plan}')",
+                     "bớt cột hoặc rút ngắn nội dung", "drop columns or shorten the cells", plan)
+    if isinstance(plan, int):
+        raise p.too_many(n, plan, p.data.x_name)
+    size, pad = plan.size, plan.pad
+    a, d = font_metrics(p.font("label"))
+    content = plan.height(0.0)
+    # rows breathe up to 2.2 line boxes for a one-line row; a short table sits high
+    vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * 0.6)
+    total = plan.height(vpad)
+    y = area.y0 + (area.h - total) / 3
     xs = [area.x0]
-    for w in widths:
+    for w in plan.widths:
         xs.append(xs[-1] + w + pad * 2)
     head_bg = p.color("header")
-    hb = Box(area.x0, area.y0, area.x1, area.y0 + row_h)
-    p.canvas.rect(hb, head_bg, radius=row_h * 0.12, zorder=1)
-    for c, h in enumerate(heads):
+    hb = Box(area.x0, y, area.x1, y + plan.head_h + 2 * vpad)
+    p.canvas.rect(hb, head_bg, radius=min(hb.h, size * 2.5) * 0.12, zorder=1)
+    for c, f in enumerate(plan.heads):
         x = xs[c + 1] - pad if numeric[c] else xs[c] + pad
-        p.text(x, p.baseline_mid(hb.y0 + row_h / 2, size), h, "value", size=size, bg=head_bg,
-               ha="right" if numeric[c] else "left")
+        p.lines(f, x, hb.y0 + (hb.h - f.height) / 2, "value", bg=head_bg, ha="right" if numeric[c] else "left")
     stripe = p.color("stripe")
-    for r in range(n):
-        top = area.y0 + (r + 1) * row_h
+    y = hb.y1
+    for r, rh in enumerate(plan.row_hs):
+        rb = Box(area.x0, y, area.x1, y + rh + 2 * vpad)
         bg = stripe if r % 2 else p.bg
         if bg != p.bg:
-            p.canvas.rect(Box(area.x0, top, area.x1, top + row_h), bg, zorder=1)
-        for c in range(len(heads)):
+            p.canvas.rect(rb, bg, zorder=1)
+        for c, f in enumerate(plan.cells[r]):
             x = xs[c + 1] - pad if numeric[c] else xs[c] + pad
-            p.text(x, p.baseline_mid(top + row_h / 2, size), cols[c][r], "label", size=size, bg=bg,
-                   ha="right" if numeric[c] else "left", color=p.theme.colors.text)
+            p.lines(f, x, rb.y0 + (rb.h - f.height) / 2, "label", bg=bg, ha="right" if numeric[c] else "left",
+                    color=p.theme.colors.text)
+        y = rb.y1
+
+
+def _table_need(p: Panel, k: float) -> float:
+    """Height a table asks for with its text at k × preferred (tight rows)."""
+    heads, cols, numeric = _table_columns(p)
+    area = p.unit_note(p.box, draw=False)
+    size = _need_size(p, k)
+    while True:
+        plan = _table_plan(p, heads, cols, numeric, area.w, size)
+        if isinstance(plan, _TablePlan):
+            return (area.y0 - p.box.y0) + plan.height(size * CELL_VPAD)
+        if size <= p.min_size("label") + 1e-6:
+            return 0.0
+        size = max(p.min_size("label"), size * 0.95)
+
+
+NEEDS["table"] = _table_need
+
+_YEAR_WORDS = {"năm", "nam", "year"}
+
+
+def _is_years(c: Column) -> bool:
+    """A column of years (named 'năm …', 'nam_…', 'year', every cell a 4-digit year): written as is."""
+    words = set(re.split(r"[\s_\-()]+", nfc(c.name).lower()))
+    return bool(words & _YEAR_WORDS) and all(re.fullmatch(r"(1[89]|2[01])\d\d", v.strip()) for v in c.cells)
 
 
 def format_cells(d: ChartData) -> list[tuple[list[str], bool]]:
@@ -1359,6 +1857,9 @@ def format_cells(d: ChartData) -> list[tuple[list[str], bool]]:
     18/4/2024, other text as written; with whether the column is numeric."""
     out = []
     for c in d.columns:
+        if _is_years(c):  # "2012", not "2.012"
+            out.append((list(c.cells), True))
+            continue
         try:
             vals = c.values if c.values is not None else [parse_number(v, d.decimal) for v in c.cells]
             dec = min(2, max(_decimals_of(v, d.decimal) for v in c.cells))

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from ..errors import DataError, SpecError
 from ..platforms import safe_zone
 from ..text import nfc
-from .figures import CHARTS, ChartData, Panel
+from .figures import CHARTS, ChartData, Panel, chart_need
 from .kinds import SIZES, SizeInfo
 from .panel import Box, Canvas, Fitted, fit_text, font_metrics, text_width
 from .theme import contrast, mpl_rc
@@ -241,6 +241,10 @@ def _build(spec: Infographic, data: ChartData, theme: Theme, fr: Frame, words: P
     tbar = L("takeaway_bar") * u
     chart_min = (L("chart_min_side") if side else L("chart_min")) * ta.h
     after_head = G * 2.0 if hero else G * 1.3
+    # a chart with many rows asks for more height: the words shrink to make room while the chart's
+    # request drops from halfway between its minimum and preferred text size (f = 1) to its minimum (f = 0.5)
+    probe = None if side else Panel(cv, Box(ta.x0, 0.0, ta.x1, fr.height), spec, data, field=pf,
+                                    spec_file=words.spec_file, size_name=fr.name)
     f = 1.0
     while True:
         tf = need("title", words.title, col_w, f"{pf}.title", f, extra)
@@ -256,9 +260,11 @@ def _build(spec: Infographic, data: ChartData, theme: Theme, fr: Frame, words: P
             fits = words_h <= bottom - top
         else:
             chart_h = bottom - top - head_h - after_head - (take_h + G * 1.2 if tk else 0)
-            fits = chart_h >= chart_min
+            fits = chart_h >= max(chart_min, chart_need(probe, f - 0.5) if probe is not None else 0.0)
         if fits:
             break
+        if f <= 0.5 and not side and chart_h >= chart_min:
+            break  # the words are as small as they go: the chart fits its data in this box or says why
         if f <= 0.5:
             heights = {f"{pf}.title": tf.height, f"{pf}.subtitle": sub.height if sub else 0,
                        f"{pf}.takeaway": take_h}
