@@ -211,3 +211,11 @@ def test_min_wrap_width_finds_the_narrowest_even_break() -> None:
     assert one == pytest.approx(text_width(text, font, 20))
     assert two == pytest.approx(max(text_width("Cụm công nghiệp", font, 20), text_width("Vàm Cống", font, 20)))
     assert min_wrap_width(text, font, 20, 9) == pytest.approx(max(text_width(w, font, 20) for w in text.split()))
+
+
+def test_spec_labels_title_the_columns():
+    from promokit.charts.figures import ChartData, Column
+
+    data = ChartData(["Tân Mỹ"], [Column("so_luong", ["1"], [1.0])], "ten_xa", headings={"so_luong": "Số lượng"})
+    assert data.heading("so_luong") == "Số lượng"
+    assert data.heading("ten_xa") == "Ten xa"  # no label given: the name made readable

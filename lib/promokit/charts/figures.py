@@ -17,7 +17,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,11 @@ class ChartData:
     x_name: str | None = None
     file: Path | None = None
     decimal: str = "."  # the table's decimal separator (text columns that hold numbers)
+    headings: dict[str, str] = field(default_factory=dict)  # column -> display name (the spec's `labels`)
+
+    def heading(self, name: str | None) -> str:
+        """How a column is titled on the poster: the spec's label, else the name made readable."""
+        return self.headings.get(name or "", "") or pretty(name or "")
 
     def values(self, i: int = 0) -> list[float]:
         v = self.columns[i].values
@@ -153,7 +158,8 @@ def chart_data(table: Any, spec: Infographic, *, spec_file: Path | None = None,
                     fix_en="use kind: line or table for negative values")
         dec = min(2, max((_decimals_of(v, decimal) for v in cells), default=0)) if numeric else 0
         cols.append(Column(nfc(c).strip(), cells, values, dec))
-    return ChartData(labels, cols, nfc(spec.x).strip() if spec.x else None, path, decimal)
+    return ChartData(labels, cols, nfc(spec.x).strip() if spec.x else None, path, decimal,
+                     {nfc(k).strip(): v for k, v in spec.labels.items()})
 
 
 def _numeric_role(kind: str, j: int) -> bool:
@@ -784,7 +790,7 @@ def _multi_bars(p: Panel, stacked: bool) -> None:
     tlabels = p.tick_labels(ticks)
     colors = [p.series(j) for j in range(k)]
     area = p.box
-    used = p.legend([pretty(c.name) for c in p.data.columns], colors, area, note=p.unit_text)
+    used = p.legend([p.data.heading(c.name) for c in p.data.columns], colors, area, note=p.unit_text)
     area = Box(area.x0, area.y0 + used + p.gap, area.x1, area.y1)
     tsize, tfont = p.size("tick"), p.font("tick")
     tick_w = max(text_width(t, tfont, tsize) for t in tlabels) + 0.35 * tsize
@@ -973,7 +979,7 @@ def line(p: Panel) -> None:
     colors = [p.series(j) for j in range(k)]
     area = p.unit_note(p.box)
     if k > 1:
-        used = p.legend([pretty(c.name) for c in p.data.columns], colors, area)
+        used = p.legend([p.data.heading(c.name) for c in p.data.columns], colors, area)
         area = Box(area.x0, area.y0 + used + p.gap, area.x1, area.y1)
     tsize, tfont = p.size("tick"), p.font("tick")
     tick_w = max(text_width(t, tfont, tsize) for t in tlabels) + 0.35 * tsize
@@ -1364,7 +1370,7 @@ def ranking(p: Panel) -> None:
     area = p.box
     head_bg = p.color("header")
     stripe = p.color("stripe")
-    heads = ["Hạng", pretty(p.data.x_name or ""), *[pretty(c.name) for c in extra]] + \
+    heads = ["Hạng", p.data.heading(p.data.x_name), *[p.data.heading(c.name) for c in extra]] + \
         (["Thay đổi"] if prev is not None else [])
     rows_txt = []
     for i in order:
@@ -1777,7 +1783,7 @@ def _table_fit(p: Panel, heads: list[str], cols: list[list[str]], numeric: list[
 
 def _table_columns(p: Panel) -> tuple[list[str], list[list[str]], list[bool]]:
     cols_fmt = format_cells(p.data)
-    heads = [pretty(h) for h in ([p.data.x_name] if p.data.x_name else []) + [c.name for c in p.data.columns]]
+    heads = [p.data.heading(h) for h in ([p.data.x_name] if p.data.x_name else []) + [c.name for c in p.data.columns]]
     cols: list[list[str]] = ([p.data.labels] if p.data.x_name else []) + [c for c, _ in cols_fmt]
     numeric: list[bool] = ([False] if p.data.x_name else []) + [isnum for _, isnum in cols_fmt]
     return heads, cols, numeric

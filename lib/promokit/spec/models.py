@@ -147,6 +147,8 @@ class Infographic(Strict):
     unit: str = Field("", description="Unit of the values, e.g. 'sản phẩm', '%'")
     target: float | None = Field(None, description="Target value (line, progress)")
     highlight: str | None = Field(None, description="Label to highlight (bar)")
+    labels: dict[str, str] = Field(default_factory=dict,
+                                   description="Display names of CSV columns, e.g. {so_san_pham: Số sản phẩm}")
     sizes: list[str] = Field(default_factory=lambda: ["square", "portrait", "story"], min_length=1,
                              description="Sizes: " + ", ".join(SIZES.names()))
     banner_mm: tuple[int, int] | None = Field(None, description="Banner size in mm (width, height)")
