@@ -8,7 +8,7 @@ ASSETS ?= assets
 OUTPUT ?= output
 JOBS ?= 2
 
-.PHONY: setup system demo samples check run test test-fast lint lab bench clean
+.PHONY: setup system system-test demo samples check test test-fast lint lab bench clean
 
 setup: system $(VENV)/.installed
 
@@ -37,7 +37,7 @@ demo: samples
 	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --draft
 	@echo "Mở / open: $(OUTPUT)/index.html"
 
-test: setup system-test
+test: setup system-test lint
 	$(PY) -m pytest -n $(JOBS) -q
 
 test-fast: setup
