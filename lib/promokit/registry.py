@@ -45,6 +45,14 @@ class Registry(Generic[T]):
                 fix_en=f"use one of: {known}",
             ) from None
 
+    def known(self, name: str) -> str:
+        """`name` if registered, else ValueError in the spec validators' "English / Tiếng Việt" form."""
+        if name not in self._items:
+            known = ", ".join(self._items)
+            raise ValueError(f"unknown {self.what_en} '{name}'; use one of: {known} / "
+                             f"{self.what_vi} '{name}' không tồn tại; dùng một trong: {known}")
+        return name
+
     def __contains__(self, name: object) -> bool:
         return name in self._items
 

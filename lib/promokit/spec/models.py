@@ -118,10 +118,7 @@ class Video(Strict):
     @classmethod
     def _platforms(cls, v: list[str]) -> list[str]:
         for p in v:
-            if p not in PLATFORMS:
-                known = ", ".join(PLATFORMS)
-                raise ValueError(f"unknown platform '{p}'; use one of: {known} / "
-                                 f"nền tảng '{p}' không tồn tại; dùng một trong: {known}")
+            PLATFORMS.known(p)
         if len(set(v)) != len(v):
             raise ValueError("a platform is listed twice / một nền tảng bị lặp")
         return v
@@ -156,21 +153,12 @@ class Infographic(Strict):
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in KINDS:
-            known = ", ".join(KINDS)
-            raise ValueError(f"unknown chart kind '{v}'; use one of: {known} / "
-                             f"loại biểu đồ '{v}' không tồn tại; dùng một trong: {known}")
-        return v
+        return KINDS.known(v)
 
     @field_validator("sizes")
     @classmethod
     def _sizes(cls, v: list[str]) -> list[str]:
-        for s in v:
-            if s not in SIZES:
-                known = ", ".join(SIZES)
-                raise ValueError(f"unknown size '{s}'; use one of: {known} / "
-                                 f"kích thước '{s}' không tồn tại; dùng một trong: {known}")
-        return v
+        return [SIZES.known(s) for s in v]
 
     @property
     def y_columns(self) -> list[str]:
