@@ -8,7 +8,7 @@ ASSETS ?= assets
 OUTPUT ?= output
 JOBS ?= 2
 
-.PHONY: setup system system-test demo samples check test test-fast lint lab bench clean
+.PHONY: setup system system-test demo render samples check test test-fast lint lab bench clean
 
 setup: system $(VENV)/.installed
 
@@ -32,10 +32,16 @@ samples: setup
 check: samples
 	$(PROMOKIT) check --assets $(ASSETS)
 
+# the demo renders posters and publications in full, and the videos as quick drafts (output/<id>/video/draft/);
+# `make render` renders everything in full (final videos for every platform take several minutes per campaign)
 demo: samples
 	$(PROMOKIT) check --assets $(ASSETS)
-	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --draft
+	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook infographic --notebook e_publication
+	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook promo_video --draft
 	@echo "Mở / open: $(OUTPUT)/index.html"
+
+render: samples
+	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT)
 
 test: setup system-test lint
 	$(PY) -m pytest -n $(JOBS) -q
