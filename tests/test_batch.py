@@ -89,6 +89,9 @@ def test_parallel_run_then_unchanged_rerun_skips_and_a_changed_photo_reruns_only
     assert [r[0] for r in runs] == ["ok"] * 5
     manifest = json.loads((output / "mot" / "manifest.json").read_text(encoding="utf-8"))
     assert {j["notebook"] for j in manifest["jobs"]} == {"promo_video", "infographic", "e_publication"}
+    # a run of one notebook keeps the other notebooks' records in the manifest
+    manifest = json.loads((output / "hai" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(j["notebook"] for j in manifest["jobs"]) == ["e_publication", "infographic", "promo_video"]
 
 
 def test_failing_job_is_isolated_and_named(project):

@@ -56,7 +56,8 @@ def gallery_html(manifests: list[dict]) -> str:
             f"<td>{html.escape(j.get('error') or '')}</td></tr>"
             for j in m.get("jobs", [])
         )
-        outs = m.get("outputs", [])
+        order = {"video": 0, "infographic": 1, "publication": 2, "post": 3, "notebook": 4}
+        outs = sorted(m.get("outputs", []), key=lambda e: (order.get(e.get("kind", ""), 5), e["path"]))
         stems = {e["path"].rsplit(".", 1)[0] for e in outs if not e["path"].endswith(".txt")}
         # alt-text sidecars are shown as the images' alt, not as entries of their own
         figs = "".join(_figure(f"{cid}/{e['path']}", e) for e in outs

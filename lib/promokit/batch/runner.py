@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PromokitError, UsageError
-from ..manifest import sha256, write_manifest
+from ..manifest import read_manifest, sha256, write_manifest
 from ..project import open_campaign, select_ids
 from .execute import run_job
 from .fingerprint import inputs_hash
@@ -246,7 +246,10 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
     for cid in contexts:
         out_dir = output / cid
         if out_dir.is_dir():
-            write_manifest(out_dir, cid, [r.as_dict() for r in result.results if r.job.campaign == cid])
+            # this run's jobs replace the same notebooks' earlier records; the others' stay
+            now = {r.job.notebook: r.as_dict() for r in result.results if r.job.campaign == cid}
+            earlier = [j for j in (read_manifest(out_dir) or {}).get("jobs", []) if j.get("notebook") not in now]
+            write_manifest(out_dir, cid, earlier + list(now.values()))
     result.seconds = time.monotonic() - t0
     return result
 
