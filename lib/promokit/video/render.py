@@ -36,6 +36,13 @@ from .motion import base_window, prescale_size, window_at
 from .plan import Plan, ShotPlan
 from .yuv import Overlay, Planes, blend, composite, rgb_to_planes, yuv444
 
+try:  # OpenCV: zooms ~2.5x and sub-pixel pans ~9x cheaper than Pillow; optional (Pillow fallback)
+    import cv2
+
+    cv2.setNumThreads(1)  # frames are small and x264 owns the other cores: threads only add overhead
+except ImportError:  # pragma: no cover - exercised only without opencv installed
+    cv2 = None
+
 PAD = 8  # px of edge around a picture shown whole, for its soft (anti-aliased) border
 
 
@@ -97,9 +104,44 @@ def _edge_mask(w: int, h: int, x: tuple[float, float, int], y: tuple[float, floa
     return mask
 
 
-def _shift(im: Image.Image, x: float, y: float, size: tuple[int, int]) -> Image.Image:
-    """The `size` window of `im` whose top-left is at (x, y) px, sub-pixel exact (bilinear)."""
+def _warp(a: np.ndarray, m: list[list[float]], size: tuple[int, int]) -> Image.Image:
+    """cv2.warpAffine of a uint8 plane, `m` mapping destination px to source px (bilinear)."""
+    out = cv2.warpAffine(a, np.array(m, dtype=np.float64), size,
+                         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REFLECT)
+    return Image.fromarray(out)
+
+
+def _resample(im: Image.Image, a: np.ndarray | None, box: tuple[float, float, float, float],
+              size: tuple[int, int]) -> Image.Image:
+    """The float `box` of `im` scaled to `size` (bilinear, pixel centres as Pillow's `resize(box=)`).
+
+    `a` is `im` as a numpy array (kept per shot) when OpenCV is there (cv2.warpAffine: one pass, source
+    positions to 1/32 px, plenty for smooth motion); else Pillow resamples."""
+    if a is None:
+        return im.resize(size, Image.Resampling.BILINEAR, box=box)
+    x0, y0, x1, y1 = box
+    sx, sy = (x1 - x0) / size[0], (y1 - y0) / size[1]
+    return _warp(a, [[sx, 0.0, x0 + 0.5 * sx - 0.5], [0.0, sy, y0 + 0.5 * sy - 0.5]], size)
+
+
+def _shift(im: Image.Image, x: float, y: float, size: tuple[int, int], a: np.ndarray | None = None) -> Image.Image:
+    """The `size` window of `im` whose top-left is at (x, y) px, sub-pixel exact (bilinear).
+
+    `a` is `im` as a numpy array (kept per shot) when OpenCV is there: cv2.addWeighted on views, no crops."""
     w, h = size
+    if a is not None:  # weighted sums of shifted views (exact float weights, no resampling, no copies)
+        ix, iy = int(math.floor(x)), int(math.floor(y))
+        fx, fy = x - ix, y - iy
+        ix = min(max(ix, 0), im.width - w - 1)
+        iy = min(max(iy, 0), im.height - h - 1)
+
+        def row(dy: int) -> np.ndarray:
+            r = a[iy + dy:iy + dy + h, ix:ix + w]
+            return cv2.addWeighted(r, 1.0 - fx, a[iy + dy:iy + dy + h, ix + 1:ix + 1 + w], fx, 0.0) if fx > 1e-4 else r
+
+        top = row(0)
+        out = cv2.addWeighted(top, 1.0 - fy, row(1), fy, 0.0) if fy > 1e-4 else top
+        return Image.fromarray(np.ascontiguousarray(out))
     ix, iy = int(math.floor(x)), int(math.floor(y))
     fx, fy = x - ix, y - iy
     ix = min(max(ix, 0), im.width - w - 1)
@@ -155,6 +197,9 @@ class StillSource:
                                          float(style_motion["background_dim"]))
             self.y, self.u, self.v = _edge_pad(y, PAD), _edge_pad(u, PAD // 2), _edge_pad(v, PAD // 2)
         self.cw, self.ch = u.size
+        # the planes as arrays once per shot, for OpenCV (np.asarray of a Pillow image copies it)
+        self.ya, self.ua, self.va = ((np.asarray(self.y), np.asarray(self.u), np.asarray(self.v)) if cv2 is not None
+                                     else (None, None, None))
         del im
 
     def frame(self, k: int) -> Planes:
@@ -172,15 +217,15 @@ class StillSource:
                 px = round(px / 2) * 2.0
             if m.cy0 == m.cy1:
                 py = round(py / 2) * 2.0
-            out = Planes(_shift(self.y, px, py, (w, h)), _shift(self.u, px / 2, py / 2, (w // 2, h // 2)),
-                         _shift(self.v, px / 2, py / 2, (w // 2, h // 2)))
+            out = Planes(_shift(self.y, px, py, (w, h), self.ya),
+                         _shift(self.u, px / 2, py / 2, (w // 2, h // 2), self.ua),
+                         _shift(self.v, px / 2, py / 2, (w // 2, h // 2), self.va))
         else:
             box = _clamp_box((x0 * self.tw, y0 * self.th, x1 * self.tw, y1 * self.th), (self.tw, self.th))
             cbox = _clamp_box((x0 * self.tw / 2, y0 * self.th / 2, x1 * self.tw / 2, y1 * self.th / 2),
                               (self.cw, self.ch))
-            bil = Image.Resampling.BILINEAR
-            out = Planes(self.y.resize((w, h), bil, box=box), self.u.resize((w // 2, h // 2), bil, box=cbox),
-                         self.v.resize((w // 2, h // 2), bil, box=cbox))
+            out = Planes(_resample(self.y, self.ya, box, (w, h)), _resample(self.u, self.ua, cbox, (w // 2, h // 2)),
+                         _resample(self.v, self.va, cbox, (w // 2, h // 2)))
         m = shot.motion
         if m.zoom0 == m.zoom1 and (m.cx0, m.cy0) == (m.cx1, m.cy1):
             self.static = out.copy()
@@ -216,16 +261,16 @@ class StillSource:
         cbox = _clamp_box((fx0 * self.tw / 2 + p, fy0 * self.th / 2 + p, fx1 * self.tw / 2 + p,
                            fy1 * self.th / 2 + p), self.u.size)
         dw, dh = dx1 - dx0, dy1 - dy0
-        bil = Image.Resampling.BILINEAR
         a = _edge_mask(dw, dh, (px0, px1, dx0), (py0, py1, dy0))
         ac = _edge_mask(dw // 2, dh // 2, (px0 / 2, px1 / 2, dx0 // 2), (py0 / 2, py1 / 2, dy0 // 2))
         if self.translate:  # the picture at 1:1, shifted sub-pixel
             sx0, sy0 = dx0 - px0 + PAD, dy0 - py0 + PAD
-            fy_, fu, fv = (_shift(self.y, sx0, sy0, (dw, dh)), _shift(self.u, sx0 / 2, sy0 / 2, (dw // 2, dh // 2)),
-                           _shift(self.v, sx0 / 2, sy0 / 2, (dw // 2, dh // 2)))
+            fy_, fu, fv = (_shift(self.y, sx0, sy0, (dw, dh), self.ya),
+                           _shift(self.u, sx0 / 2, sy0 / 2, (dw // 2, dh // 2), self.ua),
+                           _shift(self.v, sx0 / 2, sy0 / 2, (dw // 2, dh // 2), self.va))
         else:
-            fy_, fu, fv = (self.y.resize((dw, dh), bil, box=box), self.u.resize((dw // 2, dh // 2), bil, box=cbox),
-                           self.v.resize((dw // 2, dh // 2), bil, box=cbox))
+            fy_, fu, fv = (_resample(self.y, self.ya, box, (dw, dh)), _resample(self.u, self.ua, cbox, (dw // 2, dh // 2)),
+                           _resample(self.v, self.va, cbox, (dw // 2, dh // 2)))
         out.y.paste(fy_, (dx0, dy0), a)
         out.u.paste(fu, (dx0 // 2, dy0 // 2), ac)
         out.v.paste(fv, (dx0 // 2, dy0 // 2), ac)

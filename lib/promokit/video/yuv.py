@@ -42,7 +42,7 @@ class Planes:
         return Planes(self.y.copy(), self.u.copy(), self.v.copy())
 
     def tobytes(self) -> bytes:
-        return self.y.tobytes() + self.u.tobytes() + self.v.tobytes()
+        return b"".join((self.y.tobytes(), self.u.tobytes(), self.v.tobytes()))  # one concatenation copy
 
     @classmethod
     def frombytes(cls, data: bytes, size: tuple[int, int]) -> Planes:
