@@ -929,20 +929,24 @@ def _check_image(path: Path) -> None:
     read_image(path, max_size=(256, 256))
 
 
-def _check_clip(path: Path) -> None:
+def _check_stream(path: Path, stream: str) -> None:
+    """A clip must have pictures, a music or voice file sound; neither may be cut short."""
     m = probe_media(path)
-    if not m.has_video:
+    if stream == "video" and not m.has_video:
         raise AssetError.fail("tệp không có hình (video)", "file has no video stream", file=path,
                               fix_vi="dùng tệp video (MP4, MOV)", fix_en="use a video file (MP4, MOV)")
-    _check_length(m)
-
-
-def _check_audio(path: Path) -> None:
-    m = probe_media(path)
-    if not m.has_audio:
+    if stream == "audio" and not m.has_audio:
         raise AssetError.fail("tệp không có tiếng", "file has no audio stream", file=path,
                               fix_vi="dùng tệp âm thanh (MP3, WAV, M4A)", fix_en="use an audio file (MP3, WAV, M4A)")
     _check_length(m)
+
+
+def _check_clip(path: Path) -> None:
+    _check_stream(path, "video")
+
+
+def _check_audio(path: Path) -> None:
+    _check_stream(path, "audio")
 
 
 def _check_length(m: MediaInfo) -> None:

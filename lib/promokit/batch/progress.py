@@ -49,6 +49,11 @@ class Progress:
             self.stream.write(event + "\n")
         self.stream.flush()
 
+    def note(self, line: str) -> None:
+        """One line about the run (e.g. an invalid campaign), kept above the status line."""
+        with self.lock:
+            self._emit(line)
+
     def start(self, label: str) -> None:
         with self.lock:
             self.running[label] = time.monotonic()

@@ -227,7 +227,7 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
     stop = _Stop()
     progress = Progress(len(jobs), quiet=opts.quiet)
     for cid, lines in result.invalid.items():
-        progress._emit(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign ({len(lines)} lỗi/problems)")
+        progress.note(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign ({len(lines)} lỗi/problems)")
     with Ledger(output / LEDGER) as ledger, _signals(stop):
         run_id = ledger.start_run({"ids": opts.ids, "notebooks": opts.notebooks, "platforms": opts.platforms,
                                    "draft": opts.draft, "force": opts.force, "workers": opts.workers,
