@@ -260,15 +260,7 @@ def _broken(path: Path, err: BaseException) -> AssetError:
 def _open(path: Path, max_pixels: int) -> Image.Image:
     """Open (header only) with every failure turned into an AssetError naming the file."""
     path = Path(path)
-    try:
-        with open(path, "rb") as f:
-            head = f.read(64)
-    except FileNotFoundError:
-        raise AssetError.fail("không tìm thấy tệp ảnh", "image file not found", file=path,
-                              fix_vi="kiểm tra tên và vị trí tệp", fix_en="check the file name and place") from None
-    except OSError as e:
-        raise AssetError.fail(f"không đọc được tệp ({e.strerror})", f"cannot read the file ({e.strerror})",
-                              file=path, fix_vi="kiểm tra quyền đọc tệp", fix_en="check the file's permissions") from None
+    head = _read_bytes(path, AssetError, 64)
     heif = is_heif(head)
     if heif:
         _heif_ready(path)
@@ -654,15 +646,21 @@ def clip_frame(path: Path, t: float = 0.0, *, max_size: tuple[int, int] | None =
 # --------------------------------------------------------------------------------------------
 
 
-def _decode(path: Path, err_cls: type[PromokitError]) -> str:
+def _read_bytes(path: Path, err_cls: type[PromokitError], n: int = -1) -> bytes:
+    """The first `n` bytes (all with -1); a missing or unreadable file is `err_cls` naming it."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            return f.read(n)
     except FileNotFoundError:
         raise err_cls.fail("không tìm thấy tệp", "file not found", file=path,
                            fix_vi="kiểm tra tên và vị trí tệp", fix_en="check the file name and place") from None
     except OSError as e:
         raise err_cls.fail(f"không đọc được tệp ({e.strerror})", f"cannot read the file ({e.strerror})",
                            file=path, fix_vi="kiểm tra quyền đọc tệp", fix_en="check the file's permissions") from None
+
+
+def _decode(path: Path, err_cls: type[PromokitError]) -> str:
+    raw = _read_bytes(Path(path), err_cls)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
