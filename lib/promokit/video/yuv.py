@@ -42,7 +42,11 @@ class Planes:
         return Planes(self.y.copy(), self.u.copy(), self.v.copy())
 
     def tobytes(self) -> bytes:
-        return b"".join((self.y.tobytes(), self.u.tobytes(), self.v.tobytes()))  # one concatenation copy
+        return b"".join(self.parts())
+
+    def parts(self) -> tuple[bytes, bytes, bytes]:
+        """The three planes' bytes, in yuv420p order (written one after the other: no concatenation)."""
+        return self.y.tobytes(), self.u.tobytes(), self.v.tobytes()
 
     @classmethod
     def frombytes(cls, data: bytes, size: tuple[int, int]) -> Planes:
