@@ -72,19 +72,18 @@ FIRST_LOOK = {
          "*Every picture and clip in cut order with its size, length, frame rate and rotation.*",
          "contact_sheet(ctx)"),
         ("## Kịch bản dựng / Storyboard\n\nTừng cảnh với thời điểm bắt đầu–kết thúc (giây) trên khung của nền tảng "
-         "đầu tiên. Thứ tự cảnh sửa ở `video.shots`, thời lượng ở `video.duration`.\n\n"
+         "đầu tiên (vẽ nhỏ cho nhanh). Thứ tự cảnh sửa ở `video.shots`, thời lượng ở `video.duration`.\n\n"
          "*Each shot with its start–end times; change the order in `video.shots`, the length in `video.duration`.*",
-         "from promokit.video import make_plans, preview_frame, render_campaign, storyboard\n\n"
-         "plans = make_plans(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, platforms or None, draft=draft)\n"
-         "plan = next(iter(plans.values()))\nstoryboard(plan)"),
+         "from promokit.video import VideoJob\n\n"
+         "job = VideoJob(ctx, platforms, draft=draft)  # đọc tệp một lần / reads the files once\n"
+         "job.storyboard()"),
         ("## Xem trước một khung hình / Preview one frame\n\nKhung hình đầy đủ độ phân giải tại giây thứ 2 (đổi số "
          "giây để xem chỗ khác).\n\n*A full-resolution frame at 2 s; change the time to look elsewhere.*",
-         "preview_frame(plan, 2.0)"),
+         "job.preview(2.0)"),
         ("## Dựng video / Render\n\n`draft = True`: bản nháp nhỏ, nhanh (trong `video/draft/`); `draft = False`: "
          "bản hoàn chỉnh cho từng nền tảng, kèm phụ đề SRT/VTT và ảnh bìa.\n\n"
          "*Draft: small and fast; final: every platform, with SRT/VTT sidecars and a cover.*",
-         "results = render_campaign(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.out_dir / \"video\", "
-         "platforms=platforms or None, draft=draft)\n"
+         "results = job.render()\n"
          "show_videos([(r.video, r.cover, r.platform) for r in results])"),
         ("## Kiểm tra theo nền tảng / Conformance\n\nMỗi tệp được đo lại (mã hóa, kích thước, khung hình/giây, "
          "âm thanh, dung lượng) và so với yêu cầu của nền tảng. Dòng đỏ là chưa đạt.\n\n"

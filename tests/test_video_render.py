@@ -207,10 +207,30 @@ def test_draft_and_preview(tmp_path):
     c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ"}, {"a.jpg": flat((200, 60, 40))})
     res = render_campaign(c, b, folder, bd, tmp_path / "out", draft=True, platforms=["tiktok"])
     assert res[0].video == tmp_path / "out" / "draft" / "tiktok.mp4"
-    assert probe_facts(res[0].video)["width"] == 270 and res[0].ok
+    facts = probe_facts(res[0].video)
+    assert facts["width"] == 270 and facts["sample_rate"] == 24000 and facts["channels"] == 2 and res[0].ok
+    assert not (tmp_path / "out" / "tiktok.mp4").exists()  # a draft never replaces a final render
     plan = make_plans(c, b, folder, bd, ["tiktok"])["tiktok"]
     im = preview_frame(plan, 1.0)
     assert im.size == (1080, 1920) and im.mode == "RGB"
+
+
+def test_video_job_storyboard_preview_and_render(tmp_path):
+    from promokit.project import open_campaign
+    from promokit.video import VideoJob
+
+    setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ", "platforms": ["tiktok", "youtube"]},
+          {"a.jpg": flat((200, 60, 40)), "b.jpg": flat((20, 60, 200))})
+    job = VideoJob(open_campaign("t", tmp_path, tmp_path / "output"), draft=True)
+    assert job.platforms == ["tiktok", "youtube"]
+    sheet = job.storyboard()  # drawn from the draft-size plan, with each shot's colour
+    px = np.asarray(sheet.convert("RGB")).reshape(-1, 3).astype(int)
+    assert any(((px - (200, 60, 40)) ** 2).sum(axis=1) < 300) and any(((px - (20, 60, 200)) ** 2).sum(axis=1) < 300)
+    assert job.preview(1.0, "youtube").size == (1920, 1080)  # previews are always full size
+    res = job.render()
+    assert [r.platform for r in res] == ["tiktok", "youtube"] and all(r.ok for r in res)
+    assert {r.video.parent for r in res} == {tmp_path / "output" / "t" / "video" / "draft"}
+    assert probe_facts(res[1].video)["width"] == 480
 
 
 def test_killed_ffmpeg_leaves_no_file_at_the_final_path(tmp_path):
@@ -234,15 +254,35 @@ def test_killed_ffmpeg_leaves_no_file_at_the_final_path(tmp_path):
     assert not [ch for ch in me.children(recursive=True) if ch.status() != psutil.STATUS_ZOMBIE]
 
 
-def test_repeated_renders_leak_no_files_or_processes(tmp_path):
+def test_fifty_renders_leak_no_files_threads_or_processes(tmp_path):
+    """50 renders in one process (a still, a phone clip with its own ffmpeg, music, every 10th render killed
+    mid-way): afterwards the same open files, threads and child processes as after the first."""
     import psutil
 
-    c, b, folder, bd = setup(tmp_path, {"duration": 1, "title": "A", "transition_duration": 0.2},
-                             {"a.jpg": flat((200, 60, 40)), "b.jpg": flat((20, 60, 200))})
+    folder = make_campaign(tmp_path, "t", images=1, clips=1, music=True, csv=False, article=False,
+                           extra_yaml={"video": {"duration": 1.2, "title": "A", "transition_duration": 0.2,
+                                                 "shots": ["images/anh-1.jpg", "clips/canh-1.mp4"],
+                                                 "music": "music/nhac-nen.wav"}})
+    c, (b, bd) = load_campaign(folder), load_brand(tmp_path)
     p = small_plan(c, b, folder, bd)
+    assert {s.kind for s in p.shots} >= {"still", "clip"}
     me = psutil.Process()
+
+    def kill_ffmpeg(done: int, total: int) -> None:
+        if done == 5:
+            for child in me.children(recursive=True):
+                if child.name().startswith("ffmpeg"):
+                    child.kill()
+
     render_video(p, tmp_path / "warm.mp4")
-    fds, kids = me.num_fds(), len(me.children())
-    for i in range(5):
-        render_video(p, tmp_path / f"v{i}.mp4")
-    assert me.num_fds() == fds and len(me.children()) == kids
+    fds, threads, kids = me.num_fds(), me.num_threads(), len(me.children())
+    for i in range(50):
+        target = tmp_path / "out" / f"v{i}.mp4"
+        if i % 10 == 9:
+            with pytest.raises(ToolError):
+                render_video(p, target, progress=kill_ffmpeg)
+            assert not target.exists()
+        else:
+            render_video(p, target)
+    assert (me.num_fds(), me.num_threads(), len(me.children())) == (fds, threads, kids)
+    assert len(list((tmp_path / "out").iterdir())) == 45  # no temp files left beside the outputs

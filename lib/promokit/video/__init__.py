@@ -1,8 +1,11 @@
 """Promo videos: one campaign folder to a finished clip for every platform (DESIGN §1, issue 3).
 
-    plans = make_plans(campaign, brand, campaign_dir, brand_dir)      # pure timelines, one per platform
-    storyboard(plans["tiktok"]); preview_frame(plans["tiktok"], 2.0)  # look before rendering
-    render_campaign(campaign, brand, campaign_dir, brand_dir, out_dir) # -> list[RenderResult]
+    job = VideoJob(open_campaign("ocop-gia-tri-xanh"), draft=True)   # files probed once
+    job.storyboard(); job.preview(2.0)                                 # look before rendering
+    job.render()                                                       # -> list[RenderResult]
+
+or without a notebook: `make_plans(...)` (pure timelines, one per platform), `render_plans(plans, out_dir)`,
+`render_campaign(campaign, brand, campaign_dir, brand_dir, out_dir)`.
 
 `plan.py` is pure (no moviepy, no file I/O); `render.py` draws frames in YUV and pipes them to one
 ffmpeg; `audio.py` mixes and normalises the sound; `layers.py` draws text and logos; `captions.py`
@@ -12,6 +15,7 @@ reads and writes SRT/WebVTT; `conformance.py` checks a file against its platform
 from .api import (
     Inputs,
     RenderResult,
+    VideoJob,
     campaign_inputs,
     campaign_media,
     cover_time,
@@ -19,6 +23,7 @@ from .api import (
     make_plans,
     preview_frame,
     render_campaign,
+    render_plans,
     storyboard,
     write_cover,
 )
@@ -29,5 +34,5 @@ from .render import render_video
 __all__ = [
     "Check", "Cue", "Inputs", "MediaFacts", "Plan", "RenderResult", "campaign_inputs", "campaign_media",
     "check_file", "cover_time", "make_plan", "make_plans", "plan_video", "preview_frame", "render_campaign",
-    "render_video", "storyboard", "write_cover",
+    "render_plans", "render_video", "storyboard", "VideoJob", "write_cover",
 ]

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image, ImageDraw
 
@@ -117,6 +118,64 @@ def make_plans(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: 
     return {p: make_plan(campaign, brand, campaign_dir, brand_dir, p, draft=draft, inputs=inputs) for p in names}
 
 
+class CampaignLike(Protocol):
+    """What a `VideoJob` needs of an opened campaign (`promokit.project.CampaignContext` is one)."""
+
+    campaign: Campaign
+    brand: Brand
+    folder: Path
+    brand_dir: Path
+
+    @property
+    def out_dir(self) -> Path: ...
+
+
+class VideoJob:
+    """A campaign's promo as a notebook works on it: the files probed once, a plan per platform and size.
+
+        job = VideoJob(ctx, platforms=["tiktok"], draft=True)
+        job.storyboard()      # each shot's times over a small frame
+        job.preview(2.0)      # any frame at full size
+        job.render()          # -> list[RenderResult] (drafts in video/draft/)
+    """
+
+    def __init__(self, ctx: CampaignLike, platforms: list[str] | None = None, *, draft: bool = False) -> None:
+        self.ctx = ctx
+        self.draft = draft
+        video = ctx.campaign.video
+        self.platforms = list(platforms or (video.platforms if video else []))
+        self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir)
+        self._plans: dict[tuple[str, bool], Plan] = {}
+
+    def plan(self, platform: str | None = None, *, draft: bool | None = None) -> Plan:
+        """The plan of `platform` (default: the first), at draft size when `draft` (default: the job's)."""
+        name = platform or (self.platforms[0] if self.platforms else "")
+        small = self.draft if draft is None else draft
+        key = (name, small)
+        if key not in self._plans:
+            c = self.ctx
+            self._plans[key] = make_plan(c.campaign, c.brand, c.folder, c.brand_dir, name, draft=small,
+                                         inputs=self.inputs)
+        return self._plans[key]
+
+    @property
+    def plans(self) -> dict[str, Plan]:
+        """Every platform's plan, at the job's size."""
+        return {p: self.plan(p) for p in self.platforms}
+
+    def storyboard(self, platform: str | None = None) -> Image.Image:
+        """The storyboard of `platform` (default: the first), drawn from draft-size frames (quick)."""
+        return storyboard(self.plan(platform, draft=True))
+
+    def preview(self, t: float, platform: str | None = None) -> Image.Image:
+        """The frame at `t` s of `platform` (default: the first) at full size, as the final render draws it."""
+        return preview_frame(self.plan(platform, draft=False), t)
+
+    def render(self, progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
+        """Render every platform into `<output>/<id>/video/` (drafts: `video/draft/`)."""
+        return render_plans(self.plans, self.ctx.out_dir / "video", progress=progress)
+
+
 # --------------------------------------------------------------------------------------------
 
 
@@ -198,6 +257,13 @@ def _strictest(presets: list[Preset]) -> Preset:
                    audio_bitrate=max(p.audio_bitrate for p in presets))
 
 
+def sound_bitrate(plan: Plan, presets: list[Preset]) -> int:
+    """AAC bit rate (b/s) of the shared sound: the highest the presets ask; a draft's from the style."""
+    if plan.draft:
+        return int(plan.style.draft.get("audio_bitrate", 64_000))
+    return max(p.audio_bitrate for p in presets)
+
+
 def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
     """`<platform>-cover.jpg`: the title frame (YouTube: its thumbnail size)."""
     im = preview_frame(plan, cover_time(plan))
@@ -211,23 +277,30 @@ def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
 def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, out_dir: Path, *,
                     platforms: list[str] | None = None, draft: bool = False,
                     progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
-    """Render the promo for each platform: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir`.
+    """Render the promo for each platform: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir`
+    (`draft`: a small, fast version in `out_dir/draft/`). See `render_plans`."""
+    plans = make_plans(campaign, brand, campaign_dir, brand_dir, platforms, draft=draft)
+    return render_plans(plans, out_dir, progress=progress)
+
+
+def render_plans(plans: dict[str, Plan], out_dir: Path, *,
+                 progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
+    """Render each platform's plan: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir` (drafts: `out_dir/draft/`).
 
     Platforms with the same frame share one render (copied). The sound is mixed once, while the first
     video's frames are drawn. After each file, the conformance checks are written beside it as
-    `<platform>.mp4.checks.json` (the manifest picks them up). `draft` renders a small, fast version
-    into `out_dir/draft/`.
+    `<platform>.mp4.checks.json` (the manifest picks them up).
     """
-    out_dir = Path(out_dir) / "draft" if draft else Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    plans = make_plans(campaign, brand, campaign_dir, brand_dir, platforms, draft=draft)
-    for plan in plans.values():
-        check_texts(plan)  # glyphs and fitting, before any long work
     results: list[RenderResult] = []
     if not plans:
         return results
     first = next(iter(plans.values()))
-    bitrate = max(PLATFORMS.get(n).audio_bitrate for n in plans)
+    draft = first.draft
+    out_dir = Path(out_dir) / "draft" if draft else Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for plan in plans.values():
+        check_texts(plan)  # glyphs and fitting, before any long work
+    bitrate = sound_bitrate(first, [PLATFORMS.get(n) for n in plans])
     with SoundJob(first, out_dir, bitrate) as sound:
         done: list[tuple[Plan, Path]] = []
         names = list(plans)
@@ -248,7 +321,8 @@ def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_
                 done.append((plan, video))
             srt, vtt = write_sidecars(plan, video)
             cover = write_cover(plan, preset, out_dir / f"{name}-cover.jpg")
-            checks = check_file(video, preset, size=plan.size, fps=plan.fps)
+            checks = check_file(video, preset, size=plan.size, fps=plan.fps, audio_rate=plan.audio.rate,
+                                min_audio_bitrate=min(128_000, bitrate))
             write_atomic(video.with_name(video.name + ".checks.json"),
                          json.dumps([c.as_dict() for c in checks], ensure_ascii=False, indent=2) + "\n")
             results.append(RenderResult(name, video, srt, vtt, cover, checks, time.perf_counter() - t0, warnings))

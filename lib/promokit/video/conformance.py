@@ -97,8 +97,9 @@ def probe_facts(path: Path) -> dict:
 
 
 def check_file(path: Path, preset: Preset, *, size: tuple[int, int] | None = None, fps: float | None = None,
-               min_audio_bitrate: int = 128_000) -> list[Check]:
-    """Check a rendered MP4 against `preset` (`size`/`fps`: what was asked, e.g. a draft's)."""
+               audio_rate: int = 48_000, min_audio_bitrate: int = 128_000) -> list[Check]:
+    """Check a rendered MP4 against `preset` (`size` px, `fps`, `audio_rate` Hz: what was asked, e.g. a
+    draft's smaller frame and sound)."""
     f = probe_facts(Path(path))
     want_w, want_h = size or (preset.width, preset.height)
     checks: list[Check] = []
@@ -125,9 +126,10 @@ def check_file(path: Path, preset: Preset, *, size: tuple[int, int] | None = Non
     keys = f["key_times"]
     gaps = [b - a for a, b in zip(keys, keys[1:], strict=False)]
     add("gop", bool(keys) and (not gaps or max(gaps) <= 2.5), f"key frames every {max(gaps, default=0):.2f} s (want ≤ 2.5)")
-    add("audio", f["audio_codec"] == "aac" and f["audio_profile"] == "LC" and f["sample_rate"] == 48000
+    add("audio", f["audio_codec"] == "aac" and f["audio_profile"] == "LC" and f["sample_rate"] == audio_rate
         and f["channels"] == 2,
-        f"{f['audio_codec']} {f['audio_profile']} {f['sample_rate']} Hz {f['channels']} ch (want aac LC 48000 Hz 2 ch)")
+        f"{f['audio_codec']} {f['audio_profile']} {f['sample_rate']} Hz {f['channels']} ch "
+        f"(want aac LC {audio_rate} Hz 2 ch)")
     abr_ok = f["audio_bit_rate"] >= min_audio_bitrate * 0.95
     detail = f"{f['audio_bit_rate'] / 1000:.0f} kb/s (want ≥ {min_audio_bitrate / 1000:.0f})"
     if not abr_ok and f["audio_codec"]:

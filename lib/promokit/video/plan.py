@@ -483,7 +483,7 @@ def plan_video(
                   if sp.clip_audio and sp.source is not None)
     mdur = float(music_duration or 0.0)
     audio = AudioPlan(
-        duration=end_s, rate=int(a["rate"]),
+        duration=end_s, rate=int(style.draft.get("audio_rate", a["rate"]) if draft else a["rate"]),
         music=music.path if music is not None else None, music_duration=mdur,
         music_loop=music is not None and 0 < mdur < end_s - 0.05,
         fade_in=min(float(a["music_fade_in"]), end_s / 4), fade_out=min(float(a["music_fade_out"]), end_s / 3),
