@@ -1,14 +1,18 @@
-"""Draw a plan's frames and encode them: one ffmpeg process fed raw yuv420p through a pipe.
+"""Draw a plan's frames and encode them: one ffmpeg process fed raw NV12 through a pipe.
 
-Frames are composed in YUV (see `yuv.py`): a still is pre-scaled once per shot and each frame is
-resampled from it with a float crop box, or for pans shifted sub-pixel (no jitter); a picture of another
-shape sits over a blurred copy of itself pre-rendered once per shot; a clip is decoded, rotated, made
-constant-rate and framed by its own ffmpeg process; text and logo layers are drawn once and blended on
-their box only; transitions blend planes. The main thread draws, a writer thread feeds the encoder (H.264
-High yuv420p, BT.709 limited range, closed 2 s GOP), the next still is prepared in a helper thread, and
-the sound is mixed and AAC-encoded in the background; a final stream-copy mux adds the sound with
+Frames are NV12 numpy arrays composed in YUV (see `yuv.py`) with OpenCV and numpy: a still is
+pre-scaled once per shot and each frame is resampled from it with a float crop box (cv2.warpAffine), or
+for pans shifted sub-pixel (weighted sums of array views, no jitter); a picture of another shape sits over
+a blurred copy of itself pre-rendered once per shot, only its 3 px border strips blended; a clip is
+decoded, rotated, made constant-rate and framed by its own ffmpeg process, its NV12 bytes used as they
+come; text and logo layers are drawn once and blended on their box only; transitions blend arrays. The
+main thread draws, a writer thread hands the arrays' memory to the encoder (H.264 High yuv420p, BT.709
+limited range, closed 2 s GOP) without copies, the next still is prepared in a helper thread, and the
+sound is mixed and AAC-encoded in the background; a final stream-copy mux adds the sound with
 `+faststart`. Everything is written to a temp file beside the target that replaces it only when all
 succeeded; on any error (KeyboardInterrupt too) ffmpeg is killed and the temp files removed.
+
+OpenCV is required (a pinned dependency): a Pillow fallback would double the drawing code.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
+import cv2  # threads set to 1 by .yuv: frames are small and x264 owns the other cores
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -34,16 +39,10 @@ from .audio import ffmpeg_exe, render_audio, run_ffmpeg
 from .layers import check_texts, end_card_image, logo_overlay, text_overlay
 from .motion import base_window, prescale_size, window_at
 from .plan import Plan, ShotPlan
-from .yuv import Overlay, Planes, blend, composite, rgb_to_planes, yuv444
-
-try:  # OpenCV: zooms ~2.5x and sub-pixel pans ~9x cheaper than Pillow; optional (Pillow fallback)
-    import cv2
-
-    cv2.setNumThreads(1)  # frames are small and x264 owns the other cores: threads only add overhead
-except ImportError:  # pragma: no cover - exercised only without opencv installed
-    cv2 = None
+from .yuv import Overlay, Planes, blend, chroma420, composite, mix, rgb_to_planes, yuv444
 
 PAD = 8  # px of edge around a picture shown whole, for its soft (anti-aliased) border
+_WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP  # the matrices map destination px to source px
 
 
 def _clamp_box(box: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[float, float, float, float]:
@@ -52,9 +51,20 @@ def _clamp_box(box: tuple[float, float, float, float], size: tuple[int, int]) ->
     return max(0.0, x0), max(0.0, y0), min(float(w), x1), min(float(h), y1)
 
 
-def _edge_pad(im: Image.Image, pad: int) -> Image.Image:
-    a = np.asarray(im)
-    return Image.fromarray(np.pad(a, pad, mode="edge"))
+def _size(a: np.ndarray) -> tuple[int, int]:
+    """(w, h) px of an image array."""
+    return a.shape[1], a.shape[0]
+
+
+def _edge_pad(a: np.ndarray, pad: int) -> np.ndarray:
+    """`a` (h, w[, c]) with `pad` px of its edge pixels repeated around it."""
+    return cv2.copyMakeBorder(a, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+
+
+def _put(dst: np.ndarray, out: np.ndarray) -> None:
+    """Make sure an OpenCV result asked for in `dst` landed there (it does for any view with contiguous rows)."""
+    if out is not dst:
+        dst[...] = out
 
 
 def blurred_background(picture: Image.Image, size: tuple[int, int], blur: float, dim: float) -> Planes:
@@ -72,7 +82,19 @@ def blurred_background(picture: Image.Image, size: tuple[int, int], blur: float,
     im = picture.convert("RGB").resize(small, Image.Resampling.BILINEAR, box=box, reducing_gap=2.0)
     im = im.filter(ImageFilter.GaussianBlur(max(1.0, blur * small_w)))
     im = im.point(lambda v: int(v * dim))
-    return rgb_to_planes(im.resize((w, h), Image.Resampling.BICUBIC))
+    # converted small and upscaled in YUV, chroma straight to half size: ~15x cheaper than upscaling in RGB
+    # and converting the whole frame, and the same picture (a blur has no detail to lose)
+    y, u, v = yuv444(im)
+    return Planes(cv2.resize(np.asarray(y), (w, h), interpolation=cv2.INTER_CUBIC),
+                  cv2.resize(np.dstack((u, v)), (w // 2, h // 2), interpolation=cv2.INTER_CUBIC))
+
+
+def _copy_around(dst: np.ndarray, src: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
+    """Copy `src` into `dst` except the rectangle [y0, y1) x [x0, x1) px (about to be drawn over)."""
+    dst[:y0] = src[:y0]
+    dst[y1:] = src[y1:]
+    dst[y0:y1, :x0] = src[y0:y1, :x0]
+    dst[y0:y1, x1:] = src[y0:y1, x1:]
 
 
 def _coverage(n: int, lo: float, hi: float, offset: int) -> np.ndarray:
@@ -82,86 +104,108 @@ def _coverage(n: int, lo: float, hi: float, offset: int) -> np.ndarray:
     return np.rint(cov * 255).astype(np.uint16)
 
 
-def _paste_soft(dst: Image.Image, bg: Image.Image, pic: Image.Image, pos: tuple[int, int],
-                x: tuple[float, float, int], y: tuple[float, float, int]) -> None:
-    """Paste `pic` at `pos` px into `dst`, its edges anti-aliased against `bg` (what `dst` held there).
+def _soft_edges(dst: np.ndarray, bg: np.ndarray, x: tuple[float, float, int], y: tuple[float, float, int]) -> None:
+    """Anti-alias the edges of a picture just drawn into `dst` (h, w[, 2]) against `bg` (what it covered).
 
-    `x`, `y`: the picture covers [lo, hi) px of the frame, `pic` starts at px offset. Only the border strips
-    are partly covered, so the inside is a plain copy and just the strips are blended by their coverage.
+    `x`, `y`: the picture covers [lo, hi) px of the frame, `dst` starts at px offset. Only the border strips
+    are partly covered, so just they are blended, by their coverage; the inside stays a plain copy.
     """
-    w, h = pic.size
-    dx, dy = pos
+    h, w = dst.shape[:2]
     cx = _coverage(w, *x)
     cy = _coverage(h, *y)
-
-    def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return ((a[:, None] * b[None, :] + 127) // 255).astype(np.uint8)
-
     k = 3
     if w <= 2 * k or h <= 2 * k:
-        dst.paste(pic, pos, Image.fromarray(outer(cy, cx)))
-        return
-    dst.paste(pic, pos)
-    # top and bottom strips full width, left and right strips between them (corners blended once)
-    for x0, y0, x1, y1 in ((0, 0, w, k), (0, h - k, w, h), (0, k, k, h - k), (w - k, k, w, h - k)):
-        cov = outer(cy[y0:y1], cx[x0:x1])
+        strips: tuple[tuple[int, int, int, int], ...] = ((0, 0, w, h),)
+    else:  # top and bottom strips full width, left and right strips between them (corners blended once)
+        strips = ((0, 0, w, k), (0, h - k, w, h), (0, k, k, h - k), (w - k, k, w, h - k))
+    for x0, y0, x1, y1 in strips:
+        cov = cy[y0:y1, None] * cx[None, x0:x1]
+        cov += 127
+        cov //= 255
         if cov.min() == 255:
             continue  # fully covered (the picture runs past the frame here)
-        box = (dx + x0, dy + y0, dx + x1, dy + y1)
-        dst.paste(bg.crop(box), box[:2], Image.fromarray(255 - cov))
+        if dst.ndim == 3:
+            cov = cov[..., None]
+        pa = bg[y0:y1, x0:x1] * (255 - cov)
+        pa += 127
+        mix(dst[y0:y1, x0:x1], pa, cov)
 
 
-def _warp(a: np.ndarray, m: list[list[float]], size: tuple[int, int]) -> Image.Image:
-    """cv2.warpAffine of a uint8 plane, `m` mapping destination px to source px (bilinear)."""
-    out = cv2.warpAffine(a, np.array(m, dtype=np.float64), size,
-                         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REFLECT)
-    return Image.fromarray(out)
+def _resample_chroma(c4: np.ndarray, box: tuple[float, float, float, float], dst: np.ndarray) -> None:
+    """Fill `dst` (h, w, 2) with the float `box` (chroma px) of `c4` scaled to its size: one cv2.warpAffine
+    (bilinear, pixel centres as Pillow's `resize(box=)`, source positions to 1/32 px).
 
-
-def _resample(im: Image.Image, a: np.ndarray | None, box: tuple[float, float, float, float],
-              size: tuple[int, int]) -> Image.Image:
-    """The float `box` of `im` scaled to `size` (bilinear, pixel centres as Pillow's `resize(box=)`).
-
-    `a` is `im` as a numpy array (kept per shot) when OpenCV is there (cv2.warpAffine: one pass, source
-    positions to 1/32 px, plenty for smooth motion); else Pillow resamples."""
-    if a is None:
-        return im.resize(size, Image.Resampling.BILINEAR, box=box)
+    `c4` is U, V and two idle channels: OpenCV warps 1 and 4 channels on fast paths, 2 channels ~2.5x
+    slower than 4 (slower even than U and V warped apart), so the result's U, V pairs are copied out as
+    16-bit words.
+    """
+    h, w = dst.shape[:2]
     x0, y0, x1, y1 = box
-    sx, sy = (x1 - x0) / size[0], (y1 - y0) / size[1]
-    return _warp(a, [[sx, 0.0, x0 + 0.5 * sx - 0.5], [0.0, sy, y0 + 0.5 * sy - 0.5]], size)
+    sx, sy = (x1 - x0) / w, (y1 - y0) / h
+    m = np.array([[sx, 0.0, x0 + 0.5 * sx - 0.5], [0.0, sy, y0 + 0.5 * sy - 0.5]])
+    out = cv2.warpAffine(c4, m, (w, h), flags=_WARP, borderMode=cv2.BORDER_REFLECT)
+    np.copyto(dst.view(np.uint16)[..., 0], out.view(np.uint16)[..., 0])
 
 
-def _shift(im: Image.Image, x: float, y: float, size: tuple[int, int], a: np.ndarray | None = None) -> Image.Image:
-    """The `size` window of `im` whose top-left is at (x, y) px, sub-pixel exact (bilinear).
+def _group_rows(a: np.ndarray) -> np.ndarray:
+    """A plane (h, w) as (ceil(h/4), w, 4): each 4 rows one row of 4-channel pixels (bottom edge repeated)."""
+    if a.shape[0] % 4:
+        a = cv2.copyMakeBorder(a, 0, -a.shape[0] % 4, 0, 0, cv2.BORDER_REPLICATE)
+    return cv2.merge([a[0::4], a[1::4], a[2::4], a[3::4]])
 
-    `a` is `im` as a numpy array (kept per shot) when OpenCV is there: cv2.addWeighted on views, no crops."""
-    w, h = size
-    if a is not None:  # weighted sums of shifted views (exact float weights, no resampling, no copies)
-        ix, iy = int(math.floor(x)), int(math.floor(y))
-        fx, fy = x - ix, y - iy
-        ix = min(max(ix, 0), im.width - w - 1)
-        iy = min(max(iy, 0), im.height - h - 1)
 
-        def row(dy: int) -> np.ndarray:
-            r = a[iy + dy:iy + dy + h, ix:ix + w]
-            return cv2.addWeighted(r, 1.0 - fx, a[iy + dy:iy + dy + h, ix + 1:ix + 1 + w], fx, 0.0) if fx > 1e-4 else r
+def _resample_luma(rows4: np.ndarray, box: tuple[float, float, float, float], dst: np.ndarray) -> None:
+    """Fill `dst` (h, w) with the float `box` (px) of a plane scaled to its size (bilinear, pixel centres as
+    Pillow's `resize(box=)`, source positions to 1/32 px); the plane held as `_group_rows` gives it.
 
-        top = row(0)
-        out = cv2.addWeighted(top, 1.0 - fy, row(1), fy, 0.0) if fy > 1e-4 else top
-        return Image.fromarray(np.ascontiguousarray(out))
+    Bilinear is separable and OpenCV warps 4 channels for about the cost of 1, so two cv2.warpAffine
+    passes, horizontal over 4 rows at a time then vertical over 4 columns at a time (straight into `dst`),
+    cost about 2/3 of one warp of the plane; the value is rounded between the passes (±1).
+    """
+    h, w = dst.shape
+    x0, y0, x1, y1 = box
+    sx, sy = (x1 - x0) / w, (y1 - y0) / h
+    ax, ay = x0 + 0.5 * sx - 0.5, y0 + 0.5 * sy - 0.5  # source px of dst's first pixel centre
+    # only the groups of 4 source rows that the vertical pass reads
+    g0 = min(max(0, int(math.floor(ay)) // 4), rows4.shape[0] - 1)
+    g1 = min(rows4.shape[0], (int(math.floor(ay + (h - 1) * sy)) + 1) // 4 + 1)
+    w4 = -(-w // 4) * 4
+    rows = cv2.warpAffine(rows4[g0:g1], np.array([[sx, 0.0, ax], [0.0, 1.0, 0.0]]), (w4, g1 - g0), flags=_WARP,
+                          borderMode=cv2.BORDER_REFLECT)
+    mid = np.empty(((g1 - g0) * 4, w4), np.uint8)
+    cv2.split(rows, [mid[0::4], mid[1::4], mid[2::4], mid[3::4]])  # back to plain rows (into views)
+    m = np.array([[1.0, 0.0, 0.0], [0.0, sy, ay - 4 * g0]])
+    out = dst.reshape(h, w // 4, 4) if w == w4 else None  # dst's rows are contiguous: a view
+    out = cv2.warpAffine(mid.reshape(-1, w4 // 4, 4), m, (w4 // 4, h), dst=out, flags=_WARP,
+                         borderMode=cv2.BORDER_REFLECT)
+    if not np.may_share_memory(out, dst):
+        dst[...] = out.reshape(h, w4)[:, :w]
+
+
+def _shift(src: np.ndarray, x: float, y: float, dst: np.ndarray) -> None:
+    """Fill `dst` (h, w[, 2]) with the window of `src` whose top-left is at (x, y) px, sub-pixel exact.
+
+    Bilinear as weighted sums of `src` views one pixel apart (cv2.addWeighted: exact float weights, no
+    resampling, no crops).
+    """
+    h, w = dst.shape[:2]
     ix, iy = int(math.floor(x)), int(math.floor(y))
     fx, fy = x - ix, y - iy
-    ix = min(max(ix, 0), im.width - w - 1)
-    iy = min(max(iy, 0), im.height - h - 1)
-    out = im.crop((ix, iy, ix + w, iy + h))
-    if fx > 1e-4:
-        out = Image.blend(out, im.crop((ix + 1, iy, ix + 1 + w, iy + h)), fx)
-    if fy > 1e-4:
-        below = im.crop((ix, iy + 1, ix + w, iy + 1 + h))
+    ix = min(max(ix, 0), src.shape[1] - w - 1)
+    iy = min(max(iy, 0), src.shape[0] - h - 1)
+
+    def at(dx: int, dy: int) -> np.ndarray:
+        return src[iy + dy:iy + dy + h, ix + dx:ix + dx + w]
+
+    def row(dy: int, out: np.ndarray | None = None) -> np.ndarray:
         if fx > 1e-4:
-            below = Image.blend(below, im.crop((ix + 1, iy + 1, ix + 1 + w, iy + 1 + h)), fx)
-        out = Image.blend(out, below, fy)
-    return out
+            return cv2.addWeighted(at(0, dy), 1.0 - fx, at(1, dy), fx, 0.0, dst=out)
+        return at(0, dy)
+
+    if fy > 1e-4:
+        _put(dst, cv2.addWeighted(row(0), 1.0 - fy, row(1), fy, 0.0, dst=dst))
+    else:
+        _put(dst, row(0, dst))
 
 
 class StillSource:
@@ -169,10 +213,11 @@ class StillSource:
 
     Three ways, by motion and framing, all from pictures scaled once per shot (Lanczos):
     - a pan (constant zoom, picture cropped to the frame): scaled to exactly the pan's zoom, each frame is a
-      crop blended with its neighbour one pixel over (a bilinear sub-pixel shift, no resampling);
+      window blended with its neighbour one pixel over (a bilinear sub-pixel shift, no resampling);
     - a zoom: each frame resampled from the pre-scaled picture with a float crop box;
     - a picture shown whole (fit): resampled into its rectangle over the blurred fill, with exact
       (analytic) anti-aliased edges.
+    A shot that does not move is drawn once and handed out read-only.
     """
 
     def __init__(self, shot: ShotPlan, size: tuple[int, int], style_motion: dict) -> None:
@@ -194,26 +239,25 @@ class StillSource:
             im = im.resize(target, Image.Resampling.LANCZOS)
         self.tw, self.th = target
         y, u, v = yuv444(im)
-        u, v = u.reduce(2), v.reduce(2)
+        ya, uv = np.asarray(y), chroma420(u, v)
+        self.cw, self.ch = _size(uv)
         self.static: Planes | None = None
         self.bg: Planes | None = None
-        if shot.fit == "fill":
-            self.y, self.u, self.v = y, u, v
-        else:
+        if shot.fit != "fill":
             self.bg = blurred_background(im, size, float(style_motion["background_blur"]),
-                                         float(style_motion["background_dim"]))
-            self.y, self.u, self.v = _edge_pad(y, PAD), _edge_pad(u, PAD // 2), _edge_pad(v, PAD // 2)
-        self.cw, self.ch = u.size
-        # the planes as arrays once per shot, for OpenCV (np.asarray of a Pillow image copies it)
-        self.ya, self.ua, self.va = ((np.asarray(self.y), np.asarray(self.u), np.asarray(self.v)) if cv2 is not None
-                                     else (None, None, None))
+                                         float(style_motion["background_dim"])).frozen()
+            ya, uv = _edge_pad(ya, PAD), _edge_pad(uv, PAD // 2)
+        self.ysize = _size(ya)
+        # pans shift views of the planes as they are; zooms warp luma grouped by 4 rows (see _resample_luma)
+        # and chroma with two idle channels (see _resample_chroma)
+        self.y = ya if self.translate else _group_rows(ya)
+        self.c = uv if self.translate else np.dstack((uv, np.zeros_like(uv)))
         del im
 
     def frame(self, k: int) -> Planes:
         if self.static is not None:
-            return self.static.copy()
+            return self.static
         shot = self.shot
-        w, h = self.size
         x0, y0, x1, y1 = window_at(shot.motion, shot.progress(k), self.base)
         if self.bg is not None:
             out = self._fit_frame(x0, y0, x1, y1)
@@ -224,18 +268,19 @@ class StillSource:
                 px = round(px / 2) * 2.0
             if m.cy0 == m.cy1:
                 py = round(py / 2) * 2.0
-            out = Planes(_shift(self.y, px, py, (w, h), self.ya),
-                         _shift(self.u, px / 2, py / 2, (w // 2, h // 2), self.ua),
-                         _shift(self.v, px / 2, py / 2, (w // 2, h // 2), self.va))
+            out = Planes.empty(self.size)
+            _shift(self.y, px, py, out.y)
+            _shift(self.c, px / 2, py / 2, out.uv)
         else:
             box = _clamp_box((x0 * self.tw, y0 * self.th, x1 * self.tw, y1 * self.th), (self.tw, self.th))
             cbox = _clamp_box((x0 * self.tw / 2, y0 * self.th / 2, x1 * self.tw / 2, y1 * self.th / 2),
                               (self.cw, self.ch))
-            out = Planes(_resample(self.y, self.ya, box, (w, h)), _resample(self.u, self.ua, cbox, (w // 2, h // 2)),
-                         _resample(self.v, self.va, cbox, (w // 2, h // 2)))
+            out = Planes.empty(self.size)
+            _resample_luma(self.y, box, out.y)
+            _resample_chroma(self.c, cbox, out.uv)
         m = shot.motion
         if m.zoom0 == m.zoom1 and (m.cx0, m.cy0) == (m.cx1, m.cy1):
-            self.static = out.copy()
+            self.static = out.frozen()  # the same picture all shot long: shared, never drawn on
         return out
 
     def _fit_frame(self, x0: float, y0: float, x1: float, y1: float) -> Planes:
@@ -256,31 +301,30 @@ class StillSource:
         dy0 = max(0, int(math.floor(py0)) // 2 * 2)
         dx1 = min(w, (int(math.ceil(px1)) + 1) // 2 * 2)
         dy1 = min(h, (int(math.ceil(py1)) + 1) // 2 * 2)
-        out = self.bg.copy()
         if dx1 <= dx0 or dy1 <= dy0:
-            return out
-        # the source box (padded source px) that lands exactly on the destination rectangle
-        fx0, fx1 = x0 + dx0 / sx, x0 + dx1 / sx
-        fy0, fy1 = y0 + dy0 / sy, y0 + dy1 / sy
-        box = _clamp_box((fx0 * self.tw + PAD, fy0 * self.th + PAD, fx1 * self.tw + PAD, fy1 * self.th + PAD),
-                         self.y.size)
-        p = PAD // 2
-        cbox = _clamp_box((fx0 * self.tw / 2 + p, fy0 * self.th / 2 + p, fx1 * self.tw / 2 + p,
-                           fy1 * self.th / 2 + p), self.u.size)
-        dw, dh = dx1 - dx0, dy1 - dy0
+            return self.bg.copy()
+        # the picture is drawn straight into its rectangle of the frame (array views, no temporary planes),
+        # the fill copied around it
+        out = Planes.empty(self.size)
+        _copy_around(out.y, self.bg.y, dy0, dy1, dx0, dx1)
+        _copy_around(out.uv, self.bg.uv, dy0 // 2, dy1 // 2, dx0 // 2, dx1 // 2)
+        ys, xs = slice(dy0, dy1), slice(dx0, dx1)
+        cys, cxs = slice(dy0 // 2, dy1 // 2), slice(dx0 // 2, dx1 // 2)
+        dy, duv = out.y[ys, xs], out.uv[cys, cxs]
         if self.translate:  # the picture at 1:1, shifted sub-pixel
             sx0, sy0 = dx0 - px0 + PAD, dy0 - py0 + PAD
-            fy_, fu, fv = (_shift(self.y, sx0, sy0, (dw, dh), self.ya),
-                           _shift(self.u, sx0 / 2, sy0 / 2, (dw // 2, dh // 2), self.ua),
-                           _shift(self.v, sx0 / 2, sy0 / 2, (dw // 2, dh // 2), self.va))
-        else:
-            fy_, fu, fv = (_resample(self.y, self.ya, box, (dw, dh)), _resample(self.u, self.ua, cbox, (dw // 2, dh // 2)),
-                           _resample(self.v, self.va, cbox, (dw // 2, dh // 2)))
-        xs, ys = (px0, px1, dx0), (py0, py1, dy0)
-        xc, yc = (px0 / 2, px1 / 2, dx0 // 2), (py0 / 2, py1 / 2, dy0 // 2)
-        _paste_soft(out.y, self.bg.y, fy_, (dx0, dy0), xs, ys)
-        _paste_soft(out.u, self.bg.u, fu, (dx0 // 2, dy0 // 2), xc, yc)
-        _paste_soft(out.v, self.bg.v, fv, (dx0 // 2, dy0 // 2), xc, yc)
+            _shift(self.y, sx0, sy0, dy)
+            _shift(self.c, sx0 / 2, sy0 / 2, duv)
+        else:  # the source box (padded source px) that lands exactly on the destination rectangle
+            fx0, fx1 = x0 + dx0 / sx, x0 + dx1 / sx
+            fy0, fy1 = y0 + dy0 / sy, y0 + dy1 / sy
+            p = PAD // 2
+            _resample_luma(self.y, _clamp_box((fx0 * self.tw + PAD, fy0 * self.th + PAD, fx1 * self.tw + PAD,
+                                                fy1 * self.th + PAD), self.ysize), dy)
+            _resample_chroma(self.c, _clamp_box((fx0 * self.tw / 2 + p, fy0 * self.th / 2 + p,
+                                                 fx1 * self.tw / 2 + p, fy1 * self.th / 2 + p), _size(self.c)), duv)
+        _soft_edges(dy, self.bg.y[ys, xs], (px0, px1, dx0), (py0, py1, dy0))
+        _soft_edges(duv, self.bg.uv[cys, cxs], (px0 / 2, px1 / 2, dx0 // 2), (py0 / 2, py1 / 2, dy0 // 2))
         return out
 
     def close(self) -> None:
@@ -299,7 +343,7 @@ def clip_filter(shot: ShotPlan, size: tuple[int, int], fps: float, style_motion:
         x = int(round(min(max(shot.motion.cx0 * sw - w / 2, 0), sw - w)))
         y = int(round(min(max(shot.motion.cy0 * sh - h / 2, 0), sh - h)))
         return (f"fps={rate},scale={sw}:{sh}:flags=bicubic:{rng},crop={w}:{h}:{x}:{y},setsar=1,"
-                f"format=yuv420p")
+                f"format=nv12")
     s = min(w / pw, h / ph)
     fw, fh = max(2, int(round(pw * s / 2)) * 2), max(2, int(round(ph * s / 2)) * 2)
     s2 = max(w / pw, h / ph) / 8
@@ -310,42 +354,62 @@ def clip_filter(shot: ShotPlan, size: tuple[int, int], fps: float, style_motion:
     bg = (f"scale={bw}:{bh}:{rng},crop={min(cw, bw)}:{min(ch, bh)},boxblur={blur}:2,scale={w}:{h}:flags=bilinear,"
           f"lutyuv=y='16+(val-16)*{dim}':u='128+(val-128)*{dim}':v='128+(val-128)*{dim}'")
     return (f"fps={rate},split=2[a][b];[a]{bg}[bg];[b]scale={fw}:{fh}:flags=bicubic:{rng}[fg];"
-            f"[bg][fg]overlay={(w - fw) // 2 // 2 * 2}:{(h - fh) // 2 // 2 * 2},setsar=1,format=yuv420p")
+            f"[bg][fg]overlay={(w - fw) // 2 // 2 * 2}:{(h - fh) // 2 // 2 * 2},setsar=1,format=nv12")
 
 
 class ClipSource:
-    """A phone clip read by its own ffmpeg process: rotation applied, constant rate, trimmed, framed."""
+    """A phone clip read by its own ffmpeg process: rotation applied, constant rate, trimmed, framed.
+
+    Frames come as NV12 bytes, each read into a fresh buffer and used as it is (numpy views, no copies).
+    One frame is read ahead so the stream's end is known before its last frame is handed out: that one is
+    kept read-only, to be held if the file ends early.
+    """
 
     def __init__(self, shot: ShotPlan, size: tuple[int, int], fps: float, style_motion: dict, *,
                  from_frame: int | None = None, count: int | None = None) -> None:
         self.shot, self.size, self.fps = shot, size, fps
         self.frame_bytes = size[0] * size[1] * 3 // 2
         self.next = shot.first_frame if from_frame is None else from_frame
-        self.last: bytes | None = None
+        self.ahead: Planes | None = None  # the next frame, read one early
+        self.last: Planes | None = None  # the stream's final frame (read-only) once the stream has ended
+        self.started = False
         self.short = False
         start = shot.src_in + (self.next - shot.first_frame) / fps
         n = count if count is not None else shot.last_frame - self.next
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-ss", f"{start:.6f}", "-i", str(shot.source),
                "-an", "-sn", "-dn", "-vf", clip_filter(shot, size, fps, style_motion), "-frames:v", str(n),
-               "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
+               "-f", "rawvideo", "-pix_fmt", "nv12", "-"]
         self.err = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.err,
                                      bufsize=self.frame_bytes)
 
-    def _read(self) -> bytes | None:
+    def _read(self) -> Planes | None:
+        """The next frame in a buffer of its own (writable), or None at the end of the stream."""
         assert self.proc.stdout is not None
-        buf = bytearray()
-        while len(buf) < self.frame_bytes:
-            chunk = self.proc.stdout.read(self.frame_bytes - len(buf))
-            if not chunk:
+        buf = bytearray(self.frame_bytes)
+        view = memoryview(buf)
+        got = 0
+        while got < self.frame_bytes:
+            n = self.proc.stdout.readinto(view[got:])
+            if not n:
                 return None
-            buf += chunk
-        return bytes(buf)
+            got += n
+        return Planes.frombuffer(buf, self.size)
 
     def frame(self, k: int) -> Planes:
+        """Frame `k`; asked for in rising order, each `k` once. Writable (the caller's own) except the
+        stream's final frame, which is read-only as it may be held."""
+        if not self.started:
+            self.started = True
+            self.ahead = self._read()
+        out = self.last if self.next > k else None
         while self.next <= k:
-            data = self._read()
-            if data is None:
+            if self.ahead is not None:
+                out = self.ahead
+                self.ahead = self._read()
+                if self.ahead is None:
+                    self.last = out.frozen()
+            else:
                 if self.last is None:
                     self.err.seek(0)
                     msg = self.err.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no frames"]
@@ -354,13 +418,14 @@ class ClipSource:
                                          file=self.shot.source, fix_vi="xuất lại đoạn phim (MP4 H.264)",
                                          fix_en="export the clip again (MP4 H.264)")
                 self.short = True  # the file ended early: hold the last frame rather than fail
-                data = self.last
-            self.last = data
+                out = self.last
             self.next += 1
-        assert self.last is not None
-        return Planes.frombytes(self.last, self.size)
+        if out is None:
+            raise ValueError(f"frame {k} of {self.shot.name} was already handed out (frames are read once)")
+        return out
 
     def close(self) -> None:
+        self.ahead = self.last = None
         if self.proc.poll() is None:
             self.proc.kill()
         if self.proc.stdout is not None:
@@ -370,12 +435,14 @@ class ClipSource:
 
 
 class CardSource:
+    """The end card: drawn once, handed out read-only."""
+
     def __init__(self, plan: Plan) -> None:
         assert plan.end_card is not None
-        self.planes = rgb_to_planes(end_card_image(plan.end_card, plan))
+        self.planes = rgb_to_planes(end_card_image(plan.end_card, plan)).frozen()
 
     def frame(self, k: int) -> Planes:
-        return self.planes.copy()
+        return self.planes
 
     def close(self) -> None:
         pass
@@ -434,6 +501,7 @@ class Compositor:
             src.close()  # type: ignore[attr-defined]
 
     def frame(self, k: int, *, sequential: bool = True) -> Planes:
+        """Frame `k`: the caller's to write (read-only when it is a shared static frame; never changed later)."""
         plan = self.plan
         active = plan.active(k)
         if sequential:
@@ -453,6 +521,7 @@ class Compositor:
                 ov = self._overlays.get(i)
                 if ov is None:
                     ov = self._overlays[i] = text_overlay(layer, plan)
+                out = out.mutable()
                 ov.draw(out, op)
             elif sequential and t >= layer.end:
                 self._overlays.pop(i, None)
@@ -461,6 +530,7 @@ class Compositor:
             if op > 0:
                 if self._logo is None:
                     self._logo = logo_overlay(plan.logo)
+                out = out.mutable()
                 self._logo.draw(out, op)
         if not sequential:
             for s in active:
@@ -471,23 +541,23 @@ class Compositor:
         w, h = self.plan.size
         if kind == "crossfade":
             return blend(a, b, alpha)
-        if kind == "slide":
+        if kind == "slide":  # a leaves to the left, b comes in from the right
             off = int(round(_ease(alpha) * w / 2)) * 2
-            out = Planes(Image.new("L", (w, h)), Image.new("L", (w // 2, h // 2)), Image.new("L", (w // 2, h // 2)))
-            for im, src, x in ((out, a, -off), (out, b, w - off)):
-                im.y.paste(src.y, (x, 0))
-                im.u.paste(src.u, (x // 2, 0))
-                im.v.paste(src.v, (x // 2, 0))
+            out = Planes.empty((w, h))
+            out.y[:, :w - off], out.y[:, w - off:] = a.y[:, off:], b.y[:, :off]
+            c, cw = off // 2, w // 2
+            out.uv[:, :cw - c], out.uv[:, cw - c:] = a.uv[:, c:], b.uv[:, :c]
             return out
-        if kind == "wipe":
+        if kind == "wipe":  # b revealed from the left behind a soft edge
             soft = max(2, w // 12)
-            edge = -soft + _ease(alpha) * (w + 2 * soft)
-            ramp = self._wipe.resize((soft, 1))  # 255 -> 0 left to right
-            row = Image.new("L", (w, 1), 0)
-            row.paste(255, (0, 0, max(0, int(edge)), 1))
-            row.paste(ramp, (int(edge), 0))
-            mask = row.resize((w, h), Image.Resampling.NEAREST)
-            return composite(a, b, mask, mask.resize((w // 2, h // 2), Image.Resampling.NEAREST))
+            edge = int(-soft + _ease(alpha) * (w + 2 * soft))
+            ramp = np.asarray(self._wipe.resize((soft, 1)))[0]  # 255 -> 0 left to right
+            row = np.zeros(w, np.uint8)
+            row[:max(0, edge)] = 255
+            lo, hi = max(0, edge), min(w, edge + soft)
+            if hi > lo:
+                row[lo:hi] = ramp[lo - edge:hi - edge]
+            return composite(a, b, row)
         return b if alpha >= 0.5 else a
 
     def close(self) -> None:
@@ -522,12 +592,12 @@ def _opacity(t: float, start: float, end: float, fade: float) -> float:
 
 
 def encode_args(plan: Plan, out: Path, preset: Preset | None = None) -> list[str]:
-    """The video encode: raw yuv420p frames on stdin -> H.264 High, BT.709 tv range, closed 2 s GOP (MP4)."""
+    """The video encode: raw NV12 frames on stdin -> H.264 High, BT.709 tv range, closed 2 s GOP (MP4)."""
     enc = plan.style.draft if plan.draft else plan.style.encode
     fps = _rate(plan.fps)
     gop = max(1, int(round(float(plan.style.encode["gop_seconds"]) * plan.fps)))
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-           "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{plan.width}x{plan.height}", "-r", fps,
+           "-f", "rawvideo", "-pix_fmt", "nv12", "-s", f"{plan.width}x{plan.height}", "-r", fps,
            "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
            "-i", "-", "-map", "0:v:0",
            "-c:v", "libx264", "-preset", str(enc["preset"]), "-crf", str(enc["crf"]), "-profile:v", "high",
@@ -599,7 +669,7 @@ class _Writer(threading.Thread):
     def __init__(self, stream: object, depth: int = 3) -> None:
         super().__init__(name="promokit-writer", daemon=True)
         self.stream = stream
-        self.q: queue.Queue[tuple[bytes, ...] | None] = queue.Queue(depth)
+        self.q: queue.Queue[tuple[memoryview, ...] | None] = queue.Queue(depth)
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -610,11 +680,12 @@ class _Writer(threading.Thread):
             if self.error is None:
                 try:
                     for part in item:
-                        self.stream.write(part)  # type: ignore[attr-defined]
+                        self.stream.write(part)  # type: ignore[attr-defined]  # the array's memory, no copy
                 except (OSError, ValueError) as e:  # BrokenPipeError: ffmpeg is gone
                     self.error = e
 
-    def put(self, data: tuple[bytes, ...]) -> None:
+    def put(self, data: tuple[memoryview, ...]) -> None:
+        """Queue one frame's parts (views of its arrays: the frame must not change afterwards)."""
         while True:
             if self.error is not None:
                 raise self.error
@@ -696,6 +767,7 @@ def _encode_video(plan: Plan, tmp: Path, out: Path, preset: Preset | None,
             raise ToolError.fail(f"ffmpeg lỗi khi mã hóa (mã {rc}): {_tail(err)}",
                                  f"ffmpeg failed to encode (exit {rc}): {_tail(err)}", file=out,
                                  fix_vi="chạy lại; kiểm tra dung lượng đĩa", fix_en="run again; check the free disk space")
+        comp.close()  # releases the last shot too, so a clip ending early there is reported
         return [f"{name}: the file ended early, its last frame is held" for name in sorted(comp.short_clips)]
     except BaseException:
         if proc.poll() is None:
