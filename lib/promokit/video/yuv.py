@@ -103,17 +103,27 @@ def solid(size: tuple[int, int], rgb: tuple[int, int, int]) -> Planes:
                   np.full((h // 2, w // 2, 2), (u.getpixel((0, 0)), v.getpixel((0, 0))), np.uint8))
 
 
+def _yuv_to_rgb_matrix() -> np.ndarray:
+    """3x4 affine matrix (Y, U, V, 1) -> (R, G, B): BT.709 limited range inverted."""
+    a, b = 2 * (1 - KR), 2 * (1 - KB)  # V -> R and U -> B, per unit of full-range chroma
+    rows = []
+    for cy, cu, cv in ((1.0, 0.0, a), (1.0, -KB * b / KG, -KR * a / KG), (1.0, b, 0.0)):
+        ky, ku, kv = cy / _Y, cu / _C, cv / _C
+        rows.append([ky, ku, kv, -16.0 * ky - 128.0 * (ku + kv)])
+    return np.array(rows, dtype=np.float64)
+
+
+_YUV_TO_RGB = _yuv_to_rgb_matrix()
+
+
 def planes_to_rgb(p: Planes) -> Image.Image:
-    """Back to RGB (for previews, covers and tests): chroma upsampled, BT.709 limited range inverted."""
-    y = (np.asarray(p.y, dtype=np.float32) - 16.0) / _Y
-    uv = (np.asarray(p.uv, dtype=np.float32) - 128.0) / _C
-    uv = np.repeat(np.repeat(uv, 2, axis=0), 2, axis=1)[: y.shape[0], : y.shape[1]]
-    u, v = uv[..., 0], uv[..., 1]
-    r = y + 2 * (1 - KR) * v
-    b = y + 2 * (1 - KB) * u
-    g = (y - KR * r - KB * b) / KG
-    rgb = np.clip(np.rint(np.stack([r, g, b], axis=-1)), 0, 255).astype(np.uint8)
-    return Image.fromarray(rgb)
+    """Back to RGB (for previews, covers and tests): chroma upsampled, BT.709 limited range inverted.
+
+    One OpenCV affine pass over (Y, U, V) (~15 ms for 1080x1920; float numpy took ~0.3 s)."""
+    h, w = p.y.shape
+    uv = cv2.resize(p.uv, (w, h), interpolation=cv2.INTER_NEAREST)
+    yuv = cv2.merge([p.y, uv[..., 0], uv[..., 1]])
+    return Image.fromarray(cv2.transform(yuv, _YUV_TO_RGB))
 
 
 def blend(a: Planes, b: Planes, alpha: float) -> Planes:
