@@ -233,6 +233,21 @@ def test_video_job_storyboard_preview_and_render(tmp_path):
     assert probe_facts(res[1].video)["width"] == 480
 
 
+def test_video_job_dropped_before_rendering_leaves_no_sound_files(tmp_path):
+    import gc
+
+    from promokit.project import open_campaign
+    from promokit.video import VideoJob
+
+    setup(tmp_path, {"duration": 2, "title": "A"}, {"a.jpg": flat((200, 60, 40))})
+    job = VideoJob(open_campaign("t", tmp_path, tmp_path / "output"), draft=True)
+    files = [job._sound.wav, job._sound.m4a]  # started early, beside the looks
+    assert files[0].exists()
+    del job
+    gc.collect()
+    assert not any(f.exists() for f in files)
+
+
 def test_killed_ffmpeg_leaves_no_file_at_the_final_path(tmp_path):
     import psutil
 

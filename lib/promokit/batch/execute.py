@@ -59,24 +59,31 @@ def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
         spec_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
         spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # stderr to a file, not a pipe: the kernel and the tools it starts inherit it, and a full pipe that
+        # nobody reads until the end would block them
+        err = open(Path(tmp) / "stderr.txt", "w+b")  # noqa: SIM115 - closed in the finally below
         proc = subprocess.Popen([sys.executable, "-m", "promokit.batch.execute", str(spec_file), str(result_file)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                 start_new_session=True, env=env)
         try:
-            while proc.poll() is None:
+            while True:
+                try:
+                    proc.wait(timeout=poll)  # returns the moment the job ends (a sleep would add up to `poll`)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
                 if stop is not None and stop.is_set():
                     kill_tree(proc.pid)
                     proc.wait()
                     return {"status": "interrupted", "error": "dừng theo yêu cầu / stopped on request"}
-                time.sleep(poll)
         except BaseException:
             kill_tree(proc.pid)
             proc.wait()
             raise
         finally:
-            stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
+            err.seek(max(0, err.seek(0, os.SEEK_END) - 16_384))
+            stderr = err.read().decode("utf-8", "replace")
+            err.close()
         if result_file.is_file():
             return json.loads(result_file.read_text(encoding="utf-8"))
         tail = "\n".join(stderr.strip().splitlines()[-4:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,15 @@ class VideoJob:
         self.platforms = list(platforms or (video.platforms if video else []))
         self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir)
         self._plans: dict[tuple[str, bool], Plan] = {}
+        # The sound is the same for every frame shape and takes seconds of one core (mix, loudness, AAC):
+        # start it now, so it is ready or nearly so by the time `render()` is called after the looks.
+        self._sound = self._start_sound() if self.platforms else None
+
+    def _start_sound(self) -> SoundJob:
+        plan = self.plan()
+        job = SoundJob(plan, None, sound_bitrate(plan, [PLATFORMS.get(p) for p in self.platforms]))
+        weakref.finalize(self, job.close)  # a job dropped without rendering leaves no ffmpeg or files
+        return job
 
     def plan(self, platform: str | None = None, *, draft: bool | None = None) -> Plan:
         """The plan of `platform` (default: the first), at draft size when `draft` (default: the job's)."""
@@ -173,7 +183,8 @@ class VideoJob:
 
     def render(self, progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
         """Render every platform into `<output>/<id>/video/` (drafts: `video/draft/`)."""
-        return render_plans(self.plans, self.ctx.out_dir / "video", progress=progress)
+        sound, self._sound = self._sound or self._start_sound(), None
+        return render_plans(self.plans, self.ctx.out_dir / "video", progress=progress, sound=sound)
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,13 +294,14 @@ def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_
     return render_plans(plans, out_dir, progress=progress)
 
 
-def render_plans(plans: dict[str, Plan], out_dir: Path, *,
-                 progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
+def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[str, int, int], None] | None = None,
+                 sound: SoundJob | None = None) -> list[RenderResult]:
     """Render each platform's plan: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir` (drafts: `out_dir/draft/`).
 
     Platforms with the same frame share one render (copied). The sound is mixed once, while the first
     video's frames are drawn. After each file, the conformance checks are written beside it as
-    `<platform>.mp4.checks.json` (the manifest picks them up).
+    `<platform>.mp4.checks.json` (the manifest picks them up). `sound`: the first plan's sound, already
+    started (a `VideoJob` starts it early); it is closed here.
     """
     results: list[RenderResult] = []
     if not plans:
@@ -301,7 +313,7 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *,
     for plan in plans.values():
         check_texts(plan)  # glyphs and fitting, before any long work
     bitrate = sound_bitrate(first, [PLATFORMS.get(n) for n in plans])
-    with SoundJob(first, out_dir, bitrate) as sound:
+    with sound or SoundJob(first, out_dir, bitrate) as sound:
         done: list[tuple[Plan, Path]] = []
         names = list(plans)
         for name in names:

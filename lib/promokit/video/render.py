@@ -802,9 +802,9 @@ def render_video(plan: Plan, out: Path, *, preset: Preset | None = None, audio_w
 
 class SoundJob:
     """The sound of a plan mixed, normalised and AAC-encoded in the background, into hidden temp files in
-    `folder` (removed on exit). `future` gives the .m4a to mux."""
+    `folder` (default: the system's temp folder; removed by `close()` or on exit). `future` gives the .m4a."""
 
-    def __init__(self, plan: Plan, folder: Path, bitrate: int = 160_000) -> None:
+    def __init__(self, plan: Plan, folder: Path | None = None, bitrate: int = 160_000) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".audio.", suffix=".wav", dir=folder)
         os.close(fd)
         self.wav = Path(tmp)
@@ -820,6 +820,10 @@ class SoundJob:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the sound (its ffmpeg must finish before its files go), then remove the files."""
         try:
             self.future.result()  # let its ffmpeg finish before the files are removed
         except BaseException:  # noqa: BLE001 - the error that matters is already propagating or raised
