@@ -7,6 +7,7 @@ import shutil
 import time
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -313,24 +314,42 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
     for plan in plans.values():
         check_texts(plan)  # glyphs and fitting, before any long work
     bitrate = sound_bitrate(first, [PLATFORMS.get(n) for n in plans])
+    names = list(plans)
+    leader: dict[str, str] = {}  # platform -> the platform whose render it shares (same frames)
+    for name in names:
+        leader[name] = next((n for n in names[:names.index(name)] if leader[n] == n
+                             and _same_frames(plans[n], plans[name])), name)
+    encoded: dict[str, tuple[list[str], float]] = {}
+
+    def encode_one(name: str, sound_file: Future) -> tuple[list[str], float]:
+        t0 = time.perf_counter()
+        group = [PLATFORMS.get(n) for n in names if leader[n] == name]
+        cb = (lambda k, n, _name=name: progress(_name, k, n)) if progress else None
+        warnings = encode(plans[name], out_dir / f"{name}.mp4", sound_file, preset=_strictest(group), progress=cb)
+        return warnings, time.perf_counter() - t0
+
     with sound or SoundJob(first, out_dir, bitrate) as sound:
-        done: list[tuple[Plan, Path]] = []
-        names = list(plans)
+        own = [n for n in names if leader[n] == n]
+        # A draft's frames are small, so drawing them (one core) limits it, not x264: two shapes at once
+        # use both cores. Final renders stay one at a time (x264 already uses every core).
+        workers = min(len(own), int(first.style.draft.get("parallel", 2))) if draft else 1
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="promokit-draft") as pool:
+                futures = {n: pool.submit(encode_one, n, sound.future) for n in own}
+                encoded = {n: f.result() for n, f in futures.items()}
         for name in names:
             plan = plans[name]
             preset = PLATFORMS.get(name)
             t0 = time.perf_counter()
             video = out_dir / f"{name}.mp4"
             warnings = list(plan.warnings)
-            twin = next((v for p, v in done if _same_frames(p, plan)), None)
-            if twin is not None:
+            if leader[name] != name:
                 with atomic_path(video) as part:
-                    shutil.copyfile(twin, part)
+                    shutil.copyfile(out_dir / f"{leader[name]}.mp4", part)
             else:
-                group = [PLATFORMS.get(n) for n in names if _same_frames(plans[n], plan)]
-                cb = (lambda k, n, _name=name: progress(_name, k, n)) if progress else None
-                warnings += encode(plan, video, sound.future, preset=_strictest(group), progress=cb)
-                done.append((plan, video))
+                more, took = encoded[name] if name in encoded else encode_one(name, sound.future)
+                warnings += more
+                t0 -= took if name in encoded else 0.0
             srt, vtt = write_sidecars(plan, video)
             cover = write_cover(plan, preset, out_dir / f"{name}-cover.jpg")
             checks = check_file(video, preset, size=plan.size, fps=plan.fps, audio_rate=plan.audio.rate,
