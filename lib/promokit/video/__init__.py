@@ -7,7 +7,7 @@
 or without a notebook: `make_plans(...)` (pure timelines, one per platform), `render_plans(plans, out_dir)`,
 `render_campaign(campaign, brand, campaign_dir, brand_dir, out_dir)`.
 
-`plan.py` is pure (no moviepy, no file I/O); `render.py` draws frames in YUV and pipes them to one
+`plan.py` is pure (no moviepy, no file I/O); `render.py` draws NV12 frames (numpy + OpenCV) and pipes them to one
 ffmpeg; `audio.py` mixes and normalises the sound; `layers.py` draws text and logos; `captions.py`
 reads and writes SRT/WebVTT; `conformance.py` checks a file against its platform preset.
 """
