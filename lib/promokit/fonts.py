@@ -74,6 +74,7 @@ def installed_fonts() -> tuple[Path, ...]:
     return tuple(sorted(files))
 
 
+@functools.lru_cache(maxsize=1024)  # each file's names are read once per process (~2 ms a file, 100+ files)
 def _family_style(path: Path) -> tuple[str, str]:
     try:
         font = TTCollection(str(path)).fonts[0] if path.suffix.lower() == ".ttc" else TTFont(str(path), lazy=True)
