@@ -1,0 +1,1 @@
+"""Review: the gallery page, the review server and the approvals in the ledger."""

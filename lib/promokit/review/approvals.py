@@ -1,0 +1,104 @@
+"""Approvals in the ledger (`output/promokit.sqlite`, table `approvals`): who decided what, on exactly which files.
+
+A decision is recorded against the digest of a post package's files (`package_digest`); when the files
+change afterwards, the package's state is "changed" (changed since approval) until someone decides again.
+Every decision is kept (two reviewers at once: both recorded, the later one stands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS approvals (
+  id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, platform TEXT NOT NULL, digest TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('approved', 'changes_requested')),
+  reviewer TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', decided TEXT NOT NULL, via TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS approvals_key ON approvals(campaign, platform, id);
+"""
+
+#: The states of a post package in review.
+STATES = ("pending", "approved", "changes_requested", "changed")
+
+
+def package_digest(files: Mapping[str, str]) -> str:
+    """One sha256 over a package's files: {role or name: sha256 of its bytes} (order-free)."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(f"{name}\0{files[name]}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    campaign: str
+    platform: str
+    digest: str
+    decision: str
+    reviewer: str
+    comment: str
+    decided: str
+    via: str = ""
+
+
+def _connect(ledger: Path) -> sqlite3.Connection:
+    Path(ledger).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(ledger), timeout=30, isolation_level=None)
+    db.execute("PRAGMA busy_timeout=30000")
+    db.executescript(SCHEMA)
+    return db
+
+
+def record(ledger: Path, campaign: str, platform: str, digest: str, decision: str, reviewer: str,
+           comment: str = "", via: str = "") -> Decision:
+    """Record a decision ("approved" or "changes_requested") on the package whose files have `digest`."""
+    if decision not in {"approved", "changes_requested"}:
+        raise ValueError(f"decision must be 'approved' or 'changes_requested', not {decision!r}")
+    decided = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    db = _connect(ledger)
+    try:
+        db.execute("INSERT INTO approvals(campaign, platform, digest, decision, reviewer, comment, decided, via) "
+                   "VALUES (?,?,?,?,?,?,?,?)", (campaign, platform, digest, decision, reviewer, comment, decided, via))
+    finally:
+        db.close()
+    return Decision(campaign, platform, digest, decision, reviewer, comment, decided, via)
+
+
+def latest(ledger: Path, campaign: str, platform: str) -> Decision | None:
+    """The decision that stands for a package (the newest), if any."""
+    if not Path(ledger).is_file():
+        return None
+    db = _connect(ledger)
+    try:
+        row = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
+                         "WHERE campaign=? AND platform=? ORDER BY id DESC LIMIT 1", (campaign, platform)).fetchone()
+    finally:
+        db.close()
+    return Decision(*row) if row else None
+
+
+def history(ledger: Path, campaign: str, platform: str) -> list[Decision]:
+    if not Path(ledger).is_file():
+        return []
+    db = _connect(ledger)
+    try:
+        rows = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
+                          "WHERE campaign=? AND platform=? ORDER BY id", (campaign, platform)).fetchall()
+    finally:
+        db.close()
+    return [Decision(*r) for r in rows]
+
+
+def state(ledger: Path, campaign: str, platform: str, digest: str) -> str:
+    """"pending", "approved", "changes_requested" or "changed" (approved, but the files differ now)."""
+    d = latest(ledger, campaign, platform)
+    if d is None:
+        return "pending"
+    if d.decision == "approved" and d.digest != digest:
+        return "changed"
+    return d.decision
