@@ -16,9 +16,10 @@ from promokit.spec import load_brand, load_campaign
 from promokit.testing import _set_rotation, make_campaign, make_clip, make_tone
 from promokit.video.api import campaign_inputs
 from promokit.video.audio import loudness, render_audio
+from promokit.video.compositor import Compositor
 from promokit.video.conformance import probe_facts
+from promokit.video.encoder import render_video
 from promokit.video.plan import plan_video
-from promokit.video.render import Compositor, render_video
 from promokit.video.yuv import planes_to_rgb
 
 pytestmark = pytest.mark.slow

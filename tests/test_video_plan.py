@@ -39,7 +39,7 @@ def test_plan_module_is_pure():
     # plan.py imports neither moviepy nor the asset reader (no file I/O at plan time)
     import promokit.video.plan  # noqa: F401
 
-    assert "moviepy" not in sys.modules or "promokit.video.render" in sys.modules
+    assert "moviepy" not in sys.modules or "promokit.video.encoder" in sys.modules
     src = Path(promokit.video.plan.__file__).read_text(encoding="utf-8")
     assert "import moviepy" not in src and "from ..assets" not in src and "open(" not in src
 

@@ -15,9 +15,10 @@ from promokit.spec import load_brand, load_campaign
 from promokit.testing import make_campaign
 from promokit.video import make_plans, preview_frame, render_campaign
 from promokit.video.captions import parse_captions
+from promokit.video.compositor import Compositor
 from promokit.video.conformance import probe_facts
+from promokit.video.encoder import render_video
 from promokit.video.plan import plan_video
-from promokit.video.render import Compositor, render_video
 from promokit.video.yuv import planes_to_rgb
 
 SMALL = Preset("test", "Test 9:16", 180, 320)

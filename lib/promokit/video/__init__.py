@@ -7,9 +7,12 @@
 or without a notebook: `make_plans(...)` (pure timelines, one per platform), `render_plans(plans, out_dir)`,
 `render_campaign(campaign, brand, campaign_dir, brand_dir, out_dir)`.
 
-`plan.py` is pure (no moviepy, no file I/O); `render.py` draws NV12 frames (numpy + OpenCV) and pipes them to one
-ffmpeg; `audio.py` mixes and normalises the sound; `layers.py` draws text and logos; `captions.py`
-reads and writes SRT/WebVTT; `conformance.py` checks a file against its platform preset.
+`plan.py` is pure (no moviepy, no file I/O). Frames are NV12 planes (`yuv.py`): `resample.py` scales and shifts
+pictures into them, `sources.py` draws each shot by kind behind one `FrameSource` protocol (stills, phone clips,
+the end card), `transitions.py` registers the transitions, `compositor.py` assembles frame `k` (shots,
+transition, text and logo layers), `encoder.py` pipes the frames to one x264 and muxes the sound; `audio.py`
+mixes and normalises the sound; `layers.py` draws text and logos; `captions.py` reads and writes SRT/WebVTT;
+`conformance.py` checks a file against its platform preset.
 """
 
 from .api import (
@@ -28,8 +31,8 @@ from .api import (
     write_cover,
 )
 from .conformance import Check, check_file
+from .encoder import render_video
 from .plan import Cue, MediaFacts, Plan, plan_video
-from .render import render_video
 
 __all__ = [
     "Check", "Cue", "Inputs", "MediaFacts", "Plan", "RenderResult", "campaign_inputs", "campaign_media",

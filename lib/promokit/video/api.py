@@ -20,10 +20,11 @@ from ..platforms import PLATFORMS, Preset
 from ..spec.models import Brand, Campaign
 from ..text import format_duration, nfc
 from .captions import read_captions, write_sidecars
+from .compositor import Compositor
 from .conformance import Check, check_file
+from .encoder import SoundJob, encode
 from .layers import check_texts, split_long_captions
 from .plan import Cue, Fonts, MediaFacts, Plan, plan_video
-from .render import Compositor, SoundJob, encode
 from .style import VideoStyle, load_style
 from .yuv import planes_to_rgb
 

@@ -508,3 +508,11 @@ def plan_video(
 def window_base(shot: ShotPlan, size: tuple[int, int]) -> tuple[float, float]:
     """The base window of a shot in a frame of `size` (see motion.base_window)."""
     return base_window(shot.src_size, size, shot.fit)
+
+
+def ffmpeg_rate(fps: float) -> str:
+    """A frame rate as ffmpeg reads it exactly: `30`, `30000/1001`."""
+    from fractions import Fraction
+
+    f = Fraction(fps).limit_denominator(1001)
+    return f"{f.numerator}/{f.denominator}" if f.denominator != 1 else str(f.numerator)
