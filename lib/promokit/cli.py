@@ -83,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import RunOptions, run_batch, summary_table
-    from .gallery import write_gallery
+    from .review.gallery import write_gallery
 
     if args.workers is not None and args.workers < 1:
         raise UsageError.fail("--workers phải ≥ 1", "--workers must be ≥ 1", field="--workers",
@@ -92,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       force=args.force, workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
                       quiet=args.quiet)
     result = run_batch(args.assets, args.output, opts)
-    write_gallery(args.output)
+    write_gallery(args.output, args.assets)
     for lines in result.invalid.values():
         for line in lines:
             print(line, file=sys.stderr)
@@ -109,9 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_gallery(args: argparse.Namespace) -> int:
-    from .gallery import write_gallery
+    from .review.gallery import write_gallery
 
-    _say(args, str(write_gallery(args.output)))
+    _say(args, str(write_gallery(args.output, args.assets)))
     return EXIT_OK
 
 

@@ -28,9 +28,11 @@ class Preset:
     max_bitrate: int | None = None  # bit/s
     video_bitrate: int | None = None  # bit/s target, None = CRF only
     audio_bitrate: int = 160_000  # bit/s, AAC-LC 48 kHz stereo
-    caption_max: int | None = None  # characters (UTF-16 units for TikTok)
-    title_max: int | None = None
-    description_max: int | None = None
+    caption_max: int | None = None  # in `caption_unit`
+    title_max: int | None = None  # characters
+    description_max: int | None = None  # in `description_unit`
+    caption_unit: str = "chars"  # how the platform counts: "chars" (code points), "utf16" (units) or "bytes" (UTF-8)
+    description_unit: str = "chars"
     max_hashtags: int | None = None
     thumbnail: tuple[int, int] | None = None  # px
 
@@ -46,13 +48,14 @@ class Preset:
 PLATFORMS: Registry[Preset] = Registry("nền tảng", "platform")
 
 for _p in (
-    Preset("tiktok", "TikTok", 1080, 1920, max_duration=600, caption_max=2200),
+    Preset("tiktok", "TikTok", 1080, 1920, max_duration=600, caption_max=2200, caption_unit="utf16"),
     Preset("facebook_reels", "Facebook Reels", 1080, 1920, min_fps=24, min_duration=3, max_duration=90),
     Preset("instagram_reels", "Instagram Reels", 1080, 1920, min_duration=3, max_duration=900,
            max_bytes=300 * 1024**2, max_bitrate=25_000_000, caption_max=2200, max_hashtags=30),
     Preset("youtube_shorts", "YouTube Shorts", 1080, 1920, max_duration=180, title_max=100,
-           description_max=5000),
-    Preset("youtube", "YouTube", 1920, 1080, video_bitrate=8_000_000, thumbnail=(1280, 720)),
+           description_max=5000, description_unit="bytes"),
+    Preset("youtube", "YouTube", 1920, 1080, video_bitrate=8_000_000, thumbnail=(1280, 720), title_max=100,
+           description_max=5000, description_unit="bytes"),
     Preset("facebook_feed", "Facebook (bảng tin 4:5)", 1080, 1350),
     Preset("zalo", "Zalo", 1280, 720, max_bytes=50 * 1024**2, title_max=150, description_max=300),
 ):

@@ -393,3 +393,67 @@ def make_campaign(
     (folder / "campaign.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     return folder
+
+
+def make_rendered_campaign(
+    output: Path,
+    id: str = "mini",  # noqa: A002 - the campaign.yml field name
+    *,
+    title: str = "Lễ hội Giỗ Tổ Hùng Vương năm 2024",
+    theme: str = "le-hoi",
+    dates: dict | None = None,
+    platforms: tuple[str, ...] = ("tiktok", "youtube"),
+    caption: str = "Mời bà con về dự lễ hội.",
+    hashtags: tuple[str, ...] = ("GioTo", "LapVo"),
+    infographics: tuple[str, ...] = ("ocop-theo-xa",),
+    sizes: tuple[str, ...] = ("square", "story"),
+    editions: tuple[str, ...] = ("html", "pdf", "epub"),
+    draft_platforms: tuple[str, ...] = (),
+    clip: Path | None = None,
+    failed_check: str | None = None,
+) -> Path:
+    """A campaign's output folder as `promokit run` leaves it, without running it: tiny real videos (1 s,
+    108x192 or 192x108; `clip` to copy one instead), covers, WebVTT, posters with alt texts, editions, checks
+    records and the manifest with `campaign_info`. `failed_check` makes every video fail that check."""
+    from .catalog import Catalog, Check, checks_from, write_checks
+    from .manifest import write_manifest
+    from .platforms import PLATFORMS
+
+    out = Catalog(Path(output)).campaign(id)
+    for platform, draft in [(p, False) for p in platforms] + [(p, True) for p in draft_platforms]:
+        preset = PLATFORMS.get(platform)
+        size = (108, 192) if preset.vertical else (192, 108)
+        video = out.video(platform, draft=draft)
+        if clip is not None:
+            _prepare(video).write_bytes(Path(clip).read_bytes())
+        else:
+            make_clip(video, 1.0, size=size)
+        make_image(out.cover(platform, draft=draft), size, (40, 120, 200))
+        out.captions(platform, "vtt", draft=draft).write_text(
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nGiỗ Tổ Hùng Vương\n", encoding="utf-8")
+        verdicts = [Check("size", True, list(size), list(size), source="ffprobe"),
+                    Check("gop", failed_check != "gop", 1.0, 2.0, "" if failed_check != "gop" else
+                          "khung khóa cách 4 s / key frames every 4 s", "packets")]
+        if failed_check and failed_check != "gop":
+            verdicts.append(Check(failed_check, False, None, None, f"{failed_check} sai / wrong", "ffprobe"))
+        write_checks(video, checks_from("video", verdicts, {"duration": 1.0, "bit_rate": 250_000,
+                                                            "width": size[0], "height": size[1]}))
+    for g in infographics:
+        for s in sizes:
+            png = out.poster(g, s, "png")
+            make_image(png, (108, 108) if s == "square" else (108, 192), (200, 60, 40))
+            png.with_suffix(".txt").write_text(f"Biểu đồ {g}, cỡ {s}: Bình Thành 12 sản phẩm.", encoding="utf-8")
+            write_checks(png, checks_from("infographic", [Check("contrast", True, 7.1, 4.5)]))
+    for fmt in editions:
+        path = out.edition(fmt)
+        _prepare(path).write_bytes(f"<!doctype html><title>{id}</title>".encode() if fmt == "html" else b"%PDF-1.7\n")
+    write_manifest(out.dir, id)
+    manifest = out.manifest
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))  # JSON is YAML
+    data["campaign_info"] = {"title": title, "theme": theme,
+                             "dates": dates or {"from": "2024-04-18", "to": "2024-04-18"},
+                             "posts": {"caption": caption, "title": title, "hashtags": list(hashtags)}}
+    import json
+
+    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out.dir

@@ -94,11 +94,28 @@ def history(ledger: Path, campaign: str, platform: str) -> list[Decision]:
     return [Decision(*r) for r in rows]
 
 
+def latest_all(ledger: Path) -> dict[tuple[str, str], Decision]:
+    """The standing decision of every package that has one, by (campaign, platform): one query."""
+    if not Path(ledger).is_file():
+        return {}
+    db = _connect(ledger)
+    try:
+        rows = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
+                          "WHERE id IN (SELECT MAX(id) FROM approvals GROUP BY campaign, platform)").fetchall()
+    finally:
+        db.close()
+    return {(r[0], r[1]): Decision(*r) for r in rows}
+
+
+def state_of(decision: Decision | None, digest: str) -> str:
+    """The state of a package whose files now have `digest`, given its standing decision (pure)."""
+    if decision is None:
+        return "pending"
+    if decision.decision == "approved" and decision.digest != digest:
+        return "changed"
+    return decision.decision
+
+
 def state(ledger: Path, campaign: str, platform: str, digest: str) -> str:
     """"pending", "approved", "changes_requested" or "changed" (approved, but the files differ now)."""
-    d = latest(ledger, campaign, platform)
-    if d is None:
-        return "pending"
-    if d.decision == "approved" and d.digest != digest:
-        return "changed"
-    return d.decision
+    return state_of(latest(ledger, campaign, platform), digest)

@@ -1,0 +1,485 @@
+"""What the review page shows, read from the manifests, the checks records, the ledger (and, for the post
+text when a manifest does not carry it, the campaign folder).
+
+`load_review(output)` returns a `Review`: per campaign its title, theme and dates, a post card per platform
+(video, cover, caption counted the platform's way, verdict, facts, run, review state), the posters and the
+publication's editions; a missing or corrupt manifest becomes a `Broken` entry and the rest still shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..catalog import (
+    FOLDERS,
+    MANIFEST_NAME,
+    Catalog,
+    CatalogError,
+    Checks,
+    is_draft,
+    is_record,
+    kind_of,
+    role_of,
+)
+from ..manifest import verdict as legacy_verdict
+from ..platforms import PLATFORMS, Preset
+from ..text import format_date, format_number, nfc
+from . import approvals
+from .counting import Counter, counters, hashtag_list, post_text
+from .package import POST_FILES, file_sha256, text_sha256
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+#: Review states as the page names them (Vietnamese / English); "draft" is not a ledger state.
+STATE_LABELS = {
+    "pending": "Chờ duyệt / pending",
+    "approved": "Đã duyệt / approved",
+    "changes_requested": "Cần sửa / changes requested",
+    "changed": "Đã đổi sau khi duyệt / changed since approval",
+    "draft": "Bản nháp / draft",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A checks record as the page shows it: passed (None: nothing judged), a summary and the reasons."""
+
+    ok: bool | None
+    summary: str
+    reasons: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+def verdict_of(checks: object, file: str = "") -> Verdict:
+    """Read any checks record a manifest may embed: the typed record (`catalog.Checks`), the older list
+    of {name, ok, detail}, or a dict of facts with boolean verdicts."""
+    if checks is None:
+        return Verdict(None, "chưa kiểm tra / not checked")
+    if isinstance(checks, dict) and "version" in checks:
+        try:
+            rec = Checks.from_dict(checks, file=file)
+        except CatalogError as e:
+            return Verdict(False, "✗ hồ sơ kiểm tra hỏng / corrupt checks record", (str(e),))
+        reasons = tuple(f"{c.name}: {c.reason or f'{c.value} (cần / expected {c.expected})'}" for c in rec.failed)
+        return Verdict(rec.ok if rec.checks else None, rec.summary(), reasons, rec.warnings, dict(rec.facts))
+    if isinstance(checks, list):
+        items = [c for c in checks if isinstance(c, dict)]
+        failed = [c for c in items if c.get("ok") is False]
+        reasons = tuple(f"{c.get('name', '?')}: {c.get('detail') or c.get('reason') or ''}".rstrip(": ")
+                        for c in failed)
+        if not items:
+            return Verdict(None, "chưa kiểm tra / not checked")
+        summary = (f"✓ {len(items)} đạt / passed" if not failed
+                   else f"✗ {', '.join(str(c.get('name', '?')) for c in failed)} ({len(failed)}/{len(items)})")
+        return Verdict(not failed, summary, reasons)
+    ok, failed_names = legacy_verdict(checks)
+    facts = {k: v for k, v in checks.items() if not isinstance(v, bool)} if isinstance(checks, dict) else {}
+    if ok is None:
+        return Verdict(None, "chưa kiểm tra / not checked", facts=facts)
+    return Verdict(ok, "✓ đạt / passed" if ok else f"✗ {', '.join(failed_names)}", tuple(failed_names), facts=facts)
+
+
+@dataclass(frozen=True)
+class PostCard:
+    """One platform's post as the audience will see it, with what the editor decides from."""
+
+    campaign: str
+    platform: str
+    label: str
+    draft: bool
+    video: str  # path relative to the output folder (POSIX)
+    cover: str | None
+    captions: str | None  # the .vtt beside the video
+    frame: tuple[int, int]  # px, the preset's frame (drafts are smaller, same shape)
+    title: str
+    body: str  # caption + hashtags, as sent
+    counters: tuple[Counter, ...]
+    verdict: Verdict
+    duration: float | None  # s
+    bytes: int
+    bitrate: float | None  # bit/s
+    run: str
+    files: Mapping[str, str]  # role -> sha256
+    digest: str
+    state: str
+    decision: approvals.Decision | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"post-{self.campaign}-{self.platform}" + ("-draft" if self.draft else "")
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class Poster:
+    """One infographic at one size: a PNG shown as a thumbnail, or a print PDF linked."""
+
+    infographic: str
+    size: str
+    href: str
+    alt: str
+    fmt: str  # "png" | "pdf"
+    draft: bool
+    bytes: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Edition:
+    fmt: str  # "html" | "pdf" | "epub"
+    href: str
+    bytes: int
+    draft: bool
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class OtherFile:
+    href: str
+    label: str
+    kind: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    id: str
+    title: str
+    theme: str
+    theme_label: str
+    dates: str
+    posts: tuple[PostCard, ...] = ()
+    posters: tuple[Poster, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    others: tuple[OtherFile, ...] = ()
+    jobs: tuple[Mapping[str, Any], ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A campaign whose manifest is missing or cannot be read: named on the page, the rest still shows."""
+
+    campaign: str
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Review:
+    campaigns: tuple[CampaignView, ...]
+    broken: tuple[Broken, ...] = ()
+    built: str = ""
+
+    def packages(self) -> list[PostCard]:
+        """Every post card that is a package to decide on (finals, not drafts)."""
+        return [p for c in self.campaigns for p in c.posts if not p.draft]
+
+    def card(self, campaign: str, platform: str) -> PostCard | None:
+        return next((p for p in self.packages() if p.campaign == campaign and p.platform == platform), None)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def _themes() -> dict[str, str]:
+    from ..spec.models import THEMES
+
+    return THEMES
+
+
+def _dates(value: Any) -> str:
+    """"18/4/2024" or "18/4/2024 – 30/4/2024" from {from, to}, a date or an ISO string."""
+    try:
+        if isinstance(value, Mapping):
+            start, end = value.get("from") or value.get("from_"), value.get("to")
+            if not start:
+                return ""
+            first = format_date(str(start))
+            return first if not end or str(end) == str(start) else f"{first} – {format_date(str(end))}"
+        if isinstance(value, (dt.date, str)) and value:
+            return format_date(value)
+    except ValueError:
+        return str(value)
+    return ""
+
+
+def _spec_info(assets: Path | None, cid: str) -> dict[str, Any] | None:
+    """Title, theme, dates and post text from the campaign folder (when the manifest lacks them)."""
+    if assets is None:
+        return None
+    folder = Path(assets) / "campaigns" / cid
+    if not (folder / "campaign.yml").is_file():
+        return None
+    from ..errors import PromokitError
+    from ..spec import load_brand, load_campaign
+
+    try:
+        c = load_campaign(folder)
+        brand, _ = load_brand(assets)
+    except PromokitError:
+        return None
+    dates = {"from": c.dates.from_.isoformat(), "to": (c.dates.to or c.dates.from_).isoformat()} if c.dates else None
+    return {"title": c.title, "theme": c.theme, "dates": dates,
+            "posts": {"caption": c.posts.caption, "title": c.posts.title or c.title,
+                      "hashtags": hashtag_list(c.posts.hashtags, brand.hashtags)}}
+
+
+def _ledger_runs(ledger: Path) -> dict[tuple[str, str], tuple[int, str, float]]:
+    """(campaign, notebook) -> (run id, finished, seconds) of the newest successful job."""
+    if not Path(ledger).is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = db.execute("SELECT campaign, notebook, run_id, finished, seconds FROM jobs WHERE id IN "
+                              "(SELECT MAX(id) FROM jobs WHERE status='ok' GROUP BY campaign, notebook)").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return {(r[0], r[1]): (int(r[2]), str(r[3] or ""), float(r[4] or 0.0)) for r in rows}
+
+
+def when(iso: str) -> str:
+    """An ISO time as "18/4/2024 08:05" in Vietnam's time."""
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    t = t.astimezone(VN)
+    return f"{format_date(t)} {t:%H:%M}"
+
+
+def _run_label(runs: Mapping[tuple[str, str], tuple[int, str, float]], jobs: list[dict], cid: str,
+               notebook: str) -> str:
+    job = next((j for j in jobs if isinstance(j, dict) and j.get("notebook") == notebook), None)
+    parts = []
+    if (cid, notebook) in runs:
+        run_id, finished, seconds = runs[(cid, notebook)]
+        parts.append(f"lần chạy / run #{run_id}")
+        if finished:
+            parts.append(when(finished))
+        parts.append(f"{format_number(seconds, 1)} s")
+    elif job is not None and isinstance(job.get("seconds"), (int, float)):
+        parts.append(f"{notebook} · {format_number(float(job['seconds']), 1)} s")
+    if job is not None and job.get("status") not in (None, "ok", "skipped"):
+        parts.append(f"lần cuối / last: {job.get('status')}")
+    return " · ".join(parts) or "—"
+
+
+class _Hasher:
+    """sha256 of an output: the manifest's when the file is unchanged since the manifest was written
+    (same size, not newer), else the file's bytes (`fresh=True`: always the bytes)."""
+
+    def __init__(self, out_dir: Path, manifest_mtime: int, fresh: bool) -> None:
+        self.out_dir, self.manifest_mtime, self.fresh = out_dir, manifest_mtime, fresh
+
+    def __call__(self, entry: Mapping[str, Any]) -> str:
+        path = self.out_dir / str(entry["path"])
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "missing"
+        if not self.fresh and st.st_size == entry.get("bytes") and st.st_mtime_ns <= self.manifest_mtime \
+                and isinstance(entry.get("sha256"), str):
+            return str(entry["sha256"])
+        return file_sha256(path)
+
+
+def _read_manifest(path: Path) -> tuple[dict | None, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "thiếu manifest.json / manifest.json missing"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        return None, f"manifest.json hỏng / corrupt manifest.json ({type(e).__name__}: {e})"
+    if not isinstance(data, dict) or not isinstance(data.get("outputs", []), list):
+        return None, "manifest.json không đúng dạng (cần 'outputs': [...]) / manifest.json of another shape"
+    return data, ""
+
+
+def _entries(manifest: dict) -> tuple[list[dict], list[str]]:
+    good, bad = [], []
+    for i, e in enumerate(manifest.get("outputs", [])):
+        if isinstance(e, dict) and isinstance(e.get("path"), str) and e["path"] \
+                and not PurePosixPath(e["path"]).is_absolute() and ".." not in PurePosixPath(e["path"]).parts:
+            good.append(e)
+        else:
+            bad.append(f"outputs[{i}] không đúng dạng / malformed entry")
+    return good, bad
+
+
+def _read_text(path: Path, limit: int = 20_000) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return nfc(f.read(limit)).strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _frame(preset: Preset | None, facts: Mapping[str, Any]) -> tuple[int, int]:
+    if preset is not None:
+        return preset.width, preset.height
+    w, h = facts.get("width"), facts.get("height")
+    return (int(w), int(h)) if isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0 else (1080, 1920)
+
+
+def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[str, Any], title: str,
+                decisions: Mapping[tuple[str, str], approvals.Decision], run: str, out_dir: Path) -> list[PostCard]:
+    by_path = {e["path"]: e for e in entries}
+    posts = info.get("posts") if isinstance(info.get("posts"), Mapping) else {}
+    caption = nfc(str(posts.get("caption") or ""))
+    post_title = nfc(str(posts.get("title") or title))
+    tags = hashtag_list(posts.get("hashtags") or []) if isinstance(posts.get("hashtags"), list) else []
+    cards: list[PostCard] = []
+    videos = [e for e in entries if kind_of(e["path"]) == "video" and role_of(e["path"]) == "video"]
+    for e in videos:
+        rel = PurePosixPath(e["path"])
+        platform, draft = rel.stem, is_draft(e["path"])
+        preset = PLATFORMS.get(platform) if platform in PLATFORMS else None  # unknown: shown, without limits
+        video_entry, cover_rel = e, str(rel.with_name(f"{platform}-cover.jpg"))
+        body = post_text(caption, tags)
+        package = f"posts/{platform}"
+        if not draft and f"{package}/{POST_FILES['video']}" in by_path:  # publish built the package: show it
+            video_entry = by_path[f"{package}/{POST_FILES['video']}"]
+            cover_rel = f"{package}/{POST_FILES['cover']}"
+            sent = _read_text(out_dir / package / POST_FILES["caption"])
+            body = sent if sent is not None else body
+        cover = by_path.get(cover_rel)
+        vtt = str(rel.with_suffix(".vtt"))
+        files = {"video": hasher(video_entry), "caption": text_sha256(body)}
+        if cover is not None:
+            files["cover"] = hasher(cover)
+        digest = approvals.package_digest(files)
+        v = verdict_of(video_entry.get("checks") or e.get("checks"), file=f"{cid}/{e['path']}")
+        duration = v.facts.get("duration")
+        duration = float(duration) if isinstance(duration, (int, float)) and duration > 0 else None
+        size = int(video_entry.get("bytes") or 0)
+        bitrate = v.facts.get("bit_rate") or v.facts.get("bitrate")
+        if not isinstance(bitrate, (int, float)) or bitrate <= 0:
+            bitrate = size * 8 / duration if duration else None
+        decision = None if draft else decisions.get((cid, platform))
+        state = "draft" if draft else approvals.state_of(decision, digest)
+        cards.append(PostCard(
+            cid, platform, preset.label if preset else platform, draft, f"{cid}/{video_entry['path']}",
+            f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt in by_path else None, _frame(preset, v.facts), post_title, body,
+            tuple(counters(preset, body, post_title, tags)), v, duration, size, float(bitrate) if bitrate else None,
+            run, files, digest, state, decision))
+    order = {p: i for i, p in enumerate(PLATFORMS.names())}
+    cards.sort(key=lambda c: (c.draft, order.get(c.platform, len(order)), c.platform))
+    return cards
+
+
+def _posters(cid: str, entries: list[dict], out_dir: Path) -> list[Poster]:
+    out = []
+    for e in entries:
+        rel = PurePosixPath(e["path"])
+        if kind_of(e["path"]) != "infographic" or rel.suffix not in {".png", ".pdf"}:
+            continue
+        stem = rel.stem
+        ident, _, size = stem.rpartition("-")
+        alt = _read_text(out_dir / rel.with_suffix(".txt")) or f"Đồ họa thông tin {ident or stem} ({size})"
+        out.append(Poster(ident or stem, size, f"{cid}/{rel}", alt, rel.suffix[1:], is_draft(e["path"]),
+                          int(e.get("bytes") or 0), verdict_of(e.get("checks"), file=f"{cid}/{rel}")))
+    out.sort(key=lambda p: (p.draft, p.infographic, p.fmt != "png", p.size))
+    return out
+
+
+def _editions(cid: str, entries: list[dict]) -> list[Edition]:
+    order = {"html": 0, "pdf": 1, "epub": 2}
+    out = [Edition(PurePosixPath(e["path"]).suffix[1:], f"{cid}/{e['path']}", int(e.get("bytes") or 0),
+                   is_draft(e["path"]), verdict_of(e.get("checks"), file=f"{cid}/{e['path']}"))
+           for e in entries
+           if kind_of(e["path"]) == "publication" and PurePosixPath(e["path"]).suffix[1:] in order]
+    out.sort(key=lambda x: (x.draft, order[x.fmt]))
+    return out
+
+
+def _others(cid: str, entries: list[dict]) -> list[OtherFile]:
+    shown = {"video": {"video", "cover"}, "infographic": {"image", "pdf", "text"}, "publication": {"html", "pdf", "epub"}}
+    out = []
+    for e in entries:
+        kind, role = kind_of(e["path"]), role_of(e["path"])
+        if role in shown.get(kind, set()) or kind == "post":
+            continue
+        out.append(OtherFile(f"{cid}/{e['path']}", e["path"], kind, int(e.get("bytes") or 0)))
+    return out
+
+
+def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | None = None,
+                  decisions: Mapping[tuple[str, str], approvals.Decision] | None = None,
+                  runs: Mapping[tuple[str, str], tuple[int, str, float]] | None = None,
+                  manifest_mtime: int = 0, fresh: bool = False) -> CampaignView:
+    """One campaign's part of the page from its manifest (outputs are not re-read but for the alt texts,
+    captions sent and, with `fresh` or when newer than the manifest, the files' checksums)."""
+    info = manifest.get("campaign_info") if isinstance(manifest.get("campaign_info"), dict) else {}
+    if not info.get("title") or "posts" not in info:
+        spec = _spec_info(assets, cid) or {}
+        info = {**spec, **{k: v for k, v in info.items() if v}}
+    title = nfc(str(info.get("title") or cid))
+    theme = nfc(str(info.get("theme") or ""))
+    entries, problems = _entries(manifest)
+    entries = [e for e in entries if not is_record(e["path"])]
+    jobs = [j for j in manifest.get("jobs", []) if isinstance(j, dict)] if isinstance(manifest.get("jobs"), list) else []
+    hasher = _Hasher(out_dir, manifest_mtime, fresh)
+    run = _run_label(runs or {}, jobs, cid, "promo_video")
+    return CampaignView(
+        cid, title, theme, _themes().get(theme, theme), _dates(info.get("dates")),
+        tuple(_post_cards(cid, entries, hasher, info, title, decisions or {}, run, out_dir)),
+        tuple(_posters(cid, entries, out_dir)), tuple(_editions(cid, entries)), tuple(_others(cid, entries)),
+        tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems))
+
+
+def _campaign_dirs(root: Path) -> list[str]:
+    """Folders under output/ that hold a campaign's outputs (a manifest or an output kind's folder)."""
+    if not root.is_dir():
+        return []
+    out = []
+    for p in root.iterdir():
+        if p.is_dir() and not p.name.startswith(".") and not p.is_symlink() and (
+                (p / MANIFEST_NAME).exists() or any((p / f).is_dir() for f in FOLDERS)):
+            out.append(nfc(p.name))
+    return sorted(out)
+
+
+def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable[str] | None = None,
+                fresh: bool = False) -> Review:
+    """Read everything the review page shows from `output` (only `campaigns` when given)."""
+    root = Path(output)
+    catalog = Catalog(root)
+    wanted = set(campaigns) if campaigns is not None else None
+    decisions = approvals.latest_all(catalog.ledger)
+    runs = _ledger_runs(catalog.ledger)
+    views, broken = [], []
+    for cid in _campaign_dirs(root):
+        if wanted is not None and cid not in wanted:
+            continue
+        path = root / cid / MANIFEST_NAME
+        manifest, reason = _read_manifest(path)
+        if manifest is None:
+            broken.append(Broken(cid, f"{cid}/{MANIFEST_NAME}", reason))
+            continue
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            mtime = 0
+        views.append(campaign_view(cid, manifest, root / cid, assets=assets, decisions=decisions, runs=runs,
+                                   manifest_mtime=mtime, fresh=fresh))
+    return Review(tuple(views), tuple(broken), dt.datetime.now(VN).isoformat(timespec="seconds"))
+
+
+__all__ = ["STATE_LABELS", "Broken", "CampaignView", "Edition", "OtherFile", "PostCard", "Poster",
+           "Review", "Verdict", "campaign_view", "load_review", "verdict_of"]
