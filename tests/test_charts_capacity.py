@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
-from promokit.charts.figures import is_ordinal, min_wrap_width, short_period
+from promokit.charts.kinds.table import min_wrap_width
+from promokit.charts.labels import is_ordinal, short_period
 from promokit.charts.layout import Poster, render_raster, texts_of, verify
-from promokit.charts.panel import text_width
+from promokit.charts.measure import text_width
 from promokit.charts.render import poster_for, render_infographics
 from promokit.errors import DataError
 from promokit.fonts import find_font
@@ -214,7 +215,7 @@ def test_min_wrap_width_finds_the_narrowest_even_break() -> None:
 
 
 def test_spec_labels_title_the_columns():
-    from promokit.charts.figures import ChartData, Column
+    from promokit.charts.data import ChartData, Column
 
     data = ChartData(["Tân Mỹ"], [Column("so_luong", ["1"], [1.0])], "ten_xa", headings={"so_luong": "Số lượng"})
     assert data.heading("so_luong") == "Số lượng"

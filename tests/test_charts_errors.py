@@ -10,7 +10,10 @@ import pytest
 from fontTools import subset
 
 from promokit import testing
-from promokit.charts.figures import CHARTS, ChartData, axis_formatter, build_figure, fmt_value, shares
+from promokit.charts.data import ChartData
+from promokit.charts.figure import build_figure
+from promokit.charts.kinds import KINDS
+from promokit.charts.labels import fmt_value, shares, tick_format
 from promokit.charts.render import render_infographics
 from promokit.charts.theme import contrast, make_theme, mpl_rc
 from promokit.errors import DataError, FontError, SpecError
@@ -74,7 +77,7 @@ def test_empty_table(tmp_path: Path) -> None:
     class Empty:
         columns, rows, path, decimal = ["xa", "so_san_pham"], [], Path("t.csv"), "."
 
-    from promokit.charts.figures import chart_data
+    from promokit.charts.data import chart_data
     with pytest.raises(DataError, match="no data rows"):
         chart_data(Empty(), spec)
 
@@ -187,7 +190,7 @@ def test_unknown_kind_or_size(tmp_path: Path) -> None:
     field, msg = one_problem(e)
     assert field == "infographics[0].sizes" and "square" in msg and "a3_print" in msg
     with pytest.raises(SpecError, match="pie3d"):
-        CHARTS.get("pie3d")
+        KINDS.get("pie3d")
     with pytest.raises(SpecError, match="khong-co"):
         render(folder, ids=["khong-co"])
 
@@ -217,11 +220,11 @@ def test_vietnamese_number_formats() -> None:
     assert fmt_value(41200, 0) == "41.200"
     assert fmt_value(3.5, 1) == "3,5"
     assert fmt_value(30, 0, "%") == "30\u00a0%"
-    fmt = axis_formatter([0, 10000, 20000, 30000, 40000])
-    assert [fmt(v, i) for i, v in enumerate([0, 20000, 40000])] == ["0", "20.000", "40.000"]
-    fmt = axis_formatter([0, 0.5, 1.0, 1.5])
-    assert fmt(1.5, 0) == "1,5"
-    assert axis_formatter([0, 25, 50], "%")(25, 0) == "25\u00a0%"
+    fmt = tick_format([0, 10000, 20000, 30000, 40000])
+    assert [fmt(v) for v in [0, 20000, 40000]] == ["0", "20.000", "40.000"]
+    fmt = tick_format([0, 0.5, 1.0, 1.5])
+    assert fmt(1.5) == "1,5"
+    assert tick_format([0, 25, 50], "%")(25) == "25\u00a0%"
     assert shares([28, 11, 2]) == [68, 27, 5] and sum(shares([1, 1, 1])) == 100
 
 

@@ -13,9 +13,10 @@ from PIL import Image
 
 from promokit import testing
 from promokit.charts.demo import write_demo_campaign
-from promokit.charts.kinds import KINDS, SIZES
+from promokit.charts.kinds import KINDS
 from promokit.charts.layout import render_raster, verify
 from promokit.charts.render import data_table, png_bytes, poster_for, poster_image, render_infographics
+from promokit.charts.sizes import SIZES
 from promokit.platforms import safe_zone
 from promokit.spec import load_brand, load_campaign
 

@@ -24,7 +24,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from promokit.charts.kinds import KINDS, SIZES
+from promokit.charts.kinds import KINDS
+from promokit.charts.sizes import SIZES
 from promokit.platforms import PLATFORMS
 from promokit.spec import Caption, load_brand, load_campaign
 from promokit.text import parse_number, wrap

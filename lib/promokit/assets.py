@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
-from .charts.kinds import KINDS
 from .errors import AssetError, DataError, Problem, ProblemList, PromokitError, ToolError, Where
 from .spec import check_relpath, read_yaml
 from .text import format_number, nfc, nfc_deep, parse_number
@@ -1039,7 +1038,7 @@ def check_campaign_files(campaign: Campaign, folder: Path) -> list[Problem]:
         except PromokitError as err:
             add(err, field)  # one problem per table; its numbers cannot be checked either
             continue
-        if KINDS.get(g.kind).numeric_y:
+        if g.numeric_y:
             for col in g.y_columns:
                 try:
                     table.numbers(col)

@@ -23,15 +23,19 @@ from matplotlib.figure import Figure
 from ..errors import DataError, SpecError
 from ..platforms import safe_zone
 from ..text import nfc
-from .figures import CHARTS, ChartData, Panel, chart_need
-from .kinds import SIZES, SizeInfo
-from .panel import Box, Canvas, Fitted, fit_text, font_metrics, text_width
+from .area import ChartArea
+from .canvas import Canvas
+from .figure import chart_need
+from .kinds import KINDS
+from .measure import Box, Fitted, fit_text, font_metrics, text_width
+from .sizes import SIZES, SizeInfo
 from .theme import contrast, mpl_rc
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..spec.models import Infographic
+    from .data import ChartData
     from .theme import Theme
 
 MM = 72 / 25.4  # pt per mm
@@ -243,7 +247,7 @@ def _build(spec: Infographic, data: ChartData, theme: Theme, fr: Frame, words: P
     after_head = G * 2.0 if hero else G * 1.3
     # a chart with many rows asks for more height: the words shrink to make room while the chart's
     # request drops from halfway between its minimum and preferred text size (f = 1) to its minimum (f = 0.5)
-    probe = None if side else Panel(cv, Box(ta.x0, 0.0, ta.x1, fr.height), spec, data, field=pf,
+    probe = None if side else ChartArea(cv, Box(ta.x0, 0.0, ta.x1, fr.height), spec, data, field=pf,
                                     spec_file=words.spec_file, size_name=fr.name)
     f = 1.0
     while True:
@@ -320,8 +324,8 @@ def _build(spec: Infographic, data: ChartData, theme: Theme, fr: Frame, words: P
                 font=bfont, size=bsize, bg=bbg, ha="center", role="badge", field="sample_data", box=bb)
         poster.boxes["badge"] = bb
     # -- the chart -------------------------------------------------------------------------------
-    panel = Panel(cv, chart_box, spec, data, field=pf, spec_file=words.spec_file, size_name=fr.name)
-    CHARTS.get(spec.kind, file=str(words.spec_file) if words.spec_file else None, field=f"{pf}.kind")(panel)
+    area = ChartArea(cv, chart_box, spec, data, field=pf, spec_file=words.spec_file, size_name=fr.name)
+    KINDS.get(spec.kind, file=str(words.spec_file) if words.spec_file else None, field=f"{pf}.kind").build(area)
     return poster
 
 

@@ -25,10 +25,10 @@ from ..atomic import atomic_path, write_atomic
 from ..errors import SpecError
 from ..fonts import check_coverage
 from ..text import nfc
-from .alt import alt_text
-from .figures import ChartData, chart_data
-from .kinds import SIZES
+from .data import ChartData, chart_data
+from .describe import alt_text
 from .layout import MM, Poster, PosterText, build_poster, render_raster, verify
+from .sizes import SIZES
 from .theme import Theme, make_theme, mpl_rc
 
 if TYPE_CHECKING:

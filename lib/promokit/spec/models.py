@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..charts.kinds import KINDS, SIZES
+from ..charts.kinds import KINDS
+from ..charts.sizes import SIZES
 from ..platforms import PLATFORMS
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -163,6 +164,11 @@ class Infographic(Strict):
     @property
     def y_columns(self) -> list[str]:
         return [self.y] if isinstance(self.y, str) else list(self.y)
+
+    @property
+    def numeric_y(self) -> bool:
+        """Whether this chart's kind reads its `y` columns as numbers."""
+        return KINDS.get(self.kind).numeric_y
 
     @model_validator(mode="after")
     def _columns(self) -> Infographic:
