@@ -19,6 +19,8 @@ EXTRA_PARAMS = {
                     '\nsizes = []  # để trống: kích thước trong campaign.yml / empty: the sizes the spec lists'),
     "e_publication": ('\nformats = []  # để trống: theo campaign.yml / empty: the formats the spec lists'
                       '\npage = ""  # a4 | a5; để trống: theo campaign.yml / empty: the spec\'s page size'),
+    "radio_bulletin": ('\nbulletin_names = []  # để trống: mọi bản tin / empty: every bulletin'
+                       '\npresets = []  # loudspeaker | online; để trống: theo campaign.yml / empty: the spec\'s'),
 }
 
 PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
@@ -62,6 +64,17 @@ INTRO = {
         "`publication:` của `campaign.yml`.\n\n"
         "*English:* edit Parameters and run all. Articles, page size and formats are declared under "
         "`publication:` in `campaign.yml`."
+    ),
+    "radio_bulletin": (
+        "# Bản tin phát thanh / Radio bulletin\n\n"
+        "Sổ tay này biến kịch bản bản tin (`radio/<tên>.md`) và các tệp giọng đọc đã thu (`voice/`) thành bản tin "
+        "cho hệ thống loa truyền thanh xã: MP3 và WAV, kèm lịch phát (PDF) để đọc trực tiếp.\n\n"
+        "**Cách dùng:** sửa ô *Tham số*, rồi *Run All*. Lời đọc, tệp giọng, nhạc nền và nhạc hiệu sửa trong kịch bản; "
+        "khung giờ và các xã ở mục `radio:` của `campaign.yml`. Mục nào chưa có tệp giọng đọc sẽ dùng giọng máy "
+        "đọc thử (tên tệp có `-guide`): hãy thu âm trước khi phát.\n\n"
+        "*English:* edit Parameters and run all. Texts, voice files, bed and jingles live in the script; slots and "
+        "communes under `radio:` in `campaign.yml`. A segment without a recording gets a synthetic guide voice "
+        "(file name ends in `-guide`): record it before broadcast."
     ),
 }
 
@@ -119,6 +132,30 @@ FIRST_LOOK = {
         ("## Trang PDF đầu / First PDF pages",
          "for im in pdf_pages(editions[\"pdf\"], n=2) if \"pdf\" in editions else []:\n    display(im)"),
         ("## Kiểm tra EPUB / EPUBCheck verdict", "editions[\"epub\"].verdict if \"epub\" in editions else None"),
+    ],
+    "radio_bulletin": [
+        ("## Kịch bản và lời đọc / Script and text for the ear\n\nMỗi mục: lời viết, và bên cạnh là lời đọc (số, "
+         "ngày, giờ, số điện thoại, chữ viết tắt được đọc thành chữ). Dòng đỏ là chỗ chưa đọc được — để nguyên; "
+         "thêm chữ viết tắt vào `assets/brand/radio-abbreviations.yml`.\n\n"
+         "*Each segment's written text with its spoken form beside it; red lines are forms left as written.*",
+         "from promokit.radio import api, show\n\n"
+         "bulletins = api.load_bulletins(ctx, bulletin_names)\n"
+         "show.script_table(bulletins)"),
+        ("## Thời lượng đọc / Reading times\n\nƯớc tính ở tốc độ đọc đã khai báo (âm tiết/phút), so với khung giờ.\n\n"
+         "*At the stated speaking rate (syllables/min), against the slot.*",
+         "show.reading_times(bulletins)"),
+        ("## Trộn bản tin / Mix\n\nLọc dải 200 Hz – 5 kHz và nén cho loa nén (`loudspeaker`), hoặc −16 LUFS cho "
+         "mạng (`online`); nhạc nền tự nhỏ xuống khi có lời; đỉnh thật ≤ −1 dBTP.\n\n"
+         "*Band-passed and compressed for horns, or −16 LUFS online; the bed ducks under speech.*",
+         "results = api.render_bulletins(ctx, bulletins, presets, draft=draft)\n"
+         "show.players([r.mp3 for r in results])"),
+        ("## Kiểm tra / Checks\n\nĐộ dài so với kịch bản và khung giờ, độ lớn, đỉnh thật, dải tần; cảnh báo.\n\n"
+         "*Length against the script and slot, loudness, true peak, band limits; warnings.*",
+         "show.checks_table(results)"),
+        ("## Lịch phát / Run sheets\n\nMột trang PDF cho mỗi ngày phát (không ghi với bản nháp).\n\n"
+         "*One PDF per broadcast day (not for drafts).*",
+         "sheets = api.write_run_sheets(ctx, bulletins, results, draft=draft)\n"
+         "files_table([f for r in results for f in (r.wav, r.mp3)] + sheets, ctx.output)"),
     ],
 }
 

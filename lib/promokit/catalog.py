@@ -112,9 +112,11 @@ class CampaignOutputs:
         return self.post_dir(platform) / _safe_name(name, "file")
 
     # -- radio -------------------------------------------------------------------------------------
-    def bulletin(self, name: str, ext: str, *, guide: bool = False, draft: bool = False) -> Path:
-        """A radio bulletin file; a synthetic guide track says so in its name (`-guide`)."""
-        stem = _safe_name(name, "bulletin") + ("-guide" if guide else "")
+    def bulletin(self, name: str, ext: str, *, guide: bool = False, draft: bool = False, variant: str = "") -> Path:
+        """A radio bulletin file; a mix other than the default says which (`-online`), and a synthetic
+        guide track says so in its name (`-guide`)."""
+        stem = _safe_name(name, "bulletin") + (f"-{_safe_name(variant, 'variant')}" if variant else "") \
+            + ("-guide" if guide else "")
         return self.folder("radio", draft=draft) / f"{stem}.{ext}"
 
     def run_sheet(self, day: str) -> Path:

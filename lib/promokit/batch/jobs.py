@@ -37,6 +37,15 @@ def _publication_inputs(c: Campaign) -> list[str]:
     return [*p.articles, *([p.cover] if p.cover else []), "images/"]
 
 
+def _radio_inputs(c: Campaign) -> list[str]:
+    r = c.radio
+    if r is None:
+        return []
+    # a script names voices, jingles, a bed and articles inside the campaign folder: those folders are inputs
+    return [*(b for b in r.bulletins if isinstance(b, str)), *(p for _, p in r.paths()), "radio/", "voice/",
+            "music/", "articles/"]
+
+
 @dataclass(frozen=True)
 class NotebookKind:
     """A product notebook: when it applies, which campaign files it reads, where it writes, what it waits for."""
@@ -56,6 +65,7 @@ NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video", _video_inputs,
 NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", _chart_inputs, "infographics"))
 NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication", _publication_inputs, "publication",
                                             after=("infographic", "promo_video")))
+NOTEBOOKS.add("radio_bulletin", NotebookKind("radio_bulletin", "radio", _radio_inputs, "radio"))
 
 
 @dataclass(frozen=True)

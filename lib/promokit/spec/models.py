@@ -200,6 +200,83 @@ class Posts(Strict):
     schedule: dt.datetime | None = Field(None, description="When to publish (ISO 8601 with +07:00)")
 
 
+TIME = r"^([01]?\d|2[0-3])[:h]([0-5]\d)$"
+SEGMENT_KINDS = ("ident", "headline", "news", "psa", "closing")
+
+
+class RadioSegment(Strict):
+    kind: Literal["ident", "headline", "news", "psa", "closing"] = Field(
+        "news", description="ident (station), headline, news, psa (public-service announcement), closing")
+    title: str = Field("", description="Heading shown on the run sheet (not read)")
+    text: str = Field("", description="What is read on air (numbers, dates, abbreviations are spoken out)")
+    voice: RelPath | None = Field(None, description="Recorded voice file, e.g. voice/tin-1.wav; none: a guide track")
+    article: RelPath | None = Field(None, description="Read this article's title and summary, e.g. articles/01.md")
+    pause_before: float = Field(0, ge=0, le=10, description="Silence before the segment (s)")
+    pause_after: float | None = Field(None, ge=0, le=10, description="Silence after it (s); default by kind")
+    bed: bool | None = Field(None, description="Music bed under this segment; default by kind")
+    jingle: RelPath | None = Field(None, description="Jingle played before this segment; default: the bulletin's")
+
+    @model_validator(mode="after")
+    def _something(self) -> RadioSegment:
+        if not (self.text.strip() or self.voice or self.article):
+            raise ValueError("a segment needs text, a voice file or an article / "
+                             "mục cần có lời đọc (text), tệp giọng đọc (voice) hoặc bài viết (article)")
+        return self
+
+
+class RadioJingles(Strict):
+    ident: RelPath | None = Field(None, description="Played before the station ident")
+    closing: RelPath | None = Field(None, description="Played after the closing")
+
+
+class RadioBulletin(Strict):
+    name: str = Field(pattern=SLUG, description="Name of the output files (lowercase, digits, dashes)")
+    title: str = Field(min_length=1, description="Bulletin title (ID3 title, run sheet)")
+    station: str = Field("", description="Station name; default: radio.station, then the brand's organisation")
+    date: dt.date | None = Field(None, description="Date of the bulletin (ID3); default: first broadcast day")
+    slot: float = Field(300, gt=0, le=3600, description="Length of its broadcast slot (s); longer is an error")
+    slots: list[Annotated[str, Field(pattern=TIME)]] = Field(
+        default_factory=list, description="Air times HH:MM when radio.schedule does not name this bulletin")
+    bed: RelPath | None = Field(None, description="Music bed, ducked under speech (looped when short)")
+    jingles: RadioJingles = Field(default_factory=RadioJingles, description="Ident and closing jingles")
+    rate: float | None = Field(None, ge=80, le=400, description="Speaking rate (syllables/min); default from style")
+    segments: list[RadioSegment] = Field(min_length=1, description="Segments in broadcast order")
+
+    def paths(self, prefix: str) -> list[tuple[str, str]]:
+        """Every campaign-relative path the bulletin names, as (field, path)."""
+        out = [(f"{prefix}.bed", self.bed)] if self.bed else []
+        out += [(f"{prefix}.jingles.{k}", getattr(self.jingles, k)) for k in ("ident", "closing")
+                if getattr(self.jingles, k)]
+        for i, s in enumerate(self.segments):
+            out += [(f"{prefix}.segments[{i}].{k}", getattr(s, k)) for k in ("voice", "article", "jingle")
+                    if getattr(s, k)]
+        return out
+
+
+class RadioSlot(Strict):
+    communes: list[str] = Field(default_factory=list, description="Commune stations; empty: every radio.communes")
+    times: list[Annotated[str, Field(pattern=TIME)]] = Field(min_length=1, description="Air times, HH:MM")
+    bulletins: list[str] = Field(default_factory=list, description="Bulletin names; empty: every bulletin")
+    days: list[dt.date] = Field(default_factory=list, description="Days on air; empty: the campaign's first day")
+
+
+class Radio(Strict):
+    station: str = Field("", description="Station name read in idents and written in tags")
+    bulletins: list[RelPath | RadioBulletin] = Field(
+        min_length=1, description="Bulletin scripts (radio/<name>.md) or bulletins written here")
+    communes: list[str] = Field(default_factory=list, description="Commune loudspeaker stations")
+    schedule: list[RadioSlot] = Field(default_factory=list, description="Broadcast slots per commune")
+    presets: list[Literal["loudspeaker", "online"]] = Field(
+        default_factory=lambda: ["loudspeaker"], min_length=1,
+        description="Mixes to write: loudspeaker (horns, band-limited) and/or online (-16 LUFS)")
+
+    def paths(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for i, b in enumerate(self.bulletins):
+            out += [(f"radio.bulletins[{i}]", b)] if isinstance(b, str) else b.paths(f"radio.bulletins[{i}]")
+        return out
+
+
 class Campaign(Strict):
     id: str = Field(pattern=SLUG, description="Must equal the folder name")
     title: str = Field(min_length=1, max_length=200, description="Campaign title")
@@ -212,6 +289,7 @@ class Campaign(Strict):
     infographics: list[Infographic] = Field(default_factory=list, description="Posters from data tables")
     publication: Publication | None = Field(None, description="The e-publication")
     posts: Posts = Field(default_factory=Posts, description="What publish sends with the video")
+    radio: Radio | None = Field(None, description="Radio bulletins for the commune loudspeakers")
 
     @field_validator("theme")
     @classmethod
@@ -249,6 +327,8 @@ class Campaign(Strict):
                 out.append((f"publication.articles[{i}]", a))
             if self.publication.cover:
                 out.append(("publication.cover", self.publication.cover))
+        if self.radio is not None:
+            out += self.radio.paths()
         return out
 
 
@@ -276,6 +356,11 @@ class Contacts(Strict):
     zalo: str = Field("", description="Zalo Official Account")
 
 
+class BrandRadio(Strict):
+    engine: str = Field("espeak-ng", description="Offline speech engine for guide tracks: espeak-ng, piper")
+    model: RelPath | None = Field(None, description="Voice model of the engine, relative to assets/brand/")
+
+
 class Brand(Strict):
     name: str = Field(min_length=1, description="Short name shown on cards, e.g. 'Lấp Vò'")
     organisation: str = Field(min_length=1, description="Publisher's full name")
@@ -285,6 +370,7 @@ class Brand(Strict):
     contacts: Contacts = Field(default_factory=Contacts, description="Contacts for end cards and posts")
     hashtags: list[str] = Field(default_factory=list, description="Default hashtags without '#'")
     sizes: dict[str, float] = Field(default_factory=dict, description="Text sizes as fractions of frame height")
+    radio: BrandRadio = Field(default_factory=BrandRadio, description="Guide-track speech engine for bulletins")
 
     @field_validator("hashtags")
     @classmethod

@@ -1,0 +1,209 @@
+"""The mix for horn loudspeakers (or online): one ffmpeg filter graph, loudness in two passes, MP3 + WAV.
+
+Graph: the voices laid on one track (numpy, exact sample positions) → split as the side-chain; the music
+bed looped, shaped to its spans with fades and ducked under the speech (`sidechaincompress`); jingles
+cut to length with a fade and delayed to their place; everything summed; then the preset's band-pass
+(high-pass and low-pass sections, 12 dB/octave each) and compressor; `ebur128` measures on the way out.
+Second pass: one gain to the target loudness and, when the true peak would pass the ceiling, a limiter at
+4x oversampling. The WAV master (PCM 16-bit 48 kHz) is encoded to MP3 with ID3 tags. Every written file is
+measured again for its checks record (loudness, true peak, duration, band limits).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ToolError
+from .plan import Timeline
+
+RATE = 48_000
+TIMEOUT = 900.0
+
+
+def _ffmpeg() -> str:
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        raise ToolError.fail("không tìm thấy ffmpeg", "ffmpeg not found", fix_vi="cài ffmpeg (scripts/setup-system.sh)",
+                             fix_en="install ffmpeg (scripts/setup-system.sh)")
+    return exe
+
+
+def run(args: list[str], what: str) -> str:
+    """ffmpeg to completion; its stderr. ToolError naming `what` on failure."""
+    try:
+        r = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-y", *args], capture_output=True,
+                           timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ToolError.fail(f"ffmpeg chạy quá lâu ({what.partition(' / ')[0]})", f"ffmpeg timed out ({what})",
+                             fix_vi="kiểm tra các tệp âm thanh", fix_en="check the audio files") from None
+    err = r.stderr.decode("utf-8", "replace")
+    if r.returncode != 0:
+        tail = " | ".join(err.strip().splitlines()[-3:])
+        vi, _, en = what.partition(" / ")
+        raise ToolError.fail(f"ffmpeg lỗi khi {vi}: {tail}", f"ffmpeg failed to {en or vi}: {tail}",
+                             fix_vi="kiểm tra nhạc nền, nhạc hiệu và giọng đọc", fix_en="check the bed, jingles and voices")
+    return err
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+
+
+_I = re.compile(r"I:\s*(-?[\d.]+|-inf)\s*LUFS")
+_TP = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS")
+
+
+def parse_ebur128(stderr: str) -> Loudness:
+    tail = stderr[stderr.rfind("Summary:"):]
+    i, tp = _I.search(tail), _TP.search(tail)
+    if not i or not tp:
+        raise ToolError.fail("không đọc được kết quả ebur128", "cannot read the ebur128 summary",
+                             fix_vi="cập nhật ffmpeg", fix_en="update ffmpeg")
+    return Loudness(float(i.group(1)), float(tp.group(1)))
+
+
+def measure(path: Path) -> Loudness:
+    """EBU R128 integrated loudness (LUFS) and true peak (dBTP, 4x oversampling) of a file by ffmpeg's ebur128."""
+    return parse_ebur128(run(["-v", "info", "-nostats", "-i", str(path), "-map", "0:a:0",
+                              "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"], "đo độ lớn / measure loudness"))
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """Mono float samples → 16-bit PCM WAV (used for the voice track fed to the graph)."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+def voice_track(timeline: Timeline, takes: list[np.ndarray], rate: int = RATE) -> np.ndarray:
+    """Every voice at its place on one mono track as long as the timeline."""
+    out = np.zeros(int(round(timeline.duration * rate)) + 1, dtype=np.float32)
+    for item, x in zip(timeline.voices(), takes, strict=True):
+        a = int(round(item.start * rate))
+        n = min(x.size, out.size - a)
+        out[a:a + n] += x[:n]
+    return out
+
+
+def _envelope(spans: tuple[tuple[float, float], ...], fade_in: float, fade_out: float) -> str:
+    """A volume expression: 1 inside each span, ramping in/out at its ends, 0 elsewhere."""
+    if not spans:
+        return "0"
+    parts = [f"max(0,min(1,min((t-{a:.3f})/{max(fade_in, 1e-3):.3f},({b:.3f}-t)/{max(fade_out, 1e-3):.3f})))"
+             for a, b in spans]
+    expr = parts[0]
+    for p in parts[1:]:
+        expr = f"max({expr},{p})"
+    return expr
+
+
+def _lin(db: float) -> float:
+    return 10 ** (db / 20)
+
+
+def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, preset: dict) -> tuple[list[str], str]:
+    """ffmpeg input arguments and the filter graph (output [out]) of a bulletin."""
+    d = timeline.duration
+    fmt = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=mono"
+    inputs = ["-i", str(voice_wav)]
+    chains = [f"[0:a]{fmt},asplit=2[sp][sc]"]
+    mix = ["[sp]"]
+    n = 1
+    if bed is not None and timeline.bed:
+        b = style["bed"]
+        dk = b["duck"]
+        inputs += ["-stream_loop", "-1", "-i", str(bed)]
+        chains.append(
+            f"[{n}:a]{fmt},atrim=0:{d:.6f},asetpts=N/SR/TB,volume={b['gain_db']}dB,"
+            f"volume=eval=frame:volume='{_envelope(timeline.bed, b['fade_in'], b['fade_out'])}'[bedraw];"
+            f"[bedraw][sc]sidechaincompress=threshold={dk['threshold']}:ratio={dk['ratio']}:attack={dk['attack']}"
+            f":release={dk['release']}:makeup={dk['makeup']}[bed]")
+        mix.append("[bed]")
+        n += 1
+    else:
+        chains[0] = f"[0:a]{fmt}[sp]"
+    j = style["jingle"]
+    for k, item in enumerate(timeline.jingles()):
+        fade = min(float(j["fade"]), item.duration / 2)
+        delay = int(round(item.start * 1000))
+        inputs += ["-i", str(item.source)]
+        chains.append(f"[{n}:a]{fmt},atrim=0:{item.duration:.6f},asetpts=N/SR/TB,"
+                      f"afade=t=out:st={item.duration - fade:.6f}:d={fade:.6f},volume={j['gain_db']}dB,"
+                      f"adelay={delay}:all=1[j{k}]")
+        mix.append(f"[j{k}]")
+        n += 1
+    bus = (f"{''.join(mix)}amix=inputs={len(mix)}:duration=first:normalize=0" if len(mix) > 1 else f"{mix[0]}anull")
+    shape = [f"highpass=f={preset['highpass']}:poles=2"] * int(preset["filter_order"]) + \
+        [f"lowpass=f={preset['lowpass']}:poles=2"] * int(preset["filter_order"])
+    c = preset["compressor"]
+    shape.append(f"acompressor=threshold={_lin(c['threshold']):.5f}:ratio={c['ratio']}:attack={c['attack']}"
+                 f":release={c['release']}:makeup={_lin(c['makeup']):.4f}")
+    layout = "stereo" if int(preset["channels"]) == 2 else "mono"
+    chains.append(f"{bus},apad=whole_dur={d:.6f},atrim=0:{d:.6f},{','.join(shape)},"
+                  f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts={layout},"
+                  f"ebur128=peak=true:framelog=verbose[out]")
+    return inputs, ";".join(chains)
+
+
+def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style: dict, preset: dict,
+           out_wav: Path) -> Loudness:
+    """Mix, then bring to the preset's loudness under its true-peak ceiling; write the 16-bit WAV `out_wav`.
+    Returns the first-pass measurement (before the gain)."""
+    with tempfile.TemporaryDirectory(prefix="promokit-radio-") as td:
+        vw = Path(td) / "voices.wav"
+        write_wav(vw, voice_track(timeline, takes), RATE)
+        inputs, g = graph(timeline, vw, bed, style, preset)
+        raw = Path(td) / "mix.wav"
+        err = run(["-v", "info", "-nostats", *inputs, "-filter_complex", g, "-map", "[out]", "-c:a", "pcm_f32le",
+                   str(raw)], "trộn bản tin / mix the bulletin")
+        first = parse_ebur128(err)
+        if not math.isfinite(first.integrated) or first.integrated < -70:
+            raise ToolError.fail("bản tin im lặng sau khi trộn", "the mixed bulletin is silent",
+                                 fix_vi="kiểm tra các tệp giọng đọc", fix_en="check the voice files")
+        target, ceiling = float(preset["lufs"]), float(preset["true_peak"])
+        gain = target - first.integrated
+        chain = [f"volume={gain:.3f}dB"]
+        if first.true_peak + gain > ceiling - 0.5:
+            # the limiter trims the peaks at 4x oversampling; a little make-up keeps the loudness on target
+            over = first.true_peak + gain - (ceiling - 0.5)
+            chain = [f"volume={gain + min(over * 0.35, 4.0):.3f}dB", f"aresample={RATE * 4}",
+                     f"alimiter=limit={_lin(ceiling - 0.7):.5f}:attack=2:release=60:level=0", f"aresample={RATE}"]
+        run(["-i", str(raw), "-af", ",".join(chain), "-c:a", "pcm_s16le", "-ar", str(RATE),
+             "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", str(out_wav)], "chuẩn hóa độ lớn / normalise")
+    return first
+
+
+def encode_mp3(wav: Path, out: Path, tags: dict[str, str], bitrate: str) -> None:
+    """The master as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign, artist = station, date, …)."""
+    meta = [a for k, v in tags.items() if v for a in ("-metadata", f"{k}={v}")]
+    run(["-i", str(wav), "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "3", "-write_id3v1", "1",
+         *meta, "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3")
+
+
+def band_energy_outside(path: Path, low: float, high: float) -> float:
+    """Fraction of the spectral energy below `low` or above `high` Hz (numpy FFT of the decoded mono file)."""
+    r = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-ac", "1",
+                        "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True, timeout=TIMEOUT)
+    x = np.frombuffer(r.stdout, dtype="<f4").astype(np.float64)
+    if x.size < 1024:
+        return 0.0
+    n = 1 << 15
+    frames = x[: x.size // n * n].reshape(-1, n) if x.size >= n else np.pad(x, (0, n - x.size))[None, :]
+    power = (np.abs(np.fft.rfft(frames * np.hanning(n), axis=1)) ** 2).sum(axis=0)
+    freqs = np.fft.rfftfreq(n, 1 / RATE)
+    total = float(power.sum())
+    return float(power[(freqs < low) | (freqs > high)].sum() / total) if total > 0 else 0.0
