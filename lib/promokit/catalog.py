@@ -26,6 +26,7 @@ MANIFEST_NAME = "manifest.json"
 GALLERY_NAME = "index.html"
 LEDGER_NAME = "promokit.sqlite"
 DRAFT_DIR = "draft"
+SCRATCH_DIR = ".scratch"
 CHECKS_VERSION = 1
 
 #: Output folder inside a campaign's output -> output kind (DESIGN §3). The one list of output kinds.
@@ -148,6 +149,11 @@ class Catalog:
     @property
     def ledger(self) -> Path:
         return Path(self.root) / LEDGER_NAME
+
+    @property
+    def scratch(self) -> Path:
+        """The output folder's own temp area: one scratch folder per running job (`promokit.scratch`)."""
+        return Path(self.root) / SCRATCH_DIR
 
     def report(self, period: str, fmt: str) -> Path:
         return Path(self.root) / "reports" / f"{_safe_name(period, 'period')}.{fmt}"

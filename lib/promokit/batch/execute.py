@@ -20,6 +20,10 @@ from typing import Protocol
 
 import psutil
 
+from ..errors import UsageError
+from ..resources import diagnose, named
+from ..scratch import job_env, job_scratch
+
 TRANSIENT = ("DeadKernelError", "kernel died", "Kernel died", "RuntimeError: Kernel didn't respond")
 GRACE = 3.0  # s between SIGTERM and SIGKILL
 
@@ -55,13 +59,15 @@ def kill_tree(pid: int, grace: float = GRACE) -> None:
 
 
 def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
-    with tempfile.TemporaryDirectory(prefix="promokit-job-") as tmp:
-        spec_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
+    root = Path(spec.get("scratch") or Path(tempfile.gettempdir()) / "promokit-scratch")
+    with job_scratch(root, Path(spec["output"]).stem) as tmp:
+        spec_file, result_file = tmp / "job.json", tmp / "result.json"
         spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # the job's scratch folder is its temp folder and its tag: every process it starts carries it
+        env = {**job_env(tmp), "PYTHONUNBUFFERED": "1"}
         # stderr to a file, not a pipe: the kernel and the tools it starts inherit it, and a full pipe that
         # nobody reads until the end would block them
-        err = open(Path(tmp) / "stderr.txt", "w+b")  # noqa: SIM115 - closed in the finally below
+        err = open(tmp / "stderr.txt", "w+b")  # noqa: SIM115 - closed in the finally below
         proc = subprocess.Popen([sys.executable, "-m", "promokit.batch.execute", str(spec_file), str(result_file)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                 start_new_session=True, env=env)
@@ -84,9 +90,15 @@ def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
             err.seek(max(0, err.seek(0, os.SEEK_END) - 16_384))
             stderr = err.read().decode("utf-8", "replace")
             err.close()
-        if result_file.is_file():
+        try:
             return json.loads(result_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
         tail = "\n".join(stderr.strip().splitlines()[-4:])
+        folder = Path(spec["output"]).parent
+        known = named(tail, folder) or diagnose(folder)
+        if known is not None:
+            return {"status": "failed", "error": str(known)}
         return {"status": "failed", "error": f"tiến trình dừng với mã {proc.returncode} / job process exited "
                                             f"{proc.returncode}: {tail}", "transient": True}
 
@@ -95,6 +107,12 @@ def run_job(spec: dict, stop: StopFlag | None = None, poll: float = 0.2) -> dict
     """Run one job (retrying once when the kernel died); return its result dict (never raises for job errors)."""
     t0 = time.monotonic()
     result: dict = {}
+    from .jobs import check_parameters  # here: the job process itself does not need the spec models
+
+    try:
+        check_parameters(spec["parameters"])
+    except UsageError as e:  # every path that runs a notebook refuses secrets, not only the planner
+        return {"status": "failed", "error": str(e), "attempts": 0, "seconds": 0.0}
     for attempt in (1, 2):
         result = _attempt(spec, stop, poll)
         result["attempts"] = attempt
@@ -162,6 +180,28 @@ def _execute(spec: dict) -> dict:
         _stop_kernel(km)
 
 
+def _literal(path: Path) -> str:
+    """A path papermill will not treat as a template (it calls `path.format(**parameters)`)."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+def _keep_failed(tmp: Path, failed_copy: Path) -> str | None:
+    """Move the executed notebook to `failed_copy` if it is whole JSON (a full disk can cut it); else drop it."""
+    try:
+        json.loads(tmp.read_text(encoding="utf-8"))
+        os.replace(tmp, failed_copy)
+        return str(failed_copy)
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True)
+        return None
+
+
+def _error(text: str, folder: Path) -> str:
+    """A job's error: the named resource error when that is the cause, else the text."""
+    known = named(text, folder)
+    return str(known) if known is not None else text
+
+
 def _execute_with(spec: dict, source: Path, final: Path, km: object) -> dict:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -169,31 +209,33 @@ def _execute_with(spec: dict, source: Path, final: Path, km: object) -> dict:
     from ..atomic import atomic_path
 
     failed_copy = final.with_name(final.stem + ".failed.ipynb")
-    declared = set(pm.inspect_notebook(str(source)))
+    declared = set(pm.inspect_notebook(_literal(source)))
     params = {k: v for k, v in spec["parameters"].items() if k in declared}
     try:
         with atomic_path(final) as tmp:
             try:
-                pm.execute_notebook(str(source), str(tmp), parameters=params,
+                pm.execute_notebook(_literal(source), _literal(tmp), parameters=params,
                                     kernel_name=spec.get("kernel", "python3"), cwd=str(source.parent),
                                     progress_bar=False, log_output=False, execution_timeout=spec.get("timeout"),
                                     request_save_on_cell_execute=True, km=km)
             except PapermillExecutionError as e:
-                os.replace(tmp, failed_copy)
-                raise _Failed({"status": "failed", "cell": e.cell_index, "error": f"{e.ename}: {_tail(e.evalue)}",
-                               "notebook_copy": str(failed_copy)}) from None
+                copy = _keep_failed(tmp, failed_copy)
+                raise _Failed({"status": "failed", "cell": e.cell_index,
+                               "error": _error(f"{e.ename}: {_tail(e.evalue)}", final.parent),
+                               "notebook_copy": copy}) from None
             except Exception as e:
                 cell = _failing_cell(tmp)
                 name = type(e).__name__
                 timed_out = "timed out" in str(e).lower() or "Timeout" in name
-                if tmp.is_file() and tmp.stat().st_size:
-                    os.replace(tmp, failed_copy)
+                copy = _keep_failed(tmp, failed_copy) if tmp.is_file() and tmp.stat().st_size else None
                 msg = (f"ô {cell} quá {spec.get('timeout')} s / cell {cell} timed out after {spec.get('timeout')} s"
-                       if timed_out else f"{name}: {_tail(str(e))}")
-                raise _Failed({"status": "failed", "cell": cell, "error": msg, "notebook_copy": str(failed_copy),
+                       if timed_out else _error(f"{name}: {_tail(str(e))}", final.parent))
+                raise _Failed({"status": "failed", "cell": cell, "error": msg, "notebook_copy": copy,
                                "transient": not timed_out and any(t in name + str(e) for t in TRANSIENT)}) from None
     except _Failed as f:
         return f.args[0]
+    except OSError as e:  # the executed notebook could not be written (full disk, read-only folder)
+        return {"status": "failed", "error": str(named(e, final.parent) or e)}
     failed_copy.unlink(missing_ok=True)
     return {"status": "ok", "notebook_copy": str(final)}
 
@@ -213,7 +255,14 @@ def main(argv: list[str]) -> int:
         result = _execute(spec)
     except KeyboardInterrupt:
         result = {"status": "interrupted", "error": "dừng theo yêu cầu / stopped on request"}
-    result_file.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    except (OSError, MemoryError) as e:
+        known = named(e, Path(spec["output"]).parent)
+        if known is None:
+            raise
+        result = {"status": "failed", "error": str(known)}
+    from ..atomic import write_atomic
+
+    write_atomic(result_file, json.dumps(result, ensure_ascii=False))  # the parent reads it whole or not at all
     return 0
 
 

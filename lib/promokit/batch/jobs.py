@@ -13,7 +13,31 @@ from ..registry import Registry
 from ..spec import Campaign
 
 PlainValue = str | int | float | bool | list
-_SECRET = re.compile(r"(token|secret|password|passwd|api_?key|^key$|_key$|credential)", re.I)
+#: Parameter names that hold secrets: a deny-list of name parts, and a pattern for parts that start or end so
+_SECRET_PARTS = frozenset({"pass", "passwd", "password", "passphrase", "pwd", "secret", "token", "key", "apikey",
+                           "privkey", "auth", "authorization", "bearer", "cookie", "cookies", "credential",
+                           "credentials", "private", "pat", "jwt", "otp", "pin", "sid", "dsn"})
+_SECRET_PART = re.compile(r"^(pass|secret|token|credential|cookie|bearer|priv(?!acy)|auth(?!or))"
+                          r"|(api|priv|access|secret|signing|master)key$|(token|secret|password)$")
+#: Values that are secrets whatever their name: a URL holding a password, well-known token shapes
+_SECRET_VALUE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@|^(ghp_|github_pat_|gho_|xox[bpas]-|sk-|AKIA[0-9A-Z]{12}"
+                           r"|EAA[A-Za-z0-9]{20}|ya29\.|Bearer\s)", re.I)
+
+
+def _name_parts(name: str) -> list[str]:
+    """`dbPass`, `db_pass`, `DB-PASS` -> ["db", "pass"]."""
+    return [p.lower() for p in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)]
+
+
+def secret_reason(name: str, value: object) -> str | None:
+    """Why a parameter looks like a secret (its name or its value), or None."""
+    parts = _name_parts(name)
+    if any(p in _SECRET_PARTS or _SECRET_PART.search(p) for p in parts):
+        return "name"
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, str) and _SECRET_VALUE.search(v):
+            return "value"
+    return None
 
 
 def _video_inputs(c: Campaign) -> list[str]:
@@ -93,9 +117,11 @@ def check_parameters(params: dict) -> dict[str, PlainValue]:
         if not name.isidentifier() or keyword.iskeyword(name):
             raise UsageError.fail(f"tên tham số '{name}' không hợp lệ", f"parameter name '{name}' is not an identifier",
                                   field=name, fix_vi="dùng tên kiểu biến Python", fix_en="use a Python identifier")
-        if _SECRET.search(name):
-            raise UsageError.fail(f"tham số '{name}' trông như bí mật", f"parameter '{name}' looks like a secret",
-                                  field=name, fix_vi="đặt khóa/mã trong biến môi trường, không truyền qua sổ tay",
+        why = secret_reason(name, value)
+        if why is not None:  # the value itself is never quoted
+            what_vi, what_en = ("tên", "name") if why == "name" else ("giá trị", "value")
+            raise UsageError.fail(f"tham số '{name}' trông như bí mật ({what_vi})",
+                                  f"parameter '{name}' looks like a secret (its {what_en})", field=name, fix_vi="đặt khóa/mã trong biến môi trường, không truyền qua sổ tay",
                                   fix_en="put tokens in environment variables, never notebook parameters")
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str | int | float | bool) for v in items):

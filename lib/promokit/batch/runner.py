@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import contextlib
 import os
 import signal
+import tempfile
 import threading
 import time
 import uuid
@@ -18,9 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalog import Catalog
 from ..errors import PromokitError, UsageError
 from ..manifest import read_manifest, sha256, write_manifest
 from ..project import open_campaign, select_ids
+from ..resources import require_writable
+from ..scratch import sweep, sweep_partials
 from .execute import run_job
 from .fingerprint import inputs_hash
 from .jobs import Job, plan_jobs
@@ -135,14 +139,15 @@ def _current(output: Path, recorded: list[tuple[str, int, str]]) -> bool:
     return bool(recorded)
 
 
-def _sweep_partials(output: Path, campaigns: list[str]) -> None:
-    """Remove temp files left by killed jobs (atomic writes name them `.<stem>.*.part*`)."""
-    for cid in campaigns:
-        base = output / cid
-        if base.is_dir():
-            for p in base.rglob(".*.part*"):
-                with contextlib.suppress(OSError):
-                    p.unlink()
+def _sweep(output: Path, ledger: Ledger, run_id: int | None, campaigns: list[str]) -> None:
+    """Remove what killed jobs and runs left: scratch folders of gone owners (here and in the system temp
+    folder) and, when no other run works on this output, the `.part` files of interrupted atomic writes."""
+    sweep(Catalog(output).scratch, unowned_after=600)
+    sweep(Path(tempfile.gettempdir()) / "promokit-scratch", unowned_after=600)
+    sweep(Path(tempfile.gettempdir()))  # notebooks run outside a batch keep their scratch there
+    if not ledger.live_runs(but=run_id):
+        for cid in campaigns:
+            sweep_partials(output / cid)
 
 
 class _Executor:
@@ -214,7 +219,11 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
     opts = opts or RunOptions()
     t0 = time.monotonic()
     assets, output = Path(assets).resolve(), Path(output).resolve()
-    output.mkdir(parents=True, exist_ok=True)
+    if not assets.is_dir():
+        raise UsageError.fail(f"không có thư mục assets {assets}", f"the assets folder {assets} does not exist",
+                              field="--assets", fix_vi="chỉ đúng thư mục có campaigns/ (--assets)",
+                              fix_en="point --assets at the folder that holds campaigns/")
+    require_writable(output)
     result = BatchResult()
     contexts = {}
     for cid in select_ids(assets, opts.ids):
@@ -228,7 +237,9 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
     progress = Progress(len(jobs), quiet=opts.quiet)
     for cid, lines in result.invalid.items():
         progress.note(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign ({len(lines)} lỗi/problems)")
-    with Ledger(output / LEDGER) as ledger, _signals(stop):
+    with Ledger(Catalog(output).ledger) as ledger, _signals(stop):
+        ledger.repair()  # runs left `running` by a killed `promokit run`
+        _sweep(output, ledger, None, list(contexts))
         run_id = ledger.start_run({"ids": opts.ids, "notebooks": opts.notebooks, "platforms": opts.platforms,
                                    "draft": opts.draft, "force": opts.force, "workers": opts.workers,
                                    "scheduler": opts.scheduler})
@@ -240,7 +251,7 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
             progress.close()
             if stop.is_set():
                 result.interrupted = True
-                _sweep_partials(output, list(contexts))
+                _sweep(output, ledger, run_id, list(contexts))
             status = "interrupted" if result.interrupted else ("ok" if result.ok else "failed")
             ledger.finish_run(run_id, status)
     for cid in contexts:
@@ -292,8 +303,8 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
                 finish(job, JobResult(job, "skipped"))
                 ledger.record_outputs(ids[job.label], last[1])
                 continue
-            spec = {"notebook": str(nb), "output": str(output / job.campaign / "notebooks" / f"{job.notebook}.ipynb"),
-                    "parameters": job.parameters, "timeout": opts.timeout}
+            spec = {"notebook": str(nb), "output": str(Catalog(output).campaign(job.campaign).notebook(job.notebook)),
+                    "parameters": job.parameters, "timeout": opts.timeout, "scratch": str(Catalog(output).scratch)}
             progress.start(job.label)
             running[executor.submit(spec, job.label)] = job
         if not running:

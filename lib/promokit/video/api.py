@@ -329,7 +329,7 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
         warnings = encode(plans[name], out_dir / f"{name}.mp4", sound_file, preset=_strictest(group), progress=cb)
         return warnings, time.perf_counter() - t0
 
-    with sound or SoundJob(first, out_dir, bitrate) as sound:
+    with sound or SoundJob(first, None, bitrate) as sound:
         own = [n for n in names if leader[n] == n]
         # A draft's frames are small, so drawing them (one core) limits it, not x264: two shapes at once
         # use both cores. Final renders stay one at a time (x264 already uses every core).

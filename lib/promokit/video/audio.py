@@ -10,13 +10,16 @@ peaks allow it, else ffmpeg's `loudnorm` with the measured values. The video enc
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ToolError
+from ..scratch import scratch_dir
 from .plan import AudioPlan
 
 TIMEOUT = 600.0  # s for one audio pass
@@ -167,7 +170,9 @@ def normalise(src: Path, out: Path, plan: AudioPlan) -> Loudness | None:
 def render_audio(plan: AudioPlan, out: Path) -> Path:
     """The finished 48 kHz stereo WAV for the video (normalised; silence when there is no sound)."""
     out = Path(out)
-    premix = out.with_name(out.stem + ".mix.wav")
+    fd, name = tempfile.mkstemp(prefix=".audio.", suffix=".mix.wav", dir=scratch_dir())  # the job's scratch
+    os.close(fd)
+    premix = Path(name)
     try:
         mix(plan, premix)
         if plan.silent:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ToolError
 from ..platforms import Preset
+from ..resources import diagnose
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ def _ffprobe(path: Path, *args: str) -> dict:
                              fix_en="install ffmpeg")
     r = subprocess.run([exe, "-v", "error", *args, "-of", "json", str(path)], capture_output=True, timeout=120,
                        stdin=subprocess.DEVNULL)
-    if r.returncode != 0:
-        raise ToolError.fail(f"ffprobe không đọc được {path.name}", f"ffprobe cannot read {path.name}",
+    if r.returncode != 0:  # a file cut by a full disk has no index ("moov atom not found"): say the disk is full
+        raise diagnose(path.parent) or ToolError.fail(f"ffprobe không đọc được {path.name}", f"ffprobe cannot read {path.name}",
                              file=path, fix_vi="render lại", fix_en="render again")
     return json.loads(r.stdout or b"{}")
 

@@ -19,8 +19,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..atomic import atomic_path
-from ..errors import ToolError
+from ..errors import PromokitError, ToolError
 from ..platforms import Preset
+from ..resources import diagnose
+from ..scratch import scratch_dir
 from .audio import ffmpeg_exe, render_audio, run_ffmpeg
 from .compositor import Compositor
 from .layers import check_texts
@@ -156,7 +158,7 @@ def encode(plan: Plan, out: Path, audio: Path | Future, *, preset: Preset | None
                 r = subprocess.run(mux_args(video, Path(wav), tmp, preset), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=err, timeout=600)
                 if r.returncode != 0:
-                    raise ToolError.fail(f"ffmpeg lỗi khi ghép âm thanh (mã {r.returncode}): {_tail(err)}",
+                    raise diagnose(out.parent) or ToolError.fail(f"ffmpeg lỗi khi ghép âm thanh (mã {r.returncode}): {_tail(err)}",
                                          f"ffmpeg failed to mux the sound (exit {r.returncode}): {_tail(err)}",
                                          file=out, fix_vi="chạy lại; kiểm tra dung lượng đĩa",
                                          fix_en="run again; check the free disk space")
@@ -177,9 +179,9 @@ def _encode_video(plan: Plan, tmp: Path, out: Path, preset: Preset | None,
     writer = _Writer(proc.stdin, int(plan.style.encode.get("queue", 8)))
     writer.start()
 
-    def stopped() -> ToolError:
+    def stopped() -> PromokitError:
         proc.wait()
-        return ToolError.fail(f"ffmpeg dừng giữa chừng (mã {proc.returncode}) {_tail(err)}",
+        return diagnose(out.parent) or ToolError.fail(f"ffmpeg dừng giữa chừng (mã {proc.returncode}) {_tail(err)}",
                               f"ffmpeg stopped mid-render (exit {proc.returncode}) {_tail(err)}", file=out,
                               fix_vi="chạy lại; kiểm tra dung lượng đĩa", fix_en="run again; check the free disk space")
 
@@ -199,8 +201,8 @@ def _encode_video(plan: Plan, tmp: Path, out: Path, preset: Preset | None,
         assert proc.stdin is not None
         proc.stdin.close()
         rc = proc.wait()
-        if rc != 0:
-            raise ToolError.fail(f"ffmpeg lỗi khi mã hóa (mã {rc}): {_tail(err)}",
+        if rc != 0:  # a full disk makes ffmpeg say odd things ("moov atom not found"): name the real cause
+            raise diagnose(out.parent) or ToolError.fail(f"ffmpeg lỗi khi mã hóa (mã {rc}): {_tail(err)}",
                                  f"ffmpeg failed to encode (exit {rc}): {_tail(err)}", file=out,
                                  fix_vi="chạy lại; kiểm tra dung lượng đĩa", fix_en="run again; check the free disk space")
         comp.close()  # releases the last shot too, so a clip ending early there is reported
@@ -232,16 +234,17 @@ def render_video(plan: Plan, out: Path, *, preset: Preset | None = None, audio_w
     out.parent.mkdir(parents=True, exist_ok=True)
     if audio_wav is not None:
         return out, encode(plan, out, audio_wav, preset=preset, progress=progress)
-    with SoundJob(plan, out.parent, preset.audio_bitrate if preset is not None else 160_000) as sound:
+    with SoundJob(plan, None, preset.audio_bitrate if preset is not None else 160_000) as sound:
         return out, encode(plan, out, sound.future, preset=preset, progress=progress)
 
 
 class SoundJob:
     """The sound of a plan mixed, normalised and AAC-encoded in the background, into hidden temp files in
-    `folder` (default: the system's temp folder; removed by `close()` or on exit). `future` gives the .m4a."""
+    `folder` (default: the job's scratch folder, `promokit.scratch`; removed by `close()`, and with the
+    scratch folder however the job ends). `future` gives the .m4a."""
 
     def __init__(self, plan: Plan, folder: Path | None = None, bitrate: int = 160_000) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".audio.", suffix=".wav", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=".audio.", suffix=".wav", dir=folder or scratch_dir())
         os.close(fd)
         self.wav = Path(tmp)
         self.m4a = self.wav.with_suffix(".m4a")
