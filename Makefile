@@ -7,6 +7,9 @@ PROMOKIT := $(VENV)/bin/promokit
 ASSETS ?= assets
 OUTPUT ?= output
 JOBS ?= 2
+# JupyterLab's settings shipped with the project (a monospace font with full Vietnamese coverage for code and output)
+LAB_SETTINGS_DIR := $(VENV)/share/jupyter/lab/settings
+LAB_PORT ?= 8888
 
 .PHONY: setup system system-test demo render samples check test test-fast lint lab bench clean
 
@@ -24,6 +27,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	# a kernel spec inside the venv so Papermill and JupyterLab run notebooks with this Python
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (promokit)" >/dev/null
+	@mkdir -p $(LAB_SETTINGS_DIR) && cp jupyter/overrides.json $(LAB_SETTINGS_DIR)/overrides.json
 	@touch $@
 
 samples: setup
@@ -53,8 +57,12 @@ lint: setup
 	$(VENV)/bin/ruff check lib tests bench scripts
 	$(VENV)/bin/lint-imports
 
+# JupyterLab at the project root: notebooks, campaign folders and outputs in the file browser; error links and
+# /files/ addresses resolve against it (PROMOKIT_LAB_ROOT). Root (uid 0, e.g. a container) needs --allow-root.
 lab: samples
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@mkdir -p $(LAB_SETTINGS_DIR) && cp jupyter/overrides.json $(LAB_SETTINGS_DIR)/overrides.json
+	PROMOKIT_LAB_ROOT="$(CURDIR)" $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(LAB_PORT) \
+		--ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 bench: samples
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -13,31 +13,93 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
-EXTRA_PARAMS = {
-    "promo_video": "",
-    "infographic": ('\ninfographic_ids = []  # để trống: mọi đồ họa / empty: every infographic'
-                    '\nsizes = []  # để trống: kích thước trong campaign.yml / empty: the sizes the spec lists'),
-    "e_publication": ('\nformats = []  # để trống: theo campaign.yml / empty: the formats the spec lists'
-                      '\npage = ""  # a4 | a5; để trống: theo campaign.yml / empty: the spec\'s page size'),
-    "radio_bulletin": ('\nbulletin_names = []  # để trống: mọi bản tin / empty: every bulletin'
-                       '\npresets = []  # loudspeaker | online; để trống: theo campaign.yml / empty: the spec\'s'),
+PLATFORM_NAMES = ["tiktok", "facebook_reels", "instagram_reels", "youtube_shorts", "youtube", "facebook_feed", "zalo"]
+SIZE_NAMES = ["square", "portrait", "story", "landscape", "a3_print", "banner"]
+
+
+def sample_ids() -> list[str]:
+    """The campaign folders present when the notebooks are written (listed in the parameters cell)."""
+    root = ROOT / "assets" / "campaigns"
+    return sorted(p.name for p in root.iterdir() if (p / "campaign.yml").is_file()) if root.is_dir() else []
+
+
+def _listing(label: str, names: list[str], width: int = 100) -> str:
+    """`# label: a, b, c` wrapped into comment lines of at most `width` characters."""
+    lines, line = [], f"# {label}:"
+    for n in names:
+        piece = f" {n},"
+        if len(line) + len(piece) > width:
+            lines.append(line)
+            line = "#  "
+        line += piece
+    lines.append(line.rstrip(","))
+    return "\n".join(lines)
+
+
+def params_cell(name: str, campaigns: list[str]) -> str:
+    head = [
+        "# Tham số — sửa ở đây rồi Run All; Papermill thay các giá trị này khi chạy hàng loạt",
+        "# Parameters — edit here, then Run All; Papermill replaces these in batch runs",
+        'campaign = "gio-to-hung-vuong-2024"  # id chiến dịch: tên thư mục trong assets/campaigns/ / campaign id',
+        _listing("có / present", campaigns),
+        'assets_dir = "../assets"',
+        'output_dir = "../output"',
+    ]
+    extra = {
+        "promo_video": [
+            'platforms = []  # trống / empty: mọi nền tảng trong campaign.yml / all the campaign lists; "tiktok" hoặc / or ["tiktok", "youtube"]',
+            _listing("nền tảng / platforms", PLATFORM_NAMES),
+        ],
+        "infographic": [
+            "infographic_ids = []  # trống / empty: mọi đồ họa trong campaign.yml / every infographic; vd. / e.g. [\"ocop-theo-xa\"]",
+            "sizes = []  # trống / empty: kích thước trong campaign.yml / the sizes the spec lists",
+            _listing("kích thước / sizes", SIZE_NAMES),
+        ],
+        "e_publication": [
+            "formats = []  # trống / empty: theo campaign.yml / the spec's formats; html, pdf, epub",
+            'page = ""  # trống / empty: theo campaign.yml / the spec\'s page size; a4, a5',
+        ],
+        "radio_bulletin": [
+            "bulletin_names = []  # trống / empty: mọi bản tin trong radio/ / every bulletin; vd. / e.g. [\"sang-thu-hai\"]",
+            "presets = []  # trống / empty: theo campaign.yml / the spec's; loudspeaker (loa nén), online (mạng)",
+        ],
+    }[name]
+    draft = ["draft = True  # True: bản nháp nhanh, ghi vào …/draft/, không thay bản hoàn chỉnh / quick draft, "
+             "never replaces a final",
+             "#              False: bản hoàn chỉnh / the final files"]
+    return "\n".join(head + extra + draft)
+
+
+VALIDATE = {
+    "radio_bulletin": ("from promokit.notebook import check_bulletins, check_campaign, check_flag, check_radio_presets\n\n"
+                       "campaign = check_campaign(campaign, assets_dir)  # không phân biệt hoa thường / case-insensitive\n"
+                       "bulletin_names = check_bulletins(bulletin_names)  # \"ten\" hoặc / or [\"ten\"]\n"
+                       "presets = check_radio_presets(presets)\n"
+                       "draft = check_flag(draft, \"draft\")"),
+    "promo_video": ("from promokit.notebook import check_campaign, check_flag, check_platforms\n\n"
+                    "campaign = check_campaign(campaign, assets_dir)  # không phân biệt hoa thường / case-insensitive\n"
+                    "platforms = check_platforms(platforms, assets_dir, campaign)  # \"tiktok\" hoặc / or [\"TikTok\"]\n"
+                    "draft = check_flag(draft, \"draft\")"),
+    "infographic": ("from promokit.notebook import check_campaign, check_flag, check_infographics, check_sizes\n\n"
+                    "campaign = check_campaign(campaign, assets_dir)  # không phân biệt hoa thường / case-insensitive\n"
+                    "infographic_ids = check_infographics(infographic_ids, assets_dir, campaign)\n"
+                    "sizes = check_sizes(sizes)\n"
+                    "draft = check_flag(draft, \"draft\")"),
+    "e_publication": ("from promokit.notebook import check_campaign, check_flag, check_formats, check_page\n\n"
+                      "campaign = check_campaign(campaign, assets_dir)  # không phân biệt hoa thường / case-insensitive\n"
+                      "formats = check_formats(formats)\n"
+                      "page = check_page(page)\n"
+                      "draft = check_flag(draft, \"draft\")"),
 }
 
-PARAMS = '''# Tham số — Papermill thay các giá trị này khi chạy hàng loạt / Papermill replaces these in batch runs
-campaign = "gio-to-hung-vuong-2024"  # id chiến dịch: tên thư mục trong assets/campaigns/
-assets_dir = "../assets"
-output_dir = "../output"
-platforms = []  # để trống: mọi nền tảng trong campaign.yml / empty: all the campaign lists
-draft = True  # True: bản nháp nhanh / quick draft'''
-
-LOAD = '''from IPython.display import display
-
-from promokit.overview import (article_list, checks_table, contact_sheet, data_tables, files_table, show_outputs,
-                               show_videos, summary)
-from promokit.project import open_campaign
-
-ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / validates everything
-summary(ctx)'''
+LOAD = {
+    "promo_video": "from promokit.notebook import contact_sheet, open_campaign, summary\n\n",
+    "infographic": "from promokit.notebook import data_tables, open_campaign, summary\n\n",
+    "e_publication": "from promokit.notebook import article_table, open_campaign, summary\n\n",
+    "radio_bulletin": "from promokit.notebook import open_campaign, summary\n\n",
+}
+LOAD_CALL = ("ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / "
+             "validates everything\nsummary(ctx)")
 
 INTRO = {
     "promo_video": (
@@ -87,7 +149,7 @@ FIRST_LOOK = {
         ("## Kịch bản dựng / Storyboard\n\nTừng cảnh với thời điểm bắt đầu–kết thúc (giây) trên khung của nền tảng "
          "đầu tiên (vẽ nhỏ cho nhanh). Thứ tự cảnh sửa ở `video.shots`, thời lượng ở `video.duration`.\n\n"
          "*Each shot with its start–end times; change the order in `video.shots`, the length in `video.duration`.*",
-         "from promokit.video import VideoJob\n\n"
+         "from promokit.notebook import VideoJob\n\n"
          "job = VideoJob(ctx, platforms, draft=draft)  # đọc tệp một lần / reads the files once\n"
          "job.storyboard()"),
         ("## Xem trước một khung hình / Preview one frame\n\nKhung hình đầy đủ độ phân giải tại giây thứ 2 (đổi số "
@@ -96,13 +158,16 @@ FIRST_LOOK = {
         ("## Dựng video / Render\n\n`draft = True`: bản nháp nhỏ, nhanh (trong `video/draft/`); `draft = False`: "
          "bản hoàn chỉnh cho từng nền tảng, kèm phụ đề SRT/VTT và ảnh bìa.\n\n"
          "*Draft: small and fast; final: every platform, with SRT/VTT sidecars and a cover.*",
+         "from promokit.notebook import show_videos\n\n"
          "results = job.render()\n"
          "show_videos([(r.video, r.cover, r.platform) for r in results])"),
         ("## Kiểm tra theo nền tảng / Conformance\n\nMỗi tệp được đo lại (mã hóa, kích thước, khung hình/giây, "
          "âm thanh, dung lượng) và so với yêu cầu của nền tảng. Dòng đỏ là chưa đạt.\n\n"
          "*Each file is probed and checked against its platform's preset; red rows failed.*",
+         "from promokit.notebook import checks_table\n\n"
          "checks_table([(r.video.name, r.checks) for r in results])"),
-        ("## Tệp đã ghi / Files written",
+        ("## Tệp đã ghi / Files written\n\nBấm tên tệp để mở. / *Click a name to open the file.*",
+         "from promokit.notebook import files_table\n\n"
          "files_table([f for r in results for f in (r.video, r.srt, r.vtt, r.cover)], ctx.output)"),
     ],
     "infographic": [
@@ -112,25 +177,29 @@ FIRST_LOOK = {
         ("## Áp phích / Posters\n\nMỗi đồ họa ở mọi kích thước khai báo; chữ dưới ảnh là mô tả thay thế (alt) "
          "dùng cho web và EPUB. Bản nháp (`draft = True`) ghi chữ NHÁP trên đầu.\n\n"
          "*Each infographic at every declared size; the text under each is its generated alt text.*",
-         "from promokit.charts.render import render_campaign_infographics\n\n"
-         "posters = render_campaign_infographics(ctx, ids=infographic_ids, sizes=sizes, draft=draft)\n"
-         "show_outputs([(p.path, p.alt) for p in posters])"),
-        ("## Tệp đã ghi / Files written", "files_table([p.path for p in posters], ctx.output)"),
+         "from promokit.notebook import render_infographics, show_posters\n\n"
+         "posters = render_infographics(ctx, ids=infographic_ids, sizes=sizes, draft=draft)\n"
+         "show_posters(posters)"),
+        ("## Tệp đã ghi / Files written\n\nBấm tên tệp để mở. / *Click a name to open the file.*",
+         "from promokit.notebook import files_table\n\nfiles_table([p.path for p in posters], ctx.output)"),
     ],
     "e_publication": [
         ("## Danh sách bài viết / Articles\n\nCác bài theo thứ tự trong ấn phẩm, kèm số từ và số ảnh.\n\n"
          "*The articles in order, with word and picture counts.*",
-         "from promokit.publication import article_table, files_written, html_preview, pdf_pages, "
-         "render_publication\n\narticle_table(ctx)"),
+         "article_table(ctx)"),
         ("## Dựng ấn phẩm / Render the editions\n\nHTML (một tệp), PDF (WeasyPrint) và EPUB 3; EPUB được kiểm "
          "bằng EPUBCheck. Ảnh trong bài: `![mô tả](../images/anh.jpg \"Chú thích\")`; đồ họa đã dựng: "
          "`![](infographic:<id>)`; ảnh bìa video: `![mô tả](video-cover:youtube)`.\n\n"
          "*HTML, PDF and EPUB 3 from the same articles; the EPUB is validated with EPUBCheck.*",
+         "from promokit.notebook import files_written, render_publication\n\n"
          "editions = {r.format: r for r in render_publication(ctx, formats=formats or None, page=page or None, "
          "draft=draft)}\nfiles_written(list(editions.values()))"),
-        ("## Xem trước HTML / HTML preview", "html_preview(editions[\"html\"]) if \"html\" in editions else None"),
-        ("## Trang PDF đầu / First PDF pages",
-         "for im in pdf_pages(editions[\"pdf\"], n=2) if \"pdf\" in editions else []:\n    display(im)"),
+        ("## Xem trước HTML / HTML preview",
+         "from promokit.notebook import html_preview\n\n"
+         "html_preview(editions[\"html\"]) if \"html\" in editions else None"),
+        ("## Trang PDF đầu / First PDF pages\n\nBấm tên tệp để mở cả bản PDF. / *Click the name to open the PDF.*",
+         "from promokit.notebook import show_pdf_pages\n\n"
+         "show_pdf_pages(editions[\"pdf\"], n=2) if \"pdf\" in editions else None"),
         ("## Kiểm tra EPUB / EPUBCheck verdict", "editions[\"epub\"].verdict if \"epub\" in editions else None"),
     ],
     "radio_bulletin": [
@@ -138,34 +207,42 @@ FIRST_LOOK = {
          "ngày, giờ, số điện thoại, chữ viết tắt được đọc thành chữ). Dòng đỏ là chỗ chưa đọc được — để nguyên; "
          "thêm chữ viết tắt vào `assets/brand/radio-abbreviations.yml`.\n\n"
          "*Each segment's written text with its spoken form beside it; red lines are forms left as written.*",
-         "from promokit.radio import api, show\n\n"
-         "bulletins = api.load_bulletins(ctx, bulletin_names)\n"
-         "show.script_table(bulletins)"),
+         "from promokit.notebook import load_bulletins, script_table\n\n"
+         "bulletins = load_bulletins(ctx, bulletin_names)\n"
+         "script_table(bulletins)"),
         ("## Thời lượng đọc / Reading times\n\nƯớc tính ở tốc độ đọc đã khai báo (âm tiết/phút), so với khung giờ.\n\n"
          "*At the stated speaking rate (syllables/min), against the slot.*",
-         "show.reading_times(bulletins)"),
+         "from promokit.notebook import reading_times\n\nreading_times(bulletins)"),
         ("## Trộn bản tin / Mix\n\nLọc dải 200 Hz – 5 kHz và nén cho loa nén (`loudspeaker`), hoặc −16 LUFS cho "
          "mạng (`online`); nhạc nền tự nhỏ xuống khi có lời; đỉnh thật ≤ −1 dBTP.\n\n"
          "*Band-passed and compressed for horns, or −16 LUFS online; the bed ducks under speech.*",
-         "results = api.render_bulletins(ctx, bulletins, presets, draft=draft)\n"
-         "show.players([r.mp3 for r in results])"),
+         "from promokit.notebook import players, render_bulletins\n\n"
+         "results = render_bulletins(ctx, bulletins, presets or None, draft=draft)\n"
+         "players([r.mp3 for r in results])"),
         ("## Kiểm tra / Checks\n\nĐộ dài so với kịch bản và khung giờ, độ lớn, đỉnh thật, dải tần; cảnh báo.\n\n"
          "*Length against the script and slot, loudness, true peak, band limits; warnings.*",
-         "show.checks_table(results)"),
+         "from promokit.notebook import bulletin_checks\n\nbulletin_checks(results)"),
         ("## Lịch phát / Run sheets\n\nMột trang PDF cho mỗi ngày phát (không ghi với bản nháp).\n\n"
          "*One PDF per broadcast day (not for drafts).*",
-         "sheets = api.write_run_sheets(ctx, bulletins, results, draft=draft)\n"
+         "from promokit.notebook import files_table, write_run_sheets\n\n"
+         "sheets = write_run_sheets(ctx, bulletins, results, draft=draft)\n"
          "files_table([f for r in results for f in (r.wav, r.mp3)] + sheets, ctx.output)"),
     ],
 }
 
 
-def build(name: str) -> nbformat.NotebookNode:
-    params = new_code_cell(PARAMS + EXTRA_PARAMS[name], metadata={"tags": ["parameters"]})
+def build(name: str, campaigns: list[str] | None = None) -> nbformat.NotebookNode:
+    ids = sample_ids() if campaigns is None else campaigns
+    params = new_code_cell(params_cell(name, ids), metadata={"tags": ["parameters"]})
     cells = [new_markdown_cell(INTRO[name]), params,
-             new_markdown_cell("## Kiểm tra chiến dịch / Load and validate\n\nLỗi (nếu có) ghi rõ tệp, trường và "
-                               "cách sửa. / *Errors name the file, the field and the fix.*"),
-             new_code_cell(LOAD)]
+             new_markdown_cell("## Kiểm tra tham số / Check the parameters\n\nTên không phân biệt hoa thường; "
+                               "tên sai được gợi ý tên đúng. / *Names are case-insensitive; a misspelt name gets "
+                               "a suggestion.*"),
+             new_code_cell(VALIDATE[name]),
+             new_markdown_cell("## Kiểm tra chiến dịch / Load and validate\n\nMọi lỗi được báo cùng lúc, mỗi lỗi "
+                               "một dòng ghi rõ tệp (bấm để mở), trường và cách sửa. / *Every problem at once, one "
+                               "line each, naming the file (click to open), the field and the fix.*"),
+             new_code_cell(LOAD[name] + LOAD_CALL)]
     for md, code in FIRST_LOOK[name]:
         cells += [new_markdown_cell(md), new_code_cell(code)]
     nb = new_notebook(cells=cells)

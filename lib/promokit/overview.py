@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw
 
-from . import assets, fonts
+from . import assets, fonts, lab
 from .project import CampaignContext
 from .text import format_duration, format_number, wrap
 
@@ -35,7 +35,8 @@ class Tile:
 
 
 def image_facts(info: assets.ImageInfo) -> tuple[str, ...]:
-    shape = "dọc / portrait" if info.height > info.width else "ngang / landscape"
+    shape = ("dọc / portrait" if info.height > info.width else "vuông / square" if info.height == info.width
+             else "ngang / landscape")
     return (f"{info.width}×{info.height} px · {info.format}", f"{format_number(info.megapixels, 1)} MP · {shape}")
 
 
@@ -93,9 +94,11 @@ def contact_sheet(ctx: CampaignContext, *, columns: int | None = None) -> Image.
                  else assets.clip_frame(t.path, 0.5, max_size=(tw, th)))
         thumb.thumbnail((tw, th))
         sheet.paste(thumb, (x + (tw - thumb.width) // 2, y + (th - thumb.height) // 2))
-        if t.kind == "clip":
-            draw.rectangle((x + 6, y + 6, x + 70, y + 6 + cap + 8), fill=st["badge"])
-            draw.text((x + 12, y + 8), "▶ clip", font=f_cap, fill="#FFFFFF")
+        if t.kind == "clip":  # the ▶ is drawn, not typed: body fonts need not have the glyph
+            bh = cap + 8
+            draw.rectangle((x + 6, y + 6, x + 6 + bh + int(f_cap.getlength("clip")) + 8, y + 6 + bh), fill=st["badge"])
+            draw.polygon([(x + 12, y + 10), (x + 12, y + 2 + bh), (x + 4 + bh, y + 6 + bh // 2)], fill="#FFFFFF")
+            draw.text((x + 8 + bh, y + 8), "clip", font=f_cap, fill="#FFFFFF")
         lines = [f"{i + 1}. {t.path.name}", *t.facts][: st["caption_lines"]]
         for j, line in enumerate(lines):
             while line and f_cap.getlength(line) > tw:
@@ -181,16 +184,40 @@ def summary(ctx: CampaignContext) -> HTML:
                 c.title + "\n" + "\n".join(f"{k}: {v}" for k, v in items if v))
 
 
-def _thumb_uri(path: Path, width: int) -> str:
+def _jpeg_uri(im: Image.Image, width: int) -> str:
     import base64
     import io
 
-    with Image.open(path) as im:
-        im = im.convert("RGB")
-        im.thumbnail((width, width * 2))
-        buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=85)
+    im = im.convert("RGB")
+    im.thumbnail((width, width * 2))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=85)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _thumb_uri(path: Path, width: int) -> str:
+    with Image.open(path) as im:
+        return _jpeg_uri(im, width)
+
+
+def image_tag(im: Image.Image, width: int, alt: str = "") -> str:
+    """An `<img>` holding a JPEG thumbnail of `im`, `width` px wide (embedded: executed copies keep it)."""
+    return (f'<img src="{_jpeg_uri(im, width * 2)}" width="{width}" alt="{html.escape(alt, quote=True)}" '
+            'style="margin:4px;vertical-align:top">')
+
+
+def file_link(path: Path, text: str | None = None) -> str:
+    """A link that opens `path` through the Jupyter server (`/files/…`: PDFs show, videos play, EPUBs
+    download); the path as text when it is outside the project."""
+    url = lab.files_url(path)
+    shown = html.escape(text or Path(path).name)
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank">{shown}</a>' if url
+            else f"<code>{html.escape(str(path))}</code>")
+
+
+def details(summary_html: str, body_html: str, *, open_: bool = False) -> str:
+    """A folded block: the one-line summary shows, the body unfolds on click."""
+    return f"<details{' open' if open_ else ''}><summary>{summary_html}</summary>{body_html}</details>"
 
 
 def show_outputs(items: list[tuple[Path, str]], *, width: int = 300) -> HTML:
@@ -201,7 +228,7 @@ def show_outputs(items: list[tuple[Path, str]], *, width: int = 300) -> HTML:
         if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".webp"}:
             body = f'<img src="{_thumb_uri(path, width)}" alt="{html.escape(caption, quote=True)}" width="{width}">'
         else:
-            body = f'<a href="{html.escape(path.as_uri(), quote=True)}">{html.escape(path.name)}</a>'
+            body = file_link(path)
         figs.append(f'<figure style="display:inline-block;vertical-align:top;margin:6px;width:{width}px">{body}'
                     f'<figcaption style="font-size:12px"><b>{html.escape(path.name)}</b><br>'
                     f'{html.escape(caption)}</figcaption></figure>')
@@ -209,55 +236,128 @@ def show_outputs(items: list[tuple[Path, str]], *, width: int = 300) -> HTML:
     return HTML("".join(figs) or "<p>(không có / none)</p>", "\n".join(texts))
 
 
+def show_posters(posters: list, *, width: int = 220) -> HTML:
+    """Posters grouped by infographic: every size side by side, the alt text once under the group (folded
+    when long); PDFs as links. `posters`: results with `.id`, `.size`, `.path`, `.alt`, `.draft`."""
+    groups: dict[str, list] = {}
+    for p in posters:
+        groups.setdefault(p.id, []).append(p)
+    parts, texts = [], []
+    for gid, items in groups.items():
+        figs = []
+        for p in items:
+            path = Path(p.path)
+            body = (f'<img src="{_thumb_uri(path, width)}" alt="{html.escape(p.alt, quote=True)}" width="{width}">'
+                    if path.suffix.lower() in {".png", ".jpg", ".jpeg"} else file_link(path))
+            figs.append(f'<figure style="display:inline-block;vertical-align:top;margin:6px;width:{width}px">'
+                        f'{body}<figcaption style="font-size:12px">{html.escape(p.size)} · {file_link(path)}'
+                        "</figcaption></figure>")
+        draft = " · <b>NHÁP / DRAFT</b>" if any(getattr(p, "draft", False) for p in items) else ""
+        alt = items[0].alt
+        alt_html = (details("Mô tả thay thế / alt text", f"<p>{html.escape(alt)}</p>") if len(alt) > 160
+                    else f"<p><i>Mô tả thay thế / alt text:</i> {html.escape(alt)}</p>")
+        parts.append(f"<h4>{html.escape(gid)}{draft}</h4>{''.join(figs)}{alt_html}")
+        texts.append(f"{gid} ({', '.join(p.size for p in items)}): {alt}")
+    return HTML("".join(parts) or "<p>(không có / none)</p>", "\n".join(texts))
+
+
 def files_table(paths: list[Path], base: Path | None = None) -> HTML:
-    """The files written, with their sizes."""
-    rows = []
+    """The files written, with their sizes; each name opens the file (drafts marked as drafts)."""
+    rows, texts = [], []
     for p in paths:
         p = Path(p)
         rel = str(p.relative_to(base)) if base and p.is_relative_to(base) else str(p)
         size = f"{format_number(p.stat().st_size / 1024, 1)} KB" if p.is_file() else "—"
-        rows.append([rel, size])
-    return HTML(_table_html(["Tệp / file", "Dung lượng / size"], rows, f"{len(rows)} tệp đã ghi / files written"),
-                "\n".join(f"{r[0]} ({r[1]})" for r in rows))
+        note = "NHÁP / draft" if "draft" in p.parts else ""
+        rows.append(f"<tr><td>{file_link(p, rel)}</td><td>{html.escape(size)}</td><td>{note}</td></tr>")
+        texts.append(f"{rel} ({size})" + (f" {note}" if note else ""))
+    table = ("<table><thead><tr><th>Tệp / file</th><th>Dung lượng / size</th><th></th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    head = f"{len(rows)} tệp đã ghi / files written"
+    body = details(html.escape(head), table) if len(rows) > 8 else f"<p><b>{html.escape(head)}</b></p>{table}"
+    return HTML(body, "\n".join(texts))
 
 
 def show_videos(items: list[tuple[Path, Path | None, str]], *, embed_limit: int = 3 * 1024 * 1024,
                 width: int = 270) -> HTML:
-    """Videos inline: the first small one (a draft) embedded so executed notebooks play anywhere; the others
-    as their cover picture with the file's path (embedding every render would bloat the notebook)."""
+    """Every video playing inline: served by JupyterLab from the project (`/files/…`, nothing embedded); a
+    video outside the project is embedded when small, else shown as its cover with its path."""
     import base64
 
     figs, texts = [], []
     budget = embed_limit
     for video, cover, caption in items:
         video = Path(video)
-        if video.is_file() and video.stat().st_size <= budget:
-            budget = 0
+        url = lab.files_url(video) if video.is_file() else None
+        poster = f' poster="{_thumb_uri(Path(cover), width)}"' if cover is not None and Path(cover).is_file() else ""
+        if url:
+            body = (f'<video controls preload="metadata" width="{width}"{poster} '
+                    f'src="{html.escape(url, quote=True)}"></video>')
+        elif video.is_file() and video.stat().st_size <= budget:
+            budget -= video.stat().st_size
             data = base64.b64encode(video.read_bytes()).decode()
             body = f'<video controls width="{width}" src="data:video/mp4;base64,{data}"></video>'
-        elif cover is not None and Path(cover).is_file():
+        elif poster:
             body = f'<img src="{_thumb_uri(Path(cover), width)}" width="{width}" alt="{html.escape(caption, True)}">'
         else:
             body = ""
+        draft = " · NHÁP / draft" if "draft" in video.parts else ""
         figs.append(f'<figure style="display:inline-block;vertical-align:top;margin:6px">{body}'
                     f'<figcaption style="font-size:12px;max-width:{width}px"><b>{html.escape(video.name)}</b> '
-                    f'{html.escape(caption)}<br><code>{html.escape(str(video))}</code></figcaption></figure>')
-        texts.append(f"{video}: {caption}")
+                    f'{html.escape(caption)}{draft}<br>{file_link(video, str(video.name))}</figcaption></figure>')
+        texts.append(f"{video}: {caption}{draft}")
     return HTML("".join(figs), "\n".join(texts))
 
 
-def checks_table(rows: list[tuple[str, list]]) -> HTML:
-    """Conformance checks per output: (label, [check with .name .ok .detail]) -> one table, failures in red."""
-    body, texts = [], []
+CHECK_LABELS_FILE = Path(__file__).resolve().parent / "defaults" / "check_labels.yml"
+
+
+@functools.lru_cache(maxsize=1)
+def check_labels() -> dict[str, str]:
+    """Vietnamese names of check ids (`gop` → "Khoảng khung khóa"), from defaults/check_labels.yml."""
+    return {str(k): str(v) for k, v in yaml.safe_load(CHECK_LABELS_FILE.read_text(encoding="utf-8")).items()}
+
+
+def check_label(name: str) -> str:
+    """A check's name as shown: Vietnamese, then its id in English after ` / ` (the id alone when unlabelled)."""
+    vi = check_labels().get(name)
+    return f"{vi} / {name}" if vi else name
+
+
+def _check_detail(c: object) -> str:
+    detail = getattr(c, "detail", None)
+    if detail is not None:
+        return str(detail)
+    value, expected, reason = (getattr(c, a, None) for a in ("value", "expected", "reason"))
+    out = "" if value is None else str(value)
+    if expected is not None:
+        out += f" (cần / want {expected})"
+    return (out + (f" — {reason}" if reason else "")).strip()
+
+
+def checks_table(rows: list[tuple[str, object]]) -> HTML:
+    """Checks per output: (label, checks) → a one-line verdict per file, failures listed, the full table folded.
+    `checks`: a list of checks or a record with `.checks`; each check has `.name`, `.ok` and a detail
+    (`.detail`, or `.value`/`.expected`/`.reason`)."""
+    body, texts, heads = [], [], []
+    failed = 0
     for label, checks in rows:
+        checks = list(getattr(checks, "checks", checks))
+        bad = [c for c in checks if not c.ok]
+        failed += len(bad)
+        verdict = (f"✓ {len(checks)} đạt / passed" if not bad else
+                   f"✗ {len(bad)}/{len(checks)}: " + ", ".join(check_label(c.name) for c in bad))
+        red = ' style="color:#C8102E;font-weight:bold"' if bad else ""
+        heads.append(f"<li{red}>{html.escape(label)}: {html.escape(verdict)}</li>")
         for c in checks:
             mark = "✓" if c.ok else "✗"
             style = "" if c.ok else ' style="color:#C8102E;font-weight:bold"'
-            body.append(f"<tr{style}><td>{html.escape(label)}</td><td>{mark} {html.escape(c.name)}</td>"
-                        f"<td>{html.escape(str(c.detail))}</td></tr>")
-            texts.append(f"{label} {mark} {c.name}: {c.detail}")
-    failed = sum(1 for _, cs in rows for c in cs if not c.ok)
+            body.append(f"<tr{style}><td>{html.escape(label)}</td><td>{mark} {html.escape(check_label(c.name))}</td>"
+                        f"<td>{html.escape(_check_detail(c))}</td></tr>")
+            texts.append(f"{label} {mark} {check_label(c.name)}: {_check_detail(c)}")
+    n = len(body)
     head = (f"<p><b>{'Tất cả đạt / all passed' if not failed else f'{failed} kiểm tra không đạt / checks failed'}"
-            "</b></p>")
-    return HTML(head + "<table><tr><th>Tệp / file</th><th>Kiểm tra / check</th><th>Chi tiết / detail</th></tr>"
-                + "".join(body) + "</table>", "\n".join(texts))
+            f"</b> ({n} kiểm tra / checks)</p><ul>{''.join(heads)}</ul>")
+    table = ("<table><tr><th>Tệp / file</th><th>Kiểm tra / check</th><th>Chi tiết / detail</th></tr>"
+             + "".join(body) + "</table>")
+    return HTML(head + details("Mọi kiểm tra / every check", table, open_=bool(failed)), "\n".join(texts))
