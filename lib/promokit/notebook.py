@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import lab
+from .checks import open_checked as open_campaign
 from .errors import Problem, PromokitError, Where
 from .overview import (
     HTML,
@@ -43,7 +44,7 @@ from .parameters import (
     choice_name,
     choice_names,
 )
-from .project import CampaignContext, open_campaign
+from .project import CampaignContext
 
 if TYPE_CHECKING:  # imported on first use (see _LAZY)
     from .charts.render import render_campaign_infographics as render_infographics

@@ -78,12 +78,10 @@ def check_campaign(value: object, assets_dir: str | Path) -> str:
 
 def _campaign_platforms(assets_dir: str | Path, cid: str) -> list[str] | None:
     """The platforms campaign.yml lists, or None when it cannot be read (the load cell reports why)."""
-    from .errors import PromokitError
-    from .spec import load_campaign
+    from .spec.loader import check_campaign_spec
 
-    try:
-        c = load_campaign(campaigns_root(Path(assets_dir)) / cid)
-    except PromokitError:
+    c = check_campaign_spec(campaigns_root(Path(assets_dir)) / cid).campaign
+    if c is None:
         return None
     return list(c.video.platforms) if c.video else []
 
@@ -135,14 +133,13 @@ def check_flag(value: object, param: str) -> bool:
 
 def check_infographics(value: object, assets_dir: str | Path, cid: str) -> list[str]:
     """Infographic ids of the campaign (string or list, case-insensitive); empty = every infographic."""
-    from .errors import PromokitError
-    from .spec import load_campaign
+    from .spec.loader import check_campaign_spec
 
     asked = _names(value, "infographic_ids")
     if not asked:
         return []
-    try:
-        known = [g.id for g in load_campaign(campaigns_root(Path(assets_dir)) / cid).infographics]
-    except PromokitError:
+    c = check_campaign_spec(campaigns_root(Path(assets_dir)) / cid).campaign
+    if c is None:
         return asked  # the load cell reports the spec's problems
+    known = [g.id for g in c.infographics]
     return list(dict.fromkeys(_one_of(n, known, "infographic_ids", "đồ họa", "infographic") for n in asked))

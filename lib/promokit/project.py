@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SpecError, UsageError
-from .spec import Brand, Campaign, load_brand, load_campaign
+from .errors import Problem, PromokitError, SpecError, UsageError
+from .spec import Brand, Campaign, load_brand
+from .spec.loader import check_campaign_spec, default_brand
 from .text import nfc
 
 
@@ -70,16 +71,32 @@ def open_campaign(campaign_id: str, assets: Path = Path("assets"), output: Path 
                   *, check_files: bool = True) -> CampaignContext:
     """Load and validate one campaign (spec, brand and, with `check_files`, every file it names).
 
-    Raises PromokitError with every problem found.
+    Raises PromokitError with every problem found in one round: the files a campaign names are checked even
+    when campaign.yml has mistakes elsewhere (see `check_campaign`).
     """
+    ctx, problems = check_campaign(campaign_id, assets, output, check_files=check_files)
+    if problems or ctx is None:
+        raise SpecError(*problems)
+    return ctx
+
+
+def check_campaign(campaign_id: str, assets: Path = Path("assets"), output: Path = Path("output"),
+                   *, check_files: bool = True) -> tuple[CampaignContext | None, list[Problem]]:
+    """Every problem of the spec, the brand and (with `check_files`) the files, and the context to go on
+    checking with (the campaign without its invalid fields; None when nothing of it could be read)."""
     from .assets import check_campaign_files  # the asset reader, imported late to keep spec import light
 
     assets, output = Path(assets).resolve(), Path(output).resolve()
     folder = campaign_dir(assets, campaign_id)
-    campaign = load_campaign(folder)
-    brand, brand_dir = load_brand(assets)
+    spec = check_campaign_spec(folder)
+    problems = list(spec.problems)
+    try:
+        brand, brand_dir = load_brand(assets)
+    except PromokitError as e:
+        problems.extend(e.problems)
+        brand, brand_dir = default_brand(assets)
+    if spec.campaign is None:
+        return None, problems
     if check_files:
-        problems = check_campaign_files(campaign, folder)
-        if problems:
-            raise SpecError(*problems)
-    return CampaignContext(campaign, brand, folder, brand_dir, assets, output)
+        problems.extend(spec.fix(check_campaign_files(spec.campaign, folder)))
+    return CampaignContext(spec.campaign, brand, folder, brand_dir, assets, output), problems

@@ -46,12 +46,21 @@ class Registry(Generic[T]):
             ) from None
 
     def known(self, name: str) -> str:
-        """`name` if registered, else ValueError in the spec validators' "English / Tiếng Việt" form."""
-        if name not in self._items:
-            known = ", ".join(self._items)
-            raise ValueError(f"unknown {self.what_en} '{name}'; use one of: {known} / "
-                             f"{self.what_vi} '{name}' không tồn tại; dùng một trong: {known}")
-        return name
+        """The registered name `name` is (case-insensitively, when unambiguous), else ValueError in the spec
+        validators' "English; fix / Tiếng Việt; cách sửa" form with the closest name as a suggestion."""
+        from .suggest import closest, match
+
+        if name in self._items:
+            return name
+        same = match(name, self._items, loose=False)
+        if same is not None:
+            return same
+        known = ", ".join(self._items)
+        near = closest(name, self._items)
+        did_en, did_vi = (f" (did you mean '{near}'?)", f" (có phải '{near}'?)") if near else ("", "")
+        use_en, use_vi = (f"use '{near}' or ", f"dùng '{near}' hoặc ") if near else ("use ", "dùng ")
+        raise ValueError(f"unknown {self.what_en} '{name}'{did_en}; {use_en}one of: {known} / "
+                         f"{self.what_vi} '{name}' không tồn tại{did_vi}; {use_vi}một trong: {known}")
 
     def __contains__(self, name: object) -> bool:
         return name in self._items

@@ -17,10 +17,11 @@ def fold(name: str) -> str:
     return "".join(ch for ch in nfc(str(name)).casefold() if ch not in " -_\t")
 
 
-def match(name: str, choices: Iterable[str]) -> str | None:
-    """The one choice equal to `name` up to case, spaces, dashes and underscores; None when none or several."""
-    f = fold(name)
-    hits = [c for c in dict.fromkeys(choices) if fold(c) == f]
+def match(name: str, choices: Iterable[str], *, loose: bool = True) -> str | None:
+    """The one choice equal to `name` up to case and (`loose`) spaces, dashes and underscores; None when none
+    or several."""
+    f = fold(name) if loose else nfc(str(name)).casefold()
+    hits = [c for c in dict.fromkeys(choices) if (fold(c) if loose else nfc(str(c)).casefold()) == f]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
+import re
+import types
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, PromokitError, SpecError, Where
+from ..suggest import closest, match
 from ..text import nfc, nfc_deep
 from .models import Brand, Campaign
 
@@ -132,6 +135,77 @@ def _clean_loc(loc: tuple) -> tuple:
                  {"str", "function-after", "function-before", "Shot"})
 
 
+# -- the models' shape: which fields a mapping takes, which values an enum takes -------------------------
+
+def _options(ann: Any) -> list[Any]:
+    """The alternatives of a type: Annotated and Optional/Union unwrapped."""
+    origin = get_origin(ann)
+    if origin is Annotated:
+        return _options(get_args(ann)[0])
+    if origin in (Union, types.UnionType):
+        return [o for a in get_args(ann) for o in _options(a)]
+    return [ann]
+
+
+def _is_model(ann: Any) -> bool:
+    return isinstance(ann, type) and issubclass(ann, BaseModel)
+
+
+def _field_ann(model: type[BaseModel], key: str) -> Any:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return info.annotation
+    return None
+
+
+def _descend(ann: Any, part: Any) -> Any:
+    """The type of `part` (a key or a list index) inside a value of type `ann`, or None."""
+    for o in _options(ann):
+        if isinstance(part, int) and get_origin(o) in (list, tuple):
+            return get_args(o)[0]
+        if isinstance(part, str) and _is_model(o):
+            found = _field_ann(o, part)
+            if found is not None:
+                return found
+    return None
+
+
+def field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names (aliases as written in YAML) a mapping at `loc` inside `model` takes."""
+    ann: Any = model
+    for part in loc:
+        ann = _descend(ann, part)
+        if ann is None:
+            return []
+    models = [o for o in _options(ann) if _is_model(o)]
+    return [info.alias or name for m in models for name, info in m.model_fields.items()]
+
+
+def _literal_values(ann: Any) -> list[str]:
+    return [v for o in _options(ann) if get_origin(o) is Literal for v in get_args(o) if isinstance(v, str)]
+
+
+def _case_fold_enums(ann: Any, value: Any) -> Any:
+    """A copy of `value` with every enum (Literal) string written in another case replaced by the listed
+    value it matches (`A5` → `a5`), when exactly one matches; anything else is left for validation."""
+    if isinstance(value, str):
+        choices = _literal_values(ann)
+        if choices and value not in choices:
+            hit = match(value, choices, loose=False)
+            return hit if hit is not None else value
+        return value
+    if isinstance(value, list):
+        item = next((get_args(o)[0] for o in _options(ann) if get_origin(o) is list), None)
+        return [_case_fold_enums(item, v) for v in value] if item is not None else value
+    if isinstance(value, dict):
+        models = [o for o in _options(ann) if _is_model(o)]
+        if not models:
+            return value
+        return {k: _case_fold_enums(_field_ann(models[0], k), v) if isinstance(k, str) else v
+                for k, v in value.items()}
+    return value
+
+
 _VI = {
     "missing": ("thiếu trường bắt buộc", "thêm trường này", "add this field"),
     "extra_forbidden": ("trường không được hỗ trợ", "xóa hoặc sửa tên trường (có thể gõ sai)",
@@ -146,15 +220,49 @@ _VI = {
     "string_too_long": ("quá dài", "rút ngắn", "shorten it"),
     "too_short": ("danh sách trống", "thêm ít nhất một mục", "add at least one item"),
     "literal_error": ("giá trị không được hỗ trợ", "dùng một giá trị được liệt kê", "use one of the listed values"),
-    "date_from_datetime_parsing": ("ngày không hợp lệ", "viết ngày dạng YYYY-MM-DD", "write the date as YYYY-MM-DD"),
-    "date_parsing": ("ngày không hợp lệ", "viết ngày dạng YYYY-MM-DD", "write the date as YYYY-MM-DD"),
+    "datetime_parsing": ("ngày giờ không hợp lệ", "viết dạng 2024-04-18T08:00:00+07:00",
+                         "write it as 2024-04-18T08:00:00+07:00"),
+    "datetime_from_date_parsing": ("ngày giờ không hợp lệ", "viết dạng 2024-04-18T08:00:00+07:00",
+                                   "write it as 2024-04-18T08:00:00+07:00"),
+    "int_parsing": ("không phải số nguyên", "viết một số nguyên, vd. 3", "write a whole number, e.g. 3"),
+    "bool_parsing": ("phải là true hoặc false", "viết true hoặc false", "write true or false"),
+    "bool_type": ("phải là true hoặc false", "viết true hoặc false", "write true or false"),
+    "list_type": ("phải là một danh sách", "viết dạng [a, b] hoặc mỗi mục một dòng '- a'",
+                  "write [a, b] or one '- a' line per item"),
+    "model_type": ("phải là bảng khóa: giá trị", "viết các trường con thụt vào bên dưới",
+                   "write the sub-fields indented below it"),
+    "date_from_datetime_parsing": ("ngày không hợp lệ", "viết ngày dạng 2024-04-18 (năm-tháng-ngày)",
+                                   "write the date as 2024-04-18 (year-month-day)"),
+    "date_parsing": ("ngày không hợp lệ", "viết ngày dạng 2024-04-18 (năm-tháng-ngày)",
+                     "write the date as 2024-04-18 (year-month-day)"),
     "float_parsing": ("không phải số", "viết một số, vd. 30", "write a number, e.g. 30"),
     "float_type": ("không phải số", "viết một số, vd. 30", "write a number, e.g. 30"),
     "string_type": ("phải là chuỗi chữ", "viết giá trị dạng chữ", "write a text value"),
 }
 
 
-def _validation_problems(err: ValidationError, doc: YamlDoc) -> list[Problem]:
+# pydantic's English for these names a library detail ("invalid character in year"): ours instead
+_EN = {
+    "date_from_datetime_parsing": "not a date", "date_parsing": "not a date", "date_type": "not a date",
+    "datetime_parsing": "not a date and time", "datetime_from_date_parsing": "not a date and time",
+    "datetime_type": "not a date and time", "float_parsing": "not a number", "float_type": "not a number",
+    "int_parsing": "not a whole number", "int_type": "not a whole number", "bool_parsing": "not true/false",
+    "bool_type": "not true/false", "string_type": "not a text value", "list_type": "not a list",
+    "model_type": "not a mapping of key: value", "dict_type": "not a mapping of key: value",
+}
+
+
+def _ours(msg: str) -> tuple[str, str, str, str] | None:
+    """Our validators' message "English; fix / Tiếng Việt; cách sửa" as (vi, en, fix_vi, fix_en)."""
+    if " / " not in msg:
+        return None
+    en, _, vi = msg.partition(" / ")
+    en, _, fix_en = en.partition("; ")
+    vi, _, fix_vi = vi.partition("; ")
+    return vi, en, fix_vi, fix_en
+
+
+def _validation_problems(err: ValidationError, doc: YamlDoc, model: type[BaseModel] = BaseModel) -> list[Problem]:
     problems = []
     seen = set()
     for e in err.errors():
@@ -162,16 +270,39 @@ def _validation_problems(err: ValidationError, doc: YamlDoc) -> list[Problem]:
         if loc in seen:  # one problem per field: union branches repeat the same mistake
             continue
         seen.add(loc)
-        msg = e["msg"].removeprefix("Value error, ")
+        where = Where(doc.path, doc.line(loc), _field(loc))
         value = e.get("input")
         shown = f" ({value!r})" if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
-        if " / " in msg:  # our validators write "English / Tiếng Việt; fix"
-            en, _, vi = msg.partition(" / ")
-            problems.append(Problem(Where(doc.path, doc.line(loc), _field(loc)), vi + shown, en + shown))
+        ours = _ours(e["msg"].removeprefix("Value error, "))
+        if ours is not None:
+            vi, en, fix_vi, fix_en = ours
+            problems.append(Problem(where, vi + ("" if value is not None and repr(value) in vi else shown),
+                                    en + ("" if value is not None and repr(value) in en else shown), fix_vi, fix_en))
             continue
-        vi, fix_vi, fix_en = _VI.get(e["type"], ("giá trị không hợp lệ", "sửa giá trị này", "correct this value"))
-        problems.append(Problem(Where(doc.path, doc.line(loc), _field(loc)), f"{vi}{shown}", f"{msg}{shown}",
-                                fix_vi, fix_en))
+        kind = e["type"]
+        vi, fix_vi, fix_en = _VI.get(kind, ("giá trị không hợp lệ", "sửa giá trị này", "correct this value"))
+        en = _EN.get(kind, e["msg"])
+        if kind == "extra_forbidden":  # a misspelt field name: suggest the closest the mapping takes
+            key = str(loc[-1]) if loc else ""
+            names = field_names(model, loc[:-1])
+            near = closest(key, names)
+            shown = ""
+            vi, en = f"trường '{key}' không được hỗ trợ", f"unknown field '{key}'"
+            if near:
+                vi, en = f"{vi} (có phải '{near}'?)", f"{en} (did you mean '{near}'?)"
+                fix_vi, fix_en = f"đổi '{key}' thành '{near}'", f"rename '{key}' to '{near}'"
+            elif names:
+                fix_vi += "; trường được phép: " + ", ".join(names)
+                fix_en += "; fields allowed here: " + ", ".join(names)
+        elif kind == "literal_error":  # an enum value: list the values in both halves, suggest the closest
+            choices = [str(c).strip("'") for c in re.findall(r"'[^']*'", str((e.get("ctx") or {}).get("expected", "")))]
+            near = closest(str(value), choices) if isinstance(value, str) else None
+            listed = ", ".join(choices)
+            en = "value not supported" + (f" (did you mean '{near}'?)" if near else "")
+            vi = vi + (f" (có phải '{near}'?)" if near else "")
+            fix_vi = f"dùng một trong: {listed}" if listed else fix_vi
+            fix_en = f"use one of: {listed}" if listed else fix_en
+        problems.append(Problem(where, f"{vi}{shown}", f"{en}{shown}", fix_vi, fix_en))
     return problems
 
 
@@ -205,39 +336,151 @@ def load_brand(assets: Path) -> tuple[Brand, Path]:
         return Brand.model_validate(base), brand_dir
     doc = read_yaml(file, "brand.yml")
     try:
-        brand = Brand.model_validate(deep_merge(base, doc.data))
+        brand = Brand.model_validate(_case_fold_enums(Brand, deep_merge(base, doc.data)))
     except ValidationError as e:
-        raise SpecError(*_validation_problems(e, doc)) from None
+        raise SpecError(*_validation_problems(e, doc, Brand)) from None
     if brand.logo:
         check_relpath(brand.logo, brand_dir, file, "logo", doc.line(("logo",)))
     return brand, brand_dir
 
 
-def load_campaign(folder: Path) -> Campaign:
-    """Validate `folder/campaign.yml` over the shipped defaults. Checks paths, not their contents."""
+def default_brand(assets: Path) -> tuple[Brand, Path]:
+    """The shipped default brand (used to go on checking a campaign when brand.yml is invalid)."""
+    return Brand.model_validate(load_defaults()["brand"]), Path(assets) / "brand"
+
+
+_DROP = object()  # marks a list item left out of a salvaged campaign
+#: top-level required fields: a stand-in keeps the rest of the campaign checkable when they are wrong
+_STAND_IN = {"title": "?", "theme": "kinh-te-xa-hoi"}
+
+
+def _field_loc(field: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else x for x in field.replace("[", ".").replace("]", "").split(".") if x)
+
+
+def _compact(data: Any, path: str, remap: dict[str, list[int]]) -> None:
+    """Drop the marked list items under `data`, recording for each list which original indices remain."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _compact(v, f"{path}.{k}" if path else str(k), remap)
+    elif isinstance(data, list):
+        if any(v is _DROP for v in data):
+            orig = remap.get(path, list(range(len(data))))
+            remap[path] = [orig[i] for i, v in enumerate(data) if v is not _DROP]
+            data[:] = [v for v in data if v is not _DROP]
+        for i, v in enumerate(data):
+            _compact(v, f"{path}[{i}]", remap)
+
+
+@dataclass
+class CampaignSpec:
+    """campaign.yml read and validated, every problem kept. When it has problems, `campaign` is the campaign
+    without its invalid fields (or None when nothing is left to check), so the files it names can still be
+    checked in the same round; `fix` renames those file problems' fields and lines back to campaign.yml's."""
+
+    file: Path
+    campaign: Campaign | None
+    problems: list[Problem]
+    doc: YamlDoc | None = None
+    remap: dict[str, list[int]] = field(default_factory=dict)
+
+    def fix(self, problems: list[Problem]) -> list[Problem]:
+        if not self.remap:
+            return problems
+        out = []
+        for p in problems:
+            name = p.where.field or ""
+            for path, kept in self.remap.items():
+                m = re.match(re.escape(path) + r"\[(\d+)\]", name)
+                if m and int(m.group(1)) < len(kept):
+                    name = f"{path}[{kept[int(m.group(1))]}]" + name[m.end():]
+                    line = self.doc.line(_field_loc(name)) if self.doc and p.where.file == self.file else p.where.line
+                    p = Problem(Where(p.where.file, line, name), p.vi, p.en, p.fix_vi, p.fix_en)
+                    break
+            out.append(p)
+        return out
+
+
+def _salvage(data: dict, err: ValidationError, folder_name: str) -> tuple[Campaign | None, dict[str, list[int]]]:
+    """The campaign without the fields (or list items) that failed, validated; None when nothing is left."""
+    data = copy.deepcopy(data)
+    remap: dict[str, list[int]] = {}
+    for _ in range(8):
+        changed = False
+        for e in err.errors():
+            loc = _clean_loc(e["loc"])
+            if e["type"] == "missing":
+                loc = loc[:-1]
+            if not loc:
+                return None, remap
+            if len(loc) == 1 and loc[0] in (*_STAND_IN, "id"):
+                data[loc[0]] = _STAND_IN.get(loc[0], folder_name)
+                changed = True
+                continue
+            parent: Any = data
+            for part in loc[:-1]:
+                try:
+                    parent = parent[part]
+                except (KeyError, IndexError, TypeError):
+                    parent = None
+                    break
+            if isinstance(parent, dict) and loc[-1] in parent:
+                del parent[loc[-1]]
+                changed = True
+            elif isinstance(parent, list) and isinstance(loc[-1], int) and loc[-1] < len(parent):
+                parent[loc[-1]] = _DROP
+                changed = True
+        if not changed:
+            return None, remap
+        _compact(data, "", remap)
+        try:
+            return Campaign.model_validate(data), remap
+        except ValidationError as again:
+            err = again
+    return None, remap
+
+
+def check_campaign_spec(folder: Path) -> CampaignSpec:
+    """Validate `folder/campaign.yml` over the shipped defaults, keeping every problem (never raises for the
+    campaign's own mistakes). Checks paths, not their contents."""
     folder = Path(folder)
     file = folder / "campaign.yml"
-    doc = read_yaml(file, "campaign.yml")
-    merged = deep_merge(load_defaults().get("campaign", {}), doc.data)
     try:
-        campaign = Campaign.model_validate(merged)
-    except ValidationError as e:
-        raise SpecError(*_validation_problems(e, doc)) from None
+        doc = read_yaml(file, "campaign.yml")
+    except PromokitError as e:
+        return CampaignSpec(file, None, list(e.problems))
+    merged = _case_fold_enums(Campaign, deep_merge(load_defaults().get("campaign", {}), doc.data))
     folder_name = nfc(folder.resolve().name)
-    if campaign.id != folder_name:
-        raise SpecError.fail(
-            f"id '{campaign.id}' khác tên thư mục '{folder_name}'",
+    problems: list[Problem] = []
+    remap: dict[str, list[int]] = {}
+    try:
+        campaign: Campaign | None = Campaign.model_validate(merged)
+    except ValidationError as e:
+        problems.extend(_validation_problems(e, doc, Campaign))
+        campaign, remap = _salvage(merged, e, folder_name)
+    spec = CampaignSpec(file, campaign, problems, doc, remap)
+    if campaign is None:
+        return spec
+    if campaign.id != folder_name and "id" in doc.data and not any(p.where.field == "id" for p in problems):
+        problems.append(Problem(
+            Where(file, doc.line(("id",)), "id"), f"id '{campaign.id}' khác tên thư mục '{folder_name}'",
             f"id '{campaign.id}' differs from the folder name '{folder_name}'",
-            file=file, line=doc.line(("id",)), field="id",
-            fix_vi=f"đặt id: {folder_name} hoặc đổi tên thư mục", fix_en=f"set id: {folder_name} or rename the folder",
-        )
-    problems = []
-    for field, value in campaign.paths():
-        loc = tuple(int(x) if x.isdigit() else x for x in field.replace("[", ".").replace("]", "").split("."))
+            f"đặt id: {folder_name} hoặc đổi tên thư mục", f"set id: {folder_name} or rename the folder"))
+    found = []
+    for fld, value in campaign.paths():
         try:
-            check_relpath(value, folder, file, field, doc.line(loc))
+            check_relpath(value, folder, file, fld, None)
         except PromokitError as err:
-            problems.extend(err.problems)
-    if problems:
-        raise SpecError(*problems)
-    return campaign
+            found.extend(Problem(Where(p.where.file, doc.line(_field_loc(fld)), p.where.field), p.vi, p.en,
+                                 p.fix_vi, p.fix_en) for p in err.problems)
+    problems.extend(spec.fix(found))
+    return spec
+
+
+def load_campaign(folder: Path) -> Campaign:
+    """Validate `folder/campaign.yml` over the shipped defaults; SpecError with every problem. Checks paths,
+    not their contents."""
+    spec = check_campaign_spec(folder)
+    if spec.problems or spec.campaign is None:
+        raise SpecError(*spec.problems)
+    return spec.campaign

@@ -10,11 +10,12 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..charts.kinds import KINDS
 from ..charts.sizes import SIZES
 from ..platforms import PLATFORMS
+from ..registry import Registry
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -33,6 +34,10 @@ THEMES = {
     "doi-ngoai-quoc-phong": "Đối ngoại, quốc phòng, an ninh",
     "phan-bac-tin-sai": "Đấu tranh, phản bác thông tin sai",
 }
+
+_THEMES: Registry[str] = Registry("chủ đề", "theme")
+for _t, _label in THEMES.items():
+    _THEMES.add(_t, _label)
 
 RelPath = Annotated[str, Field(min_length=1, description="Path relative to the campaign folder")]
 
@@ -95,7 +100,7 @@ class EndCard(Strict):
 
 class Video(Strict):
     duration: float = Field(30, gt=0, le=600, description="Length of the promo (s), 0 < d <= 600")
-    platforms: list[str] = Field(
+    platforms: list[Annotated[str, AfterValidator(PLATFORMS.known)]] = Field(
         default_factory=lambda: ["tiktok", "facebook_reels", "youtube_shorts", "youtube", "facebook_feed", "zalo"],
         min_length=1,
         description="Platform presets to render: " + ", ".join(PLATFORMS.names()),
@@ -118,8 +123,6 @@ class Video(Strict):
     @field_validator("platforms")
     @classmethod
     def _platforms(cls, v: list[str]) -> list[str]:
-        for p in v:
-            PLATFORMS.known(p)
         if len(set(v)) != len(v):
             raise ValueError("a platform is listed twice / một nền tảng bị lặp")
         return v
@@ -147,7 +150,8 @@ class Infographic(Strict):
     highlight: str | None = Field(None, description="Label to highlight (bar)")
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="Display names of CSV columns, e.g. {so_san_pham: Số sản phẩm}")
-    sizes: list[str] = Field(default_factory=lambda: ["square", "portrait", "story"], min_length=1,
+    sizes: list[Annotated[str, AfterValidator(SIZES.known)]] = Field(
+        default_factory=lambda: ["square", "portrait", "story"], min_length=1,
                              description="Sizes: " + ", ".join(SIZES.names()))
     banner_mm: tuple[int, int] | None = Field(None, description="Banner size in mm (width, height)")
 
@@ -155,11 +159,6 @@ class Infographic(Strict):
     @classmethod
     def _kind(cls, v: str) -> str:
         return KINDS.known(v)
-
-    @field_validator("sizes")
-    @classmethod
-    def _sizes(cls, v: list[str]) -> list[str]:
-        return [SIZES.known(s) for s in v]
 
     @property
     def y_columns(self) -> list[str]:
@@ -294,11 +293,7 @@ class Campaign(Strict):
     @field_validator("theme")
     @classmethod
     def _theme(cls, v: str) -> str:
-        if v not in THEMES:
-            known = ", ".join(THEMES)
-            raise ValueError(f"unknown theme '{v}'; use one of: {known} / "
-                             f"chủ đề '{v}' không tồn tại; dùng một trong: {known}")
-        return v
+        return _THEMES.known(v)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Campaign:
