@@ -96,7 +96,7 @@ def __getattr__(name: str) -> Any:
 
 def check_sizes(value: object) -> list[str]:
     """The `sizes` parameter: poster size names (string or list, case-insensitive); empty = the spec's."""
-    from .charts.kinds import SIZES
+    from .charts.sizes import SIZES
 
     return choice_names(value, SIZES.names(), "sizes", "kích thước", "size")
 
