@@ -50,6 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="chạy lại cả việc không đổi / re-run unchanged jobs")
 
     sub.add_parser("gallery", parents=[common], help="dựng lại output/index.html / rebuild the gallery")
+    p = sub.add_parser("serve", parents=[common], help="trang duyệt có phê duyệt / the review server")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ nghe / address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="cổng / port (default 8765)")
+
+    p = sub.add_parser("review", parents=[common], help="trạng thái duyệt, liên kết duyệt / review state, links")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--status", action="store_true", help="trạng thái mọi gói bài đăng / every package's state")
+    g.add_argument("--link", metavar="ID", help="tạo liên kết duyệt cho một chiến dịch / a review link for a campaign")
+    p.add_argument("--url", default="http://127.0.0.1:8765",
+                   help="địa chỉ máy chủ trong liên kết / the server's address in the link")
+
     p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
     return parser
 
@@ -115,6 +126,27 @@ def cmd_gallery(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .review.server import serve
+
+    if not 0 < args.port < 65536:
+        raise UsageError.fail("--port phải trong 1–65535", "--port must be 1–65535", field="--port",
+                              fix_vi="vd. --port 8765", fix_en="e.g. --port 8765")
+    serve(args.output, args.host, args.port, assets=args.assets)
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review.status import review_link, status_lines
+
+    if args.link:
+        print(review_link(args.output, args.link, args.url))
+        return EXIT_OK
+    for line in status_lines(args.output, args.assets):
+        print(line)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .spec import json_schema
 
@@ -122,7 +154,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "schema": cmd_schema}
+COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "serve": cmd_serve,
+            "review": cmd_review, "schema": cmd_schema}
 
 
 def main(argv: list[str] | None = None) -> int:
