@@ -105,12 +105,13 @@ class CampaignOutputs:
         return self.folder("notebook") / f"{_safe_name(name, 'notebook')}.failed.ipynb"
 
     # -- post packages (publish) -------------------------------------------------------------------
-    def post_dir(self, platform: str) -> Path:
-        return self.folder("post") / _safe_name(platform, "platform")
+    def post_dir(self, platform: str, *, draft: bool = False) -> Path:
+        """A platform's post package folder (`posts/draft/<platform>/` for a package of a draft render)."""
+        return self.folder("post", draft=draft) / _safe_name(platform, "platform")
 
-    def post_file(self, platform: str, name: str) -> Path:
+    def post_file(self, platform: str, name: str, *, draft: bool = False) -> Path:
         """A file of a post package: "video.mp4", "cover.jpg", "caption.txt", "post.json"."""
-        return self.post_dir(platform) / _safe_name(name, "file")
+        return self.post_dir(platform, draft=draft) / _safe_name(name, "file")
 
     # -- radio -------------------------------------------------------------------------------------
     def bulletin(self, name: str, ext: str, *, guide: bool = False, draft: bool = False, variant: str = "") -> Path:

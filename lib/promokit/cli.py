@@ -61,6 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default="http://127.0.0.1:8765",
                    help="địa chỉ máy chủ trong liên kết / the server's address in the link")
 
+    p = sub.add_parser("publish", parents=[common], help="gói bài đăng và đăng lên mạng xã hội / post packages, publishing")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--platform", action="append", dest="platforms", metavar="P")
+    p.add_argument("--live", action="store_true", help="đăng thật / publish for real")
+    p.add_argument("--due", action="store_true", help="đăng các gói đã đến giờ hẹn / publish what is due")
+    p.add_argument("--status", action="store_true", help="trạng thái từng gói / every package's state")
+    p.add_argument("--draft", action="store_true", help="gói xem trước từ bản nháp / preview packages of draft renders")
+    p.add_argument("--no-approval", action="store_true", help="không cần duyệt / skip the approval check")
+    p.add_argument("--direct", action="store_true", help="TikTok: đăng thẳng (ứng dụng đã kiểm duyệt) / direct post")
+
+    p = sub.add_parser("auth", parents=[common], help="cấp quyền đăng bài (OAuth) / authorize a platform")
+    p.add_argument("platform", help="youtube | tiktok | zalo | facebook | instagram (or a platform id)")
+    p.add_argument("--account", default="", help="trang, kênh, OA / page, channel or OA id")
+    p.add_argument("--port", type=int, default=0, help="cổng nhận chuyển hướng / loopback redirect port")
+    p.add_argument("--no-browser", action="store_true", help="chỉ in liên kết / only print the link")
+
     p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
     return parser
 
@@ -147,6 +163,40 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import build_packages, publish_live, status_lines
+
+    if sum((args.live, args.due, args.status)) > 1:
+        raise UsageError.fail("chỉ dùng một trong --live, --due, --status", "use only one of --live, --due, --status",
+                              field="--live", fix_vi="bỏ bớt", fix_en="drop the others")
+    if args.draft and (args.live or args.due):
+        raise UsageError.fail("bản nháp không được đăng", "drafts are never published", field="--draft",
+                              fix_vi="bỏ --draft; dựng bản chính thức trước", fix_en="drop --draft; render the finals first")
+    if args.status:
+        lines = status_lines(args.assets, args.output, args.ids, args.platforms)
+    elif args.live or args.due:
+        lines = publish_live(args.assets, args.output, args.ids, args.platforms, no_approval=args.no_approval,
+                             direct=args.direct, due=args.due)
+    else:
+        lines = build_packages(args.assets, args.output, args.ids, args.platforms, draft=args.draft,
+                               no_approval=args.no_approval)
+    for line in lines:
+        if line.ok:
+            _say(args, line.text)
+        else:
+            print(line.text, file=sys.stderr)
+    return EXIT_OK if all(line.ok for line in lines) else EXIT_FAILED
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    from .publish.auth import authorize
+
+    path = authorize(args.platform, account=args.account, port=args.port, open_browser=not args.no_browser,
+                     say=lambda s: _say(args, s))
+    _say(args, f"✓ Đã lưu quyền / authorized; refresh token kept in {path} (0600)")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .spec import json_schema
 
@@ -155,7 +205,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "serve": cmd_serve,
-            "review": cmd_review, "schema": cmd_schema}
+            "review": cmd_review, "schema": cmd_schema, "publish": cmd_publish, "auth": cmd_auth}
 
 
 def main(argv: list[str] | None = None) -> int:

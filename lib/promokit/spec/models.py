@@ -196,7 +196,24 @@ class Posts(Strict):
     caption: str = Field("", description="Post text")
     title: str = Field("", description="Video title (YouTube, Zalo); default: campaign title")
     hashtags: list[str] = Field(default_factory=list, description="Hashtags without '#'; brand's are added")
-    schedule: dt.datetime | None = Field(None, description="When to publish (ISO 8601 with +07:00)")
+    schedule: dt.datetime | dict[str, dt.datetime] | None = Field(
+        None, description="When to publish (ISO 8601 with +07:00), or per platform: {tiktok: ..., zalo: ...}")
+    privacy: Literal["private", "unlisted", "public"] = Field(
+        "private", description="YouTube privacy (TikTok: the creator picks; unaudited apps post privately)")
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, v: dt.datetime | dict[str, dt.datetime] | None) -> dt.datetime | dict[str, dt.datetime] | None:
+        for name in v if isinstance(v, dict) else []:
+            PLATFORMS.known(name)
+        return v
+
+    def schedule_for(self, platform: str) -> dt.datetime | None:
+        """When `platform`'s post is due (None: not scheduled); a time without a zone is Vietnam's (+07:00)."""
+        when = self.schedule.get(platform) if isinstance(self.schedule, dict) else self.schedule
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        return when
 
 
 TIME = r"^([01]?\d|2[0-3])[:h]([0-5]\d)$"

@@ -1,0 +1,152 @@
+"""Publish records in the ledger (`output/promokit.sqlite`): tables `posts` and `publish_steps`.
+
+One row in `posts` per campaign and platform — a package is published once, ever. Every step of a publish
+(upload session, offsets, remote ids, the post URL) is written here, committed, before the next step is
+taken, so a re-run after a crash resumes where the last one stopped. No token is ever written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+  id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, platform TEXT NOT NULL, digest TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('uploading', 'processing', 'published', 'failed')),
+  remote_id TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+  sent INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
+  started TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (campaign, platform));
+CREATE TABLE IF NOT EXISTS publish_steps (
+  id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id), step TEXT NOT NULL,
+  data TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (post_id, step));
+"""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    id: int
+    campaign: str
+    platform: str
+    digest: str
+    state: str
+    remote_id: str
+    url: str
+    error: str
+    sent: int
+    total: int
+    note: str
+    started: str
+    updated: str
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.sent / self.total if self.total else 0.0
+
+
+_COLS = "id, campaign, platform, digest, state, remote_id, url, error, sent, total, note, started, updated"
+
+
+class PublishLedger:
+    """The publish tables of one ledger file; every write is its own committed transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def _db(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        db.execute("PRAGMA busy_timeout=30000")
+        db.executescript(SCHEMA)
+        return db
+
+    def _one(self, sql: str, args: tuple) -> PostRecord | None:
+        if not self.path.is_file():
+            return None
+        db = self._db()
+        try:
+            row = db.execute(f"SELECT {_COLS} FROM posts WHERE {sql}", args).fetchone()
+        finally:
+            db.close()
+        return PostRecord(*row) if row else None
+
+    def get(self, campaign: str, platform: str) -> PostRecord | None:
+        return self._one("campaign=? AND platform=?", (campaign, platform))
+
+    def by_id(self, post_id: int) -> PostRecord:
+        rec = self._one("id=?", (post_id,))
+        assert rec is not None
+        return rec
+
+    def all(self) -> list[PostRecord]:
+        if not self.path.is_file():
+            return []
+        db = self._db()
+        try:
+            return [PostRecord(*r) for r in db.execute(f"SELECT {_COLS} FROM posts ORDER BY campaign, platform")]
+        finally:
+            db.close()
+
+    def open(self, campaign: str, platform: str, digest: str, total: int) -> PostRecord:
+        """The post record of a package: a new one, or the one a previous run left (same row, steps kept)."""
+        db = self._db()
+        try:
+            db.execute("INSERT OR IGNORE INTO posts(campaign, platform, digest, state, total, started, updated) "
+                       "VALUES (?,?,?,?,?,?,?)", (campaign, platform, digest, "uploading", total, _now(), _now()))
+        finally:
+            db.close()
+        rec = self.get(campaign, platform)
+        assert rec is not None
+        return rec
+
+    def update(self, post_id: int, **fields: Any) -> None:
+        if not fields:
+            return
+        cols = ", ".join(f"{k}=?" for k in fields)
+        db = self._db()
+        try:
+            db.execute(f"UPDATE posts SET {cols}, updated=? WHERE id=?", (*fields.values(), _now(), post_id))
+        finally:
+            db.close()
+
+    def step(self, post_id: int, name: str) -> dict | None:
+        db = self._db()
+        try:
+            row = db.execute("SELECT data FROM publish_steps WHERE post_id=? AND step=?", (post_id, name)).fetchone()
+        finally:
+            db.close()
+        return json.loads(row[0]) if row else None
+
+    def steps(self, post_id: int) -> dict[str, dict]:
+        db = self._db()
+        try:
+            rows = db.execute("SELECT step, data FROM publish_steps WHERE post_id=? ORDER BY id", (post_id,)).fetchall()
+        finally:
+            db.close()
+        return {k: json.loads(v) for k, v in rows}
+
+    def save(self, post_id: int, name: str, data: dict) -> None:
+        db = self._db()
+        try:
+            db.execute("INSERT INTO publish_steps(post_id, step, data, at) VALUES (?,?,?,?) "
+                       "ON CONFLICT(post_id, step) DO UPDATE SET data=excluded.data, at=excluded.at",
+                       (post_id, name, json.dumps(data, ensure_ascii=False), _now()))
+        finally:
+            db.close()
+
+    def forget(self, post_id: int, *names: str) -> None:
+        """Drop steps (a session the platform expired or rejected: the next run starts them afresh)."""
+        db = self._db()
+        try:
+            for n in names:
+                db.execute("DELETE FROM publish_steps WHERE post_id=? AND step=?", (post_id, n))
+        finally:
+            db.close()

@@ -1,0 +1,167 @@
+"""The publisher contract: one small class per platform, registered by name in `PUBLISHERS`.
+
+A publisher says what it will send (`request`, pure: it goes into post.json) and sends it (`publish`),
+step by step through a `Job`: `job.once(name, fn)` runs `fn` only when the ledger has no record of that
+step, and records its result before anything else happens. A re-run therefore skips what is done and
+resumes uploads from the offset the server reports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import httpx
+
+from ...errors import PromokitError
+from ...registry import Registry
+from ..credentials import lookup
+from ..http import Http
+
+if TYPE_CHECKING:
+    from ..ledger import PublishLedger
+    from ..package import PostJson
+
+
+class PublishFailed(PromokitError):
+    """The platform reported that the post failed (processing error, rejected video)."""
+
+
+class StillProcessing(PromokitError):
+    """The platform is still processing the upload; run again later (the state is kept)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a publish produced: the platform's id of the post, its public URL (if any) and a note."""
+
+    remote_id: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class Job:
+    """One package being published: its post.json, files, HTTP layer, account and ledger steps."""
+
+    post: PostJson
+    folder: Path
+    http: Http
+    account: str
+    ledger: PublishLedger
+    post_id: int
+    base: str
+    direct: bool = False
+    poll_every: float = 5.0  # s between status polls
+    poll_for: float = 600.0  # s before giving up for this run (the state is kept)
+    progress: Callable[[int, int], None] = lambda sent, total: None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def video(self) -> Path:
+        return self.folder / self.post.video.file
+
+    @property
+    def cover(self) -> Path:
+        return self.folder / self.post.cover.file
+
+    @property
+    def size(self) -> int:
+        return self.post.video.bytes
+
+    def url(self, path: str) -> str:
+        return self.base.rstrip("/") + "/" + path.lstrip("/")
+
+    def step(self, name: str) -> dict | None:
+        return self.ledger.step(self.post_id, name)
+
+    def save(self, name: str, data: Mapping[str, Any]) -> dict:
+        self.ledger.save(self.post_id, name, dict(data))
+        return dict(data)
+
+    def forget(self, *names: str) -> None:
+        self.ledger.forget(self.post_id, *names)
+
+    def once(self, name: str, fn: Callable[[], Mapping[str, Any]]) -> dict:
+        """The recorded result of step `name`, or run `fn` and record its result first."""
+        done = self.step(name)
+        return done if done is not None else self.save(name, fn())
+
+    def commit(self, name: str, send: Callable[[], Mapping[str, Any]],
+               recover: Callable[[], Mapping[str, Any] | None]) -> dict:
+        """A step that creates something on the platform (publish, create): recorded as begun before it is
+        sent; when a previous run began it but left no result (a crash), `recover()` asks the platform
+        whether it happened (its result, or None to send it now). Never sent twice knowingly."""
+        done = self.step(name)
+        if done is not None:
+            return done
+        if self.step(name + ".begun") is not None:
+            found = recover()
+            if found is not None:
+                return self.save(name, {**found, "recovered": True})
+        self.save(name + ".begun", {})
+        return self.save(name, send())
+
+    def sent(self, offset: int) -> None:
+        self.ledger.update(self.post_id, sent=offset, total=self.size)
+        self.progress(offset, self.size)
+
+    def note(self, **fields: Any) -> None:
+        self.ledger.update(self.post_id, **fields)
+
+    def poll(self, fetch: Callable[[], tuple[str, Any]], done: set[str], failed: set[str], what: str) -> Any:
+        """Call `fetch() -> (status, data)` every `poll_every` s until status is in `done` (return data);
+        PublishFailed for `failed`; StillProcessing after `poll_for` s."""
+        deadline = time.monotonic() + self.poll_for
+        while True:
+            status, data = fetch()
+            if status in done:
+                return data
+            if status in failed:
+                raise PublishFailed.fail(f"{self.post.platform}: {what} thất bại ({status})",
+                                         f"{self.post.platform}: {what} failed ({status})",
+                                         fix_vi="xem thông báo của nền tảng, sửa video rồi tạo lại gói",
+                                         fix_en="read the platform's message, fix the video and rebuild the package")
+            if time.monotonic() >= deadline:
+                raise StillProcessing.fail(f"{self.post.platform}: {what} chưa xong ({status})",
+                                           f"{self.post.platform}: {what} not finished yet ({status})",
+                                           fix_vi="chạy lại lệnh sau ít phút", fix_en="run the command again in a few minutes")
+            time.sleep(self.poll_every)
+
+
+class Publisher:
+    """One platform's publisher. Subclasses set the class attributes and implement `request` and `publish`."""
+
+    platform: ClassVar[str]
+    service: ClassVar[str]  # credential group: facebook, instagram, youtube, tiktok, zalo
+    base: ClassVar[str]  # default API base URL (PROMOKIT_<PLATFORM>_API_BASE overrides it)
+
+    def api_base(self) -> str:
+        return lookup(self.platform, self.service, "API_BASE") or self.base
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    def auth_failed(self, r: httpx.Response) -> bool:
+        """Does this response mean the token was refused (expired, revoked)?"""
+        return r.status_code == 401
+
+    def request(self, post: PostJson) -> dict[str, Any]:
+        """What a live publish sends besides the files (pure; no secrets): goes into post.json."""
+        raise NotImplementedError
+
+    def publish(self, job: Job) -> Outcome:
+        """Send the package, step by step (each recorded in the ledger before the next)."""
+        raise NotImplementedError
+
+
+PUBLISHERS: Registry[Publisher] = Registry("nền tảng đăng", "publisher")
+
+
+def register(cls: type[Publisher]) -> type[Publisher]:
+    """Class decorator: `@register` adds one instance under `cls.platform`."""
+    PUBLISHERS.add(cls.platform, cls())
+    return cls

@@ -1,0 +1,194 @@
+"""Meta: Facebook Page Reels, Facebook Page video (chunked, resumable) and Instagram Reels (container).
+
+Flows from platforms.md §A–C (Meta's Reels publishing guide, Video API uploads, Instagram content
+publishing and resumable uploads). Tokens go in `Authorization: OAuth <token>`, never in a URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..http import file_body
+from .base import Job, Outcome, Publisher, PublishFailed, register
+
+GRAPH_VERSION = "v23.0"
+TRANSFER_MAX = 16 * 1024 * 1024  # bytes: the most of one Page-video chunk held in memory
+
+
+def _error(r: httpx.Response) -> dict[str, Any]:
+    try:
+        e = r.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return e if isinstance(e, dict) else {}
+
+
+class MetaPublisher(Publisher):
+    base = "https://graph.facebook.com"
+    upload = "https://rupload.facebook.com"
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"OAuth {token}"}
+
+    def auth_failed(self, r: httpx.Response) -> bool:
+        return r.status_code == 401 or (r.status_code in (400, 403) and _error(r).get("code") in (190, 102))
+
+    def graph(self, job: Job, path: str) -> str:
+        return job.url(f"{GRAPH_VERSION}/{path}")
+
+    def upload_base(self, job: Job) -> str:
+        return job.base if job.base != self.base else self.upload
+
+    def status(self, job: Job, video_id: str) -> dict[str, Any]:
+        data = job.http.json("GET", self.graph(job, video_id), params={"fields": "status"})
+        return data.get("status") or {}
+
+    def rupload(self, job: Job, url: str, query) -> None:
+        """Meta's rupload protocol: POST the bytes from `offset`; resume from the server's bytes_transferred."""
+        total = job.size
+
+        def send(offset: int) -> int:
+            job.http.request("POST", url, retry=False, body=lambda: file_body(job.video, offset), headers={
+                "offset": str(offset), "file_size": str(total), "Content-Length": str(total - offset),
+                "Content-Type": "application/octet-stream"})
+            return total
+
+        if job.step("uploaded") is None:
+            job.http.resume_upload(total, query(), send, query, job.sent)
+            job.save("uploaded", {"bytes": total})
+
+
+@register
+class FacebookReels(MetaPublisher):
+    """Page Reels: start → upload (rupload) → finish with the description."""
+
+    platform, service = "facebook_reels", "facebook"
+
+    def request(self, post: Any) -> dict[str, Any]:
+        return {"description": post.caption, "video_state": "PUBLISHED"}
+
+    def publish(self, job: Job) -> Outcome:
+        page = job.account
+        start = job.once("start", lambda: job.http.json("POST", self.graph(job, f"{page}/video_reels"),
+                                                        data={"upload_phase": "start"}))
+        vid = str(start["video_id"])
+        job.note(remote_id=vid)
+        url = start.get("upload_url") or f"{self.upload_base(job)}/video-upload/{GRAPH_VERSION}/{vid}"
+
+        def query() -> int:
+            return int((self.status(job, vid).get("uploading_phase") or {}).get("bytes_transferred") or 0)
+
+        self.rupload(job, url, query)
+
+        def recover() -> dict | None:
+            phase = (self.status(job, vid).get("publishing_phase") or {}).get("status", "not_started")
+            return {"success": True} if phase != "not_started" else None
+
+        job.commit("finish", lambda: job.http.json("POST", self.graph(job, f"{page}/video_reels"), data={
+            "upload_phase": "finish", "video_id": vid, **job.post.request}), recover)
+        return Outcome(vid, f"https://www.facebook.com/reel/{vid}")
+
+
+@register
+class FacebookFeed(MetaPublisher):
+    """Page video, chunked upload: start → transfer (the server names each next chunk) → finish."""
+
+    platform, service = "facebook_feed", "facebook"
+
+    def request(self, post: Any) -> dict[str, Any]:
+        return {"title": post.title, "description": post.caption}
+
+    def publish(self, job: Job) -> Outcome:
+        page, total = job.account, job.size
+        endpoint = self.graph(job, f"{page}/videos")
+        start = job.once("start", lambda: job.http.json("POST", endpoint, data={
+            "upload_phase": "start", "file_size": str(total)}))
+        vid, session = str(start["video_id"]), str(start["upload_session_id"])
+        job.note(remote_id=vid)
+
+        def offsets() -> tuple[int, int]:
+            last = job.step("transfer") or start
+            return int(last["start_offset"]), int(last["end_offset"])
+
+        def send(offset: int) -> int:
+            a, b = offsets()
+            b = min(b, a + TRANSFER_MAX, total)
+            with open(job.video, "rb") as f:
+                f.seek(a)
+                chunk = f.read(b - a)
+            r = job.http.request("POST", endpoint, retry=False, ok=(400,), data={
+                "upload_phase": "transfer", "upload_session_id": session, "start_offset": str(a)},
+                files={"video_file_chunk": ("chunk", chunk, "application/octet-stream")})
+            data = r.json()
+            if r.status_code == 400:
+                err = _error(r)
+                got = err.get("error_data") or {}
+                if err.get("error_subcode") != 1363037 or "start_offset" not in got:
+                    raise job.http.refused("POST", endpoint, r)
+                data = got  # the server says which bytes it wants next
+            job.save("transfer", {"start_offset": int(data["start_offset"]), "end_offset": int(data["end_offset"])})
+            return int(data["start_offset"])
+
+        if job.step("uploaded") is None:
+            job.http.resume_upload(total, offsets()[0], send, lambda: offsets()[0], job.sent)
+            job.save("uploaded", {"bytes": total})
+
+        def recover() -> dict | None:
+            phase = (self.status(job, vid).get("publishing_phase") or {}).get("status", "not_started")
+            return {"success": True} if phase != "not_started" else None
+
+        job.commit("finish", lambda: job.http.json("POST", endpoint, data={
+            "upload_phase": "finish", "upload_session_id": session, **job.post.request}), recover)
+        return Outcome(vid, f"https://www.facebook.com/{page}/videos/{vid}")
+
+
+@register
+class InstagramReels(MetaPublisher):
+    """Instagram Reels: container (resumable) → rupload → poll until FINISHED → media_publish."""
+
+    platform, service = "instagram_reels", "instagram"
+
+    def request(self, post: Any) -> dict[str, Any]:
+        return {"media_type": "REELS", "upload_type": "resumable", "caption": post.caption, "share_to_feed": "true"}
+
+    def publish(self, job: Job) -> Outcome:
+        ig = job.account
+        box = job.once("container", lambda: job.http.json("POST", self.graph(job, f"{ig}/media"),
+                                                          data=job.post.request))
+        cid = str(box["id"])
+
+        def container(fields: str) -> dict[str, Any]:
+            return job.http.json("GET", self.graph(job, cid), params={"fields": fields})
+
+        def query() -> int:
+            st = container("video_status").get("video_status") or {}
+            return int((st.get("uploading_phase") or {}).get("bytes_transferred") or 0)
+
+        self.rupload(job, f"{self.upload_base(job)}/ig-api-upload/{GRAPH_VERSION}/{cid}", query)
+        if job.step("processed") is None:
+            job.note(state="processing")
+
+            def fetch() -> tuple[str, Any]:
+                d = container("status_code,status")
+                return str(d.get("status_code") or "IN_PROGRESS"), d
+
+            try:
+                job.poll(fetch, {"FINISHED", "PUBLISHED"}, {"ERROR", "EXPIRED"}, "xử lý video / processing")
+            except PublishFailed:
+                job.forget("container", "uploaded")  # a new container next time
+                raise
+            job.save("processed", {"status_code": "FINISHED"})
+
+        def recover() -> dict | None:
+            return {"id": ""} if container("status_code").get("status_code") == "PUBLISHED" else None
+
+        done = job.commit("publish", lambda: job.http.json("POST", self.graph(job, f"{ig}/media_publish"),
+                                                           data={"creation_id": cid}), recover)
+        media = str(done.get("id") or "")
+        link = ""
+        if media:
+            link = str(job.once("permalink", lambda: job.http.json(
+                "GET", self.graph(job, media), params={"fields": "permalink"})).get("permalink") or "")
+        return Outcome(media or cid, link, "" if media else "đã đăng (khôi phục) / published (recovered)")

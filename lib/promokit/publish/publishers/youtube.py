@@ -1,0 +1,102 @@
+"""YouTube Data API v3: resumable upload (session → chunks → 200 with the video), then the thumbnail.
+
+Flow from platforms.md §E (Google's resumable upload protocol). The video exists only once the last byte
+is in, and the session URI is recorded before the first byte: a re-run asks the session how much it holds
+(`Content-Range: bytes */total` → 308 + Range) and never starts a second video while the session lives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..http import PublishHttpError, file_body
+from .base import Job, Outcome, Publisher, register
+
+CHUNK = 8 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks)
+
+
+def _next(r: httpx.Response) -> int:
+    """The next byte the server wants, from a 308's Range header ("bytes=0-N")."""
+    rng = r.headers.get("range", "")
+    return int(rng.rsplit("-", 1)[1]) + 1 if "-" in rng else 0
+
+
+class YouTubeBase(Publisher):
+    service, base = "youtube", "https://www.googleapis.com"
+    shorts = False
+
+    def request(self, post: Any) -> dict[str, Any]:
+        return {"snippet": {"title": post.title, "description": post.description, "categoryId": "22",
+                            "tags": list(post.hashtags)[:15]},
+                "status": {"privacyStatus": post.privacy, "selfDeclaredMadeForKids": False}}
+
+    def _upload(self, job: Job, session: str) -> dict[str, Any]:
+        """Upload through a session until YouTube answers with the video; return its resource."""
+        total, http = job.size, job.http
+        result: dict[str, Any] = {}
+
+        def answer(r: httpx.Response) -> int:
+            if r.status_code in (200, 201):
+                result.update(r.json())
+                return total
+            return _next(r)
+
+        def query() -> int:
+            return answer(http.request("PUT", session, retry=False, ok=(308,), headers={
+                "Content-Range": f"bytes */{total}", "Content-Length": "0"}))
+
+        def send(offset: int) -> int:
+            end = min(total, offset + CHUNK)
+            return answer(http.request("PUT", session, retry=False, ok=(308,), body=lambda: file_body(
+                job.video, offset, end - offset), headers={
+                "Content-Range": f"bytes {offset}-{end - 1}/{total}", "Content-Length": str(end - offset),
+                "Content-Type": job.post.video.content_type}))
+
+        http.resume_upload(total, query(), send, query, job.sent)
+        if not result:  # every byte was in already (a crash after the last PUT): the session names the video
+            query()
+        return result
+
+    def publish(self, job: Job) -> Outcome:
+        total, http = job.size, job.http
+        done = job.step("uploaded")
+        while done is None:
+            session = job.once("session", lambda: {"url": http.request(
+                "POST", job.url("upload/youtube/v3/videos"),
+                params={"uploadType": "resumable", "part": "snippet,status"}, json=job.post.request,
+                headers={"X-Upload-Content-Length": str(total),
+                         "X-Upload-Content-Type": job.post.video.content_type}).headers["location"]})["url"]
+            try:
+                result = self._upload(job, session)
+            except PublishHttpError as e:
+                if e.status in (404, 410):  # the session expired (about a week): nothing was created
+                    job.forget("session")
+                    continue
+                raise
+            done = job.save("uploaded", {"id": result.get("id", "")})
+        vid = str(done["id"])
+        job.note(remote_id=vid)
+        if job.step("thumbnail") is None:
+            try:
+                job.save("thumbnail", http.json("POST", job.url("upload/youtube/v3/thumbnails/set"),
+                                                params={"videoId": vid}, body=lambda: file_body(job.cover),
+                                                headers={"Content-Type": job.post.cover.content_type,
+                                                         "Content-Length": str(job.post.cover.bytes)}))
+            except PublishHttpError as e:
+                if not self.shorts:
+                    raise
+                job.save("thumbnail", {"skipped": f"HTTP {e.status}"})  # Shorts: allowed only after processing
+        url = f"https://www.youtube.com/shorts/{vid}" if self.shorts else f"https://www.youtube.com/watch?v={vid}"
+        return Outcome(vid, url, f"riêng tư / privacy: {job.post.privacy}")
+
+
+@register
+class YouTube(YouTubeBase):
+    platform = "youtube"
+
+
+@register
+class YouTubeShorts(YouTubeBase):
+    platform, shorts = "youtube_shorts", True
