@@ -201,6 +201,9 @@ def test_hand_edited_caption_over_limit_is_caught_before_sending(site):
     data = json.loads(path.read_text())
     data["caption"] = "😀" * 1200
     path.write_text(json.dumps(data, ensure_ascii=False))
+    with pytest.raises(PromokitError, match="caption.txt differs from post.json"):
+        publish_one(output, "mini", "tiktok", no_approval=True)
+    path.with_name("caption.txt").write_text(data["caption"] + "\n", encoding="utf-8")  # edited both, consistently
     with pytest.raises(PromokitError, match="caption_length"):
         publish_one(output, "mini", "tiktok", no_approval=True)
 

@@ -178,8 +178,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
         lines = publish_live(args.assets, args.output, args.ids, args.platforms, no_approval=args.no_approval,
                              direct=args.direct, due=args.due)
     else:
+        from .review.gallery import write_gallery
+
         lines = build_packages(args.assets, args.output, args.ids, args.platforms, draft=args.draft,
                                no_approval=args.no_approval)
+        if args.output.is_dir():
+            write_gallery(args.output, args.assets)
     for line in lines:
         if line.ok:
             _say(args, line.text)

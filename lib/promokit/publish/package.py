@@ -29,6 +29,7 @@ from ..errors import PromokitError
 from ..platforms import PLATFORMS
 from ..project import CampaignContext, campaign_dir
 from ..review import approvals
+from ..review.package import package_hashes
 from ..spec import read_yaml
 from ..text import nfc
 from .media import image_facts, sha256_file, video_facts
@@ -247,13 +248,21 @@ def write_package(plan: PackagePlan, outputs: CampaignOutputs) -> PackageResult:
 # -- reading -----------------------------------------------------------------------------------------
 
 def package_files(outputs: CampaignOutputs, platform: str, *, draft: bool = False) -> dict[str, str]:
-    """{file name: sha256} of a package's files that exist (what an approval is recorded against)."""
-    out = {}
-    for name in FILES.values():
-        p = outputs.post_file(platform, name, draft=draft)
-        if p.is_file():
-            out[name] = sha256_file(p)
-    return out
+    """{role: sha256} of a package as the review step names it ("video", "cover", "caption": the caption
+    text as sent): what an approval is recorded against (`promokit.review.package.package_hashes`)."""
+    video = outputs.post_file(platform, FILES["video"], draft=draft)
+    if not video.is_file():
+        return {}
+    return package_hashes(video, outputs.post_file(platform, FILES["cover"], draft=draft),
+                          caption_of(outputs, platform, draft=draft))
+
+
+def caption_of(outputs: CampaignOutputs, platform: str, *, draft: bool = False) -> str:
+    """The text of caption.txt (NFC, trimmed); "" when there is none."""
+    try:
+        return nfc(outputs.post_file(platform, FILES["caption"], draft=draft).read_text(encoding="utf-8")).strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def package_digest(outputs: CampaignOutputs, platform: str, *, draft: bool = False) -> str:
@@ -280,6 +289,10 @@ def read_package(outputs: CampaignOutputs, platform: str, *, draft: bool = False
     if post.platform != platform or post.campaign != outputs.campaign or post.draft != draft:
         raise PublishError.fail("post.json thuộc gói khác", "post.json belongs to another package", file=path,
                                 field="platform", fix_vi="tạo lại gói", fix_en="rebuild the package")
+    if caption_of(outputs, platform, draft=draft) != (post.caption or post.description).strip():
+        raise PublishError.fail("caption.txt khác với post.json", "caption.txt differs from post.json",
+                                file=path.with_name(FILES["caption"]), field="caption",
+                                fix_vi="tạo lại gói rồi duyệt lại", fix_en="rebuild the package and have it approved again")
     for name in ("video", "cover"):
         ref: FileRef = getattr(post, name)
         f = path.parent / ref.file
