@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -57,6 +57,26 @@ def format_number(value: float | int | Decimal, decimals: int | None = None) -> 
     if neg and out.strip("0.,"):
         out = "-" + out
     return out
+
+
+def decimals_needed(value: float, limit: int = 3) -> int:
+    """The fewest decimals (at most `limit`) that show `value` as given: 3.0 -> 0, 3.5 -> 1, 2.25 -> 2."""
+    return next((d for d in range(limit + 1) if abs(value - round(value, d)) < 1e-9 * max(1.0, abs(value))), limit)
+
+
+def format_values(values: Sequence[float], decimals: int | None = None, *, limit: int = 3,
+                  written: Sequence[int] | None = None) -> list[str]:
+    """A series formatted for one chart, table or text, value by value: a whole number never gains `,0`
+    (`317`, not `317,0`) unless the data writes it so (`written`: the decimals each value has in its source, e.g.
+    a CSV's `85,0`); the other values share one precision — `decimals` when the data states it (e.g. the
+    CSV's), else the most any value of the series needs (at most `limit`): `[317, 52, 3.5]` -> `317`, `52`,
+    `3,5`; `[2.5, 2.25]` -> `2,50`, `2,25`."""
+    marks = list(written) if written is not None and len(written) == len(values) else [0] * len(values)
+    whole = [float(v).is_integer() and not m for v, m in zip(values, marks, strict=True)]
+    fractional = [float(v) for v, w in zip(values, whole, strict=True) if not w]
+    need = max((decimals_needed(v, limit) for v in fractional), default=0)
+    shared = max(1, need if decimals is None else min(max(decimals, need), limit)) if fractional else 0
+    return [format_number(v, 0) if w else format_number(v, shared) for v, w in zip(values, whole, strict=True)]
 
 
 def format_percent(value: float, decimals: int | None = None) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, SpecError
-from ..text import nfc
-from .labels import fmt_value, tick_format
+from ..text import format_values, nfc
+from .labels import decimals_of, fmt_value, tick_format
 from .measure import Box, Fitted, fit_text, font_metrics, text_width
 
 if TYPE_CHECKING:
@@ -116,6 +116,14 @@ class ChartArea:
     def fmt(self, v: float, col: int = 0, decimals: int | None = None, *, trim: bool = True) -> str:
         d = self.data.columns[col].decimals if decimals is None and col < len(self.data.columns) else decimals
         return fmt_value(v, d, self.unit, trim=trim)
+
+    def fmt_all(self, values: list[float], col: int = 0) -> list[str]:
+        """A series side by side (tiles, a table column): whole numbers without `,0`, the others to one
+        precision (the column's, or what the values need), with the unit ('%' as `30 %`)."""
+        column = self.data.columns[col] if col < len(self.data.columns) else None
+        written = [decimals_of(c, self.data.decimal) for c in column.cells] if column is not None else None
+        texts = format_values(values, column.decimals if column is not None else None, written=written)
+        return [f"{t}\u00a0%" for t in texts] if self.unit.strip() == "%" else texts
 
     def baseline_mid(self, cy: float, size: float, name: str = "label") -> float:
         """Baseline that centres a line of digits/capitals on `cy`."""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..text import format_date, format_number, format_percent, nfc, parse_number
+from ..text import format_date, format_number, format_percent, format_values, nfc, parse_number
 
 if TYPE_CHECKING:
     from .data import ChartData, Column
@@ -169,7 +169,8 @@ def format_cells(d: ChartData) -> list[tuple[list[str], bool]]:
         try:
             vals = c.values if c.values is not None else [parse_number(v, d.decimal) for v in c.cells]
             dec = min(2, max(decimals_of(v, d.decimal) for v in c.cells))
-            out.append(([fmt_value(v, dec, "", trim=False) for v in vals], True))
+            written = [decimals_of(v, d.decimal) for v in c.cells]
+            out.append((format_values(vals, dec, written=written), True))  # no ",0" the data does not write
         except ValueError:
             out.append(([show_label(v) for v in c.cells], False))
     return out

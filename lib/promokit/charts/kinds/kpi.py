@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ...text import format_number, format_percent
+from ...text import format_percent, format_values
 from ..measure import Box, font_metrics, text_width
 from .base import ChartKind, listing, say
 
@@ -42,7 +42,7 @@ def build(p: ChartArea) -> None:
     unit_word = p.unit if p.unit and p.unit != "%" else ""
     changes = [_change_text(v, q, p.unit, p.data.columns[0].decimals) for v, q in zip(vals, prev, strict=True)] \
         if prev is not None else []
-    big_txt = [p.fmt(v, trim=False) for v in vals]  # tiles side by side: same decimals
+    big_txt = p.fmt_all(vals)  # tiles side by side: one precision, whole counts without ",0"
     a, d = font_metrics(p.font("big"))
     widest = max(text_width(t, p.font("big"), 1.0) for t in big_txt)
 
@@ -115,9 +115,9 @@ def _change_text(v: float, prev: float, unit: str, decimals: int) -> tuple[str, 
         return "không đổi so với kỳ trước", 0.0
     sign = "+" if delta > 0 else "-"
     if unit.strip() == "%":
-        return f"{sign}{format_number(abs(delta), max(1, decimals))} điểm % so với kỳ trước", delta
+        return f"{sign}{format_values([abs(delta)], decimals)[0]} điểm % so với kỳ trước", delta
     if prev == 0:
-        return f"{sign}{format_number(abs(delta), decimals)} so với kỳ trước", delta
+        return f"{sign}{format_values([abs(delta)], decimals)[0]} so với kỳ trước", delta
     rel = abs(delta) / abs(prev) * 100
     return f"{sign}{format_percent(rel, 1 if rel < 10 else 0)} so với kỳ trước", delta
 
