@@ -136,7 +136,7 @@ def run_promokit(assets: Path, out: Path) -> None:
     campaign = load_campaign(folder)
     brand, brand_dir = load_brand(assets)
     results = render_campaign(campaign, brand, folder, brand_dir, out, platforms=["tiktok"])
-    bad = [c for r in results for c in r.checks if not c.ok]
+    bad = [c for r in results for c in r.checks.failed]
     if bad:
         raise SystemExit(f"conformance failed: {bad}")
 

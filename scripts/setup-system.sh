@@ -19,6 +19,7 @@ have_lib "libpango-1.0.so" || missing+=(libpango-1.0-0)
 have_lib "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
 have_lib "libraqm.so" || missing+=(libraqm0)
 have_cmd espeak-ng || missing+=(espeak-ng)  # the Vietnamese guide voice of radio bulletins
+have_cmd mediainfo || missing+=(mediainfo)  # promokit conform cross-checks stream facts with a second parser
 if [ "$want" = test ]; then
   # the publication tests validate with real tools: EPUBCheck and a headless Chromium (driven by Playwright)
   have_cmd epubcheck || missing+=(epubcheck)
@@ -41,7 +42,7 @@ if [ -r /etc/debian_version ] && have_cmd apt-get; then
   echo "system packages: installed ${missing[*]}"
 else
   echo "Không phải Debian/Ubuntu: hãy tự cài / not Debian/Ubuntu, please install:" >&2
-  echo "  ffmpeg (with ffprobe), fontconfig, Noto Sans fonts, DejaVu fonts, Pango, libraqm, espeak-ng" >&2
+  echo "  ffmpeg (with ffprobe), fontconfig, Noto Sans fonts, DejaVu fonts, Pango, libraqm, espeak-ng, mediainfo" >&2
   echo "  e.g. macOS: brew install ffmpeg pango libraqm fontconfig && brew install --cask font-noto-sans" >&2
   echo "  or conda: conda env create -f environment.yml" >&2
   echo "missing here: ${missing[*]}" >&2

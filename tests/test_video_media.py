@@ -11,13 +11,13 @@ import pytest
 from PIL import Image
 
 from promokit.assets import probe_media
+from promokit.conform import gather
 from promokit.platforms import Preset
 from promokit.spec import load_brand, load_campaign
 from promokit.testing import _set_rotation, make_campaign, make_clip, make_tone
 from promokit.video.api import campaign_inputs
 from promokit.video.audio import loudness, render_audio
 from promokit.video.compositor import Compositor
-from promokit.video.conformance import probe_facts
 from promokit.video.encoder import render_video
 from promokit.video.plan import plan_video
 from promokit.video.yuv import planes_to_rgb
@@ -96,9 +96,9 @@ def test_variable_frame_rate_clip_gives_constant_rate_without_drift(tmp_path):
     assert probe_media(clip).variable_fps
     p = setup(tmp_path, {})
     out, _ = render_video(p, tmp_path / "o.mp4")
-    f = probe_facts(out)
-    assert f["r_frame_rate"] == f["avg_frame_rate"] == 30 and f["nb_frames"] == p.frames
-    assert f["duration"] == pytest.approx(p.duration, abs=0.05)
+    f = gather(out, loudness=False)
+    assert f.constant_rate and f.fps == pytest.approx(30, abs=1e-6) and f.frames == p.frames
+    assert f.duration == pytest.approx(p.duration, abs=0.05)
     frames = decode(out, p.size)
 
     def source_at(t: float) -> np.ndarray:  # what the clip shows at t, framed the same way
@@ -163,8 +163,8 @@ def test_music_44k_mono_shorter_than_the_video_loops_and_is_normalised(tmp_path)
     out, _ = render_video(p, tmp_path / "o.mp4", audio_wav=wav)
     i2, tp2 = loudness(out)
     assert i2 == pytest.approx(-14, abs=1) and tp2 <= -1.0
-    f = probe_facts(out)
-    assert f["sample_rate"] == 48000 and f["channels"] == 2 and f["audio_bit_rate"] >= 128_000
+    f = gather(out, loudness=False)
+    assert f.sample_rate == 48000 and f.channels == 2 and f.audio_bitrate >= 128_000
 
 
 def test_music_is_ducked_at_least_10_db_under_the_voice_over(tmp_path):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from promokit.conform import gather
 from promokit.errors import ToolError
 from promokit.platforms import Preset, safe_zone
 from promokit.spec import load_brand, load_campaign
@@ -16,7 +17,6 @@ from promokit.testing import make_campaign
 from promokit.video import make_plans, preview_frame, render_campaign
 from promokit.video.captions import parse_captions
 from promokit.video.compositor import Compositor
-from promokit.video.conformance import probe_facts
 from promokit.video.encoder import render_video
 from promokit.video.plan import plan_video
 from promokit.video.yuv import planes_to_rgb
@@ -170,17 +170,18 @@ def test_every_platform_file_conforms_and_has_sidecars_and_cover(tmp_path):
     results = render_campaign(c, b, folder, bd, out)
     assert [r.platform for r in results] == video["platforms"]
     for r in results:
-        assert r.ok, [x for x in r.checks if not x.ok]
-        f = probe_facts(r.video)
+        assert r.ok, r.checks.failed
+        f = gather(r.video)
         preset_size = {"youtube": (1920, 1080), "facebook_feed": (1080, 1350), "zalo": (1280, 720)}.get(
             r.platform, (1080, 1920))
-        assert (f["width"], f["height"]) == preset_size
-        assert f["video_codec"] == "h264" and f["profile"] == "High" and f["pix_fmt"] == "yuv420p"
-        assert f["color_range"] == "tv" and f["color_space"] == "bt709"
-        assert f["r_frame_rate"] == f["avg_frame_rate"] == 30
-        assert f["audio_codec"] == "aac" and f["sample_rate"] == 48000 and f["channels"] == 2
-        assert f["boxes"].index("moov") < f["boxes"].index("mdat")
-        assert f["duration"] == pytest.approx(3.0, abs=0.1)
+        assert (f.width, f.height) == preset_size
+        assert f.video_codec == "h264" and f.profile == "High" and f.chroma == "4:2:0" and f.bit_depth == 8
+        assert f.colour_range == "tv" and f.matrix == f.primaries == f.transfer == "bt709" and f.progressive
+        assert f.constant_rate and f.fps == pytest.approx(30, abs=1e-6) and f.open_gop_at is None
+        assert f.audio_codec == "aac" and f.audio_profile == "LC" and f.sample_rate == 48000 and f.channels == 2
+        assert f.moov_first and not f.edit_lists and not f.fragmented and abs(f.video_start - f.audio_start) < 0.01
+        assert f.loudness is not None and f.loudness <= -70  # no music: a silent track, measured
+        assert f.duration == pytest.approx(3.0, abs=0.1)
         cues = parse_captions(r.srt.read_text(encoding="utf-8"))
         assert [q.text for q in cues] == ["Chào mừng quý vị"]
         assert parse_captions(r.vtt.read_text(encoding="utf-8")) == cues
@@ -193,23 +194,25 @@ def test_every_platform_file_conforms_and_has_sidecars_and_cover(tmp_path):
 
 
 def test_a_failing_check_is_reported(tmp_path):
+    from promokit.conform import check_file
     from promokit.platforms import PLATFORMS
-    from promokit.video.conformance import check_file
 
     c, b, folder, bd = setup(tmp_path, {"duration": 1, "title": " "}, {"a.jpg": flat((200, 60, 40))})
     out, _ = render_video(small_plan(c, b, folder, bd), tmp_path / "short.mp4")
-    checks = {x.name: x for x in check_file(out, PLATFORMS.get("facebook_reels"))}
-    assert not checks["duration"].ok and "3" in checks["duration"].detail
-    assert not checks["size"].ok  # 180x320 is not 1080x1920
-    assert checks["video_codec"].ok and checks["faststart"].ok and checks["audio_bitrate"].ok
+    checks = check_file(out, PLATFORMS.get("facebook_reels"))
+    assert not checks.get("duration").ok and "3" in checks.get("duration").reason
+    assert not checks.get("frame_size").ok  # 180x320 is under Reels' 540 px
+    assert checks.get("video_codec").ok and checks.get("faststart").ok and checks.get("edit_list") is None
+    assert checks.get("audio_bitrate").ok and checks.get("audio_bitrate").source == "packets"
+    assert checks.get("profile").source == "avcC/SPS"
 
 
 def test_draft_and_preview(tmp_path):
     c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ"}, {"a.jpg": flat((200, 60, 40))})
     res = render_campaign(c, b, folder, bd, tmp_path / "out", draft=True, platforms=["tiktok"])
     assert res[0].video == tmp_path / "out" / "draft" / "tiktok.mp4"
-    facts = probe_facts(res[0].video)
-    assert facts["width"] == 270 and facts["sample_rate"] == 24000 and facts["channels"] == 2 and res[0].ok
+    facts = gather(res[0].video, loudness=False)
+    assert facts.width == 270 and facts.sample_rate == 24000 and facts.channels == 2 and res[0].ok, res[0].checks
     assert not (tmp_path / "out" / "tiktok.mp4").exists()  # a draft never replaces a final render
     plan = make_plans(c, b, folder, bd, ["tiktok"])["tiktok"]
     im = preview_frame(plan, 1.0)
@@ -231,7 +234,7 @@ def test_video_job_storyboard_preview_and_render(tmp_path):
     res = job.render()
     assert [r.platform for r in res] == ["tiktok", "youtube"] and all(r.ok for r in res)
     assert {r.video.parent for r in res} == {tmp_path / "output" / "t" / "video" / "draft"}
-    assert probe_facts(res[1].video)["width"] == 480
+    assert gather(res[1].video, loudness=False).width == 480
 
 
 def test_video_job_dropped_before_rendering_leaves_no_sound_files(tmp_path):

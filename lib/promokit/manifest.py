@@ -54,7 +54,9 @@ def read_manifest(out_dir: Path) -> dict | None:
 
 def verdict(checks: object) -> tuple[bool | None, list[str]]:
     """(passed?, names of failed checks) for a renderer's checks: a list of {name, ok, …} or a dict of facts
-    whose boolean values are the verdicts. None when there is nothing to judge."""
+    whose boolean values are the verdicts, or a `catalog.Checks` record. None when there is nothing to judge."""
+    if isinstance(checks, dict) and "version" in checks and isinstance(checks.get("checks"), list):
+        checks = checks["checks"]
     if isinstance(checks, list):
         items = [(str(c.get("name", i)), c.get("ok")) for i, c in enumerate(checks) if isinstance(c, dict)]
     elif isinstance(checks, dict):

@@ -12,7 +12,7 @@ pictures into them, `sources.py` draws each shot by kind behind one `FrameSource
 the end card), `transitions.py` registers the transitions, `compositor.py` assembles frame `k` (shots,
 transition, text and logo layers), `encoder.py` pipes the frames to one x264 and muxes the sound; `audio.py`
 mixes and normalises the sound; `layers.py` draws text and logos; `captions.py` reads and writes SRT/WebVTT;
-`conformance.py` checks a file against its platform preset.
+each file is checked against its platform preset by `promokit.conform`.
 """
 
 from .api import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 import weakref
@@ -14,14 +13,15 @@ from typing import Protocol
 
 from PIL import Image, ImageDraw
 
-from ..atomic import atomic_path, write_atomic
+from ..atomic import atomic_path
+from ..catalog import Checks, write_checks
+from ..conform import check_render
 from ..errors import SpecError
 from ..platforms import PLATFORMS, Preset
 from ..spec.models import Brand, Campaign
 from ..text import format_duration, nfc
 from .captions import read_captions, write_sidecars
 from .compositor import Compositor
-from .conformance import Check, check_file
 from .encoder import SoundJob, encode
 from .layers import check_texts, split_long_captions
 from .plan import Cue, Fonts, MediaFacts, Plan, plan_video
@@ -246,13 +246,13 @@ class RenderResult:
     srt: Path
     vtt: Path
     cover: Path
-    checks: list[Check]
+    checks: Checks
     seconds: float
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        return self.checks.ok
 
 
 def _same_frames(a: Plan, b: Plan) -> bool:
@@ -353,9 +353,8 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
                 t0 -= took if name in encoded else 0.0
             srt, vtt = write_sidecars(plan, video)
             cover = write_cover(plan, preset, out_dir / f"{name}-cover.jpg")
-            checks = check_file(video, preset, size=plan.size, fps=plan.fps, audio_rate=plan.audio.rate,
-                                min_audio_bitrate=min(128_000, bitrate))
-            write_atomic(video.with_name(video.name + ".checks.json"),
-                         json.dumps([c.as_dict() for c in checks], ensure_ascii=False, indent=2) + "\n")
+            checks = check_render(video, preset, size=plan.size, fps=plan.fps, audio_rate=plan.audio.rate,
+                                  min_audio_bitrate=min(128_000, bitrate))
+            write_checks(video, checks)
             results.append(RenderResult(name, video, srt, vtt, cover, checks, time.perf_counter() - t0, warnings))
     return results

@@ -45,35 +45,48 @@ def encode_args(plan: Plan, out: Path, preset: Preset | None = None) -> list[str
     if threads:
         cmd += ["-threads", str(threads)]
     abr = preset.audio_bitrate if preset is not None else 160_000
-    maxrate = None
+    maxrate = bufsize = None
     if preset is not None and not plan.draft:
-        if preset.max_bitrate:
-            maxrate = int(preset.max_bitrate * 0.9)
-        if preset.max_bytes:
-            budget = int(preset.max_bytes * 8 * 0.92 / max(plan.duration, 1.0)) - abr
-            maxrate = budget if maxrate is None else min(maxrate, budget)
-    if maxrate:
-        cmd += ["-maxrate", str(maxrate), "-bufsize", str(maxrate * 2)]
+        if preset.max_bytes:  # the average the file size allows
+            maxrate = int(preset.max_bytes * 8 * 0.92 / max(plan.duration, 1.0)) - abr
+            bufsize = maxrate * 2
+        if preset.max_bitrate:  # a peak ceiling over any 1 s: the bits in 1 s are at most maxrate + bufsize
+            peak = int(preset.max_bitrate * float(plan.style.encode.get("peak_share", 0.6)))
+            if maxrate is None or peak < maxrate:
+                maxrate, bufsize = peak, peak // 2
+    if maxrate:  # x264 signals the level its VBV needs: stay within level 4.2 (style `vbv_limit`)
+        limit = int(plan.style.encode.get("vbv_limit", 50_000_000))
+        cmd += ["-maxrate", str(min(maxrate, limit)), "-bufsize", str(min(bufsize, limit))]
     return cmd + ["-an", "-f", "mp4", str(out)]
 
 
+#: MP4 as the platforms ask: index first, no edit lists (the B-frame delay is written as negative composition
+#: offsets instead, so the first picture is shown at 0 without an `elst`).
+MP4_FLAGS = ["-use_editlist", "0", "-movflags", "+faststart+negative_cts_offsets"]
+#: Samples the AAC encoder puts before the sound (ffmpeg's aac: 1024). Without an edit list a player plays
+#: them, so the sound is encoded without its first 1024 samples and lands exactly in sync.
+AAC_PRIMING = 1024
+PRIMING_TRIM = ["-af", f"atrim=start_sample={AAC_PRIMING},asetpts=N/SR/TB"]
+
+
 def mux_args(video: Path, audio: Path, out: Path, preset: Preset | None = None) -> list[str]:
-    """Video stream copied; the sound copied when already AAC (.m4a), else encoded AAC-LC 48 kHz stereo;
-    the index first (`+faststart`)."""
+    """Video stream copied; the sound copied when already AAC (.m4a), else encoded AAC-LC 48 kHz stereo
+    (priming compensated); the index first, no edit lists (`MP4_FLAGS`)."""
     if Path(audio).suffix.lower() == ".m4a":
         codec = ["-c:a", "copy"]
     else:
         abr = preset.audio_bitrate if preset is not None else 160_000
-        codec = ["-c:a", "aac", "-b:a", str(abr), "-ar", "48000", "-ac", "2"]
+        codec = [*PRIMING_TRIM, "-c:a", "aac", "-b:a", str(abr), "-ar", "48000", "-ac", "2"]
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(video), "-i", str(audio),
-            "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *codec, "-shortest", "-movflags", "+faststart",
+            "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *codec, "-shortest", *MP4_FLAGS,
             "-f", "mp4", str(out)]
 
 
 def encode_aac(wav: Path, out: Path, bitrate: int = 160_000) -> Path:
-    """The finished sound as AAC-LC stereo in an .m4a, at the WAV's rate (48 kHz; a draft's 24 kHz).
+    """The finished sound as AAC-LC stereo in an .m4a, at the WAV's rate (48 kHz; a draft's 24 kHz), its first
+    `AAC_PRIMING` samples dropped (the encoder's priming takes their place; see `MP4_FLAGS`).
     ffmpeg's AAC encoder is slow (~1.5 s for 30 s at 48 kHz), so this runs beside the frame drawing."""
-    run_ffmpeg(["-v", "error", "-i", str(wav), "-c:a", "aac", "-b:a", str(bitrate), "-ac", "2",
+    run_ffmpeg(["-v", "error", "-i", str(wav), *PRIMING_TRIM, "-c:a", "aac", "-b:a", str(bitrate), "-ac", "2",
                 "-f", "ipod", str(out)], "mã hóa âm thanh AAC / encode the sound as AAC")
     return out
 
