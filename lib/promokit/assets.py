@@ -91,6 +91,7 @@ class CampaignFiles:
     voice: list[Path]
     data: list[Path]
     articles: list[Path]
+    dropped: list[str] = field(default_factory=list)  # why files were left out (links leaving the campaign)
 
 
 def discover(folder: Path) -> CampaignFiles:
@@ -98,8 +99,10 @@ def discover(folder: Path) -> CampaignFiles:
     folder = Path(folder)
     root = Path(os.path.realpath(folder))
     found: dict[str, list[Path]] = {}
+    dropped: list[str] = []
     for name, exts in FOLDERS.items():
         files: list[Path] = []
+        outside = 0
         sub = folder / name
         if sub.is_dir():
             for entry in os.scandir(sub):
@@ -107,11 +110,17 @@ def discover(folder: Path) -> CampaignFiles:
                 if entry.name.startswith((".", "~$")) or Path(entry.name).suffix.lower() not in exts:
                     continue
                 p = Path(entry.path)
-                if not p.is_file() or not Path(os.path.realpath(p)).is_relative_to(root):
+                if not p.is_file():
+                    continue
+                if not Path(os.path.realpath(p)).is_relative_to(root):
+                    outside += 1
                     continue
                 files.append(p)
+        if outside:
+            dropped.append(f"{name}/: bỏ qua {outside} tệp là liên kết ra ngoài chiến dịch / {outside} files left out: "
+                           "links outside the campaign folder (copy the files in)")
         found[name] = sorted(files, key=lambda p: sort_key(p.name))
-    return CampaignFiles(folder=folder, **found)
+    return CampaignFiles(folder=folder, **found, dropped=dropped)
 
 
 def _entry(directory: Path, name: str) -> str | None:
@@ -439,6 +448,7 @@ class MediaInfo:
     channels: int | None
     audio_codec: str | None
     truncated: bool = False  # the header promises more than the file holds (copy interrupted)
+    header_duration: float = 0.0  # s the header claims (more than `duration` when the pictures stop early)
 
 
 _PROBE_CACHE: dict[tuple[str, int, int], MediaInfo] = {}
@@ -516,14 +526,17 @@ def _rotation(stream: dict) -> int:
         return 0
 
 
-def _readable_end(path: Path, claimed: float, start: float) -> tuple[float | None, bool]:
+def _readable_end(path: Path, claimed: float, start: float, video: bool = False) -> tuple[float | None, bool]:
     """(end of the last packet that can be read (s), demuxer error seen) — reads packets, never decodes.
 
     Only the last second is read: a file cut short (the phone copy was interrupted) has an index
-    that points past its end, which shows up there as a read error and an early end.
+    that points past its end, which shows up there as a read error and an early end. With `video`,
+    only the picture's packets count: a clip whose sound runs on after its pictures (3 s of video,
+    8 s of audio, the header saying 8) ends where its pictures end.
     """
     def scan(seek: float | None) -> tuple[float | None, bool]:
-        args = ["-show_entries", "packet=pts_time,dts_time,duration_time"]
+        args = [*(["-select_streams", "v:0"] if video else []),
+                "-show_entries", "packet=pts_time,dts_time,duration_time"]
         if seek:
             args = ["-read_intervals", f"{seek:.3f}%", *args]
         data, err = _ffprobe(path, *args)
@@ -537,7 +550,7 @@ def _readable_end(path: Path, claimed: float, start: float) -> tuple[float | Non
         return end, bool(err)
 
     end, err = scan(max(0.0, claimed - 1.0) + start)
-    if end is None and err:  # the seek itself landed past the data: read from the start
+    if end is None:  # the seek landed past the data (or past the pictures): read from the start
         end, err = scan(None)
     return end, err
 
@@ -558,12 +571,12 @@ def _probe(path: Path) -> MediaInfo:
     truncated = False
     duration = claimed
     if claimed > 0:
-        end, err = _readable_end(path, claimed, start)
+        end, err = _readable_end(path, claimed, start, video=video is not None)
         if end is None and err:
             raise _unreadable(path, "không đọc được dữ liệu nào / no readable data")
         # small gaps are normal (last frame durations, VBR estimates); only a clear shortfall counts
         if end is not None and end < claimed - max(0.25, 0.02 * claimed):
-            duration, truncated = max(end, 0.0), err
+            duration, truncated = max(end, 0.0), err  # the real length; `header_duration` keeps the claim
 
     kw: dict[str, Any] = dict(has_video=False, width=0, height=0, coded_width=0, coded_height=0, rotation=0,
                               fps=0.0, variable_fps=False, frames=None, video_codec=None)
@@ -590,7 +603,7 @@ def _probe(path: Path) -> MediaInfo:
         sample_rate=int(audio["sample_rate"]) if audio and str(audio.get("sample_rate", "")).isdigit() else None,
         channels=int(audio["channels"]) if audio and audio.get("channels") else None,
         audio_codec=audio.get("codec_name") if audio else None,
-        truncated=truncated,
+        truncated=truncated, header_duration=claimed,
     )
 
 

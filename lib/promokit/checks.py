@@ -1,11 +1,18 @@
-"""`promokit check`: validate campaigns (spec, brand, every file they name) and report every problem."""
+"""`promokit check`: validate campaigns (spec, brand, every file they name) and report every problem.
+
+It proves what the render will need, before rendering: every text of every platform's video laid out
+against the fonts that will draw it (missing glyphs fail), the clips' real lengths against their
+shots (the plan's rule, a shorter shot, reported as a warning), the warnings a run would give
+(files dropped, shots shortened, voice-over cut), finite numbers in the data, and, when an output
+folder is given, that it can be written with room for the planned renders (an estimate).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, PromokitError, SpecError
+from .errors import Problem, PromokitError, SpecError, UsageError
 from .project import CampaignContext, check_campaign, select_ids
 from .spec import load_brand
 
@@ -16,17 +23,21 @@ class CheckReport:
 
     campaigns: dict[str, list[Problem]] = field(default_factory=dict)
     brand: list[Problem] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # campaign id -> what a run would warn about
+    output: list[Problem] = field(default_factory=list)  # the output folder (not writable, too little room)
 
     @property
     def ok(self) -> bool:
-        return not self.brand and not any(self.campaigns.values())
+        return not self.brand and not self.output and not any(self.campaigns.values())
 
     def lines(self) -> list[str]:
-        out = [str(p) for p in self.brand]
+        out = [str(p) for p in self.brand + self.output]
         for problems in self.campaigns.values():
             out.extend(str(p) for p in problems)
         return out
 
+    def warning_lines(self) -> list[str]:
+        return [f"⚠ {cid}: {w}" for cid, ws in self.warnings.items() for w in ws]
 
 def font_problems(ctx: CampaignContext) -> list[Problem]:
     """The brand's fonts exist and cover the campaign's own texts (title, slogan, video texts)."""
@@ -72,15 +83,76 @@ def open_checked(cid: str, assets: Path = Path("assets"), output: Path = Path("o
     return ctx
 
 
-def check_campaigns(assets: Path, ids: list[str] | None = None) -> CheckReport:
-    """Validate the brand and each campaign (all when `ids` is empty); never stops at the first problem."""
+#: Rough bytes per second of finished video per platform, and per poster / edition (for the free-space estimate)
+VIDEO_BYTES_PER_S = 1_200_000
+POSTER_BYTES = 3_000_000
+EDITION_BYTES = 40_000_000
+
+
+def render_needs(ctx: object) -> tuple[list[Problem], list[str], int]:
+    """(problems, warnings, estimated output bytes) of rendering a valid campaign, found without rendering."""
+    from .video.api import campaign_inputs, make_plan
+    from .video.layers import check_texts
+
+    c = ctx.campaign  # type: ignore[attr-defined]
+    problems: list[Problem] = []
+    warnings: list[str] = list(getattr(ctx, "warnings", []) or [])
+    need = 0
+    if c.video is not None and c.video.platforms:
+        try:
+            inputs = campaign_inputs(c, ctx.brand, ctx.folder, ctx.brand_dir)  # type: ignore[attr-defined]
+            for name in c.video.platforms:
+                plan = make_plan(c, ctx.brand, ctx.folder, ctx.brand_dir, name, inputs=inputs)  # type: ignore[attr-defined]
+                for w in plan.warnings:
+                    if f"{name}: {w}" not in warnings and w not in warnings:
+                        warnings.append(w if len(c.video.platforms) == 1 else f"{name}: {w}")
+                check_texts(plan)  # glyphs of every text in its font, and every text fits
+                need += int(plan.duration * VIDEO_BYTES_PER_S)
+        except PromokitError as e:
+            problems.extend(e.problems)
+    need += POSTER_BYTES * len(c.infographics) * 2 + (EDITION_BYTES if c.publication is not None else 0)
+    return problems, _unique(warnings), need
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _check_output(output: Path, need: int) -> list[Problem]:
+    from .resources import require_writable
+
+    try:
+        require_writable(output, need)
+    except PromokitError as e:
+        return e.problems
+    return []
+
+
+def check_campaigns(assets: Path, ids: list[str] | None = None, output: Path | None = None) -> CheckReport:
+    """Validate the brand and each campaign (all when `ids` is empty); never stops at the first problem.
+
+    With `output`, also that the folder can be written with room for the planned renders.
+    """
     report = CheckReport()
+    if not (Path(assets) / "campaigns").is_dir() and not Path(assets).is_dir():
+        raise UsageError.fail(f"không có thư mục assets {assets}", f"the assets folder {assets} does not exist",
+                              field="--assets", fix_vi="chỉ đúng thư mục có campaigns/ (--assets)",
+                              fix_en="point --assets at the folder that holds campaigns/")
+    need = 0
     try:
         load_brand(Path(assets))
     except PromokitError as e:
         report.brand = e.problems
     brand = {str(p) for p in report.brand}
     for cid in select_ids(Path(assets), ids):
-        _, problems = campaign_problems(cid, Path(assets))
+        ctx, problems = campaign_problems(cid, Path(assets))
         report.campaigns[cid] = [p for p in problems if str(p) not in brand]
+        if ctx is None or problems:
+            continue
+        problems, warnings, bytes_ = render_needs(ctx)
+        report.campaigns[cid] += problems
+        report.warnings[cid] = warnings
+        need += bytes_
+    if output is not None:
+        report.output = _check_output(Path(output), need)
     return report

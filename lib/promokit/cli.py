@@ -97,12 +97,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import check_campaigns
 
-    report = check_campaigns(args.assets, args.ids)
+    report = check_campaigns(args.assets, args.ids, args.output)
     for line in report.lines():
+        print(line, file=sys.stderr)
+    for line in report.warning_lines():
         print(line, file=sys.stderr)
     for cid, problems in report.campaigns.items():
         if not problems:
-            _say(args, f"✓ {cid}")
+            n = len(report.warnings.get(cid, []))
+            _say(args, f"✓ {cid}" + (f" ({n} cảnh báo / warnings)" if n else ""))
     if not report.campaigns:
         _say(args, f"Chưa có chiến dịch nào trong {args.assets}/campaigns / no campaigns yet")
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -20,6 +20,15 @@ def _short(path: str | Path) -> str:
         return str(p)
 
 
+MESSAGE_MAX = 400  # characters of one part of a problem line (a quoted 5,000-character title is cut)
+
+
+def _cut(text: str, limit: int = MESSAGE_MAX) -> str:
+    """One line, at most `limit` characters (a problem is one line of a terminal, not a dump)."""
+    text = " ".join(str(text).split("\n"))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Where:
     """Where a problem is: a file, optionally a line (1-based) and a field path like `video.duration`."""
@@ -49,8 +58,8 @@ class Problem:
 
     def __str__(self) -> str:
         head = f"{self.where}: " if str(self.where) else ""
-        vi = self.vi + (f" — Cách sửa: {self.fix_vi}" if self.fix_vi else "")
-        en = self.en + (f" — Fix: {self.fix_en}" if self.fix_en else "")
+        vi = _cut(self.vi) + (f" — Cách sửa: {_cut(self.fix_vi)}" if self.fix_vi else "")
+        en = _cut(self.en) + (f" — Fix: {_cut(self.fix_en)}" if self.fix_en else "")
         return f"{head}{vi} / {en}"
 
 

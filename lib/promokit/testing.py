@@ -287,6 +287,16 @@ def make_clip(
     return path
 
 
+def make_short_video_clip(path: Path, video_seconds: float = 3.0, audio_seconds: float = 8.0,
+                          size: tuple[int, int] = (64, 48)) -> Path:
+    """An .mp4 whose pictures stop after `video_seconds` while its sound (and its header) run `audio_seconds`."""
+    path = _prepare(path)
+    _run(["-f", "lavfi", "-t", f"{video_seconds}", "-i", f"testsrc=size={size[0]}x{size[1]}:rate=30",
+          "-f", "lavfi", "-t", f"{audio_seconds}", "-i", "sine=frequency=440:sample_rate=48000", "-map", "0:v",
+          "-map", "1:a", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)])
+    return path
+
+
 def make_lying_clip(path: Path, seconds: float = 2.0) -> Path:
     """An .mp4 whose header promises `seconds` s but whose media data stops at about 40 %.
 

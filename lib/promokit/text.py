@@ -125,9 +125,12 @@ def parse_number(text: str, decimal: str = ".") -> float:
         t = t.replace(thousands, "")
     t = t.replace(decimal, ".")
     try:
-        return float(t)
+        value = float(t)
     except ValueError:
         raise ValueError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):  # float() reads "nan", "inf", "Infinity": no chart can draw them
+        raise ValueError(f"not a finite number: {text!r}")
+    return value
 
 
 def graphemes(s: str) -> list[str]:

@@ -60,13 +60,37 @@ def _line_map(node: yaml.Node | None, prefix: tuple = ()) -> dict[tuple, int]:
     return out
 
 
+def _written_map(node: yaml.Node | None, text: str, prefix: tuple = ()) -> dict[tuple, str]:
+    """Map each scalar's field path to its text as written (`0123`, not the 83 YAML 1.1 reads)."""
+    out: dict[tuple, str] = {}
+    if isinstance(node, yaml.ScalarNode):
+        out[prefix] = text[node.start_mark.index:node.end_mark.index]
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            out.update(_written_map(v, text, prefix + (nfc(str(k.value)),)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out.update(_written_map(v, text, prefix + (i,)))
+    return out
+
+
+SHOWN_MAX = 60  # characters of a value quoted in an error
+
+
+def shown_value(value: object, written: str | None = None) -> str:
+    """A value for an error line: as written in the file when known, cut to `SHOWN_MAX` characters."""
+    text = written if written is not None else repr(value)
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1] + f"… ({len(text)} ký tự / chars)"
+
+
 @dataclass(frozen=True)
 class YamlDoc:
-    """A YAML mapping with the line of every field."""
+    """A YAML mapping with the line of every field (and each scalar as written)."""
 
     path: Path
     data: dict
     lines: dict[tuple, int]
+    written: dict[tuple, str] = field(default_factory=dict)
 
     def line(self, loc: tuple) -> int | None:
         loc = tuple(loc)
@@ -111,7 +135,7 @@ def read_yaml(path: Path, label: str) -> YamlDoc:
     if not isinstance(data, dict):
         raise SpecError.fail("tệp phải là một bảng khóa: giá trị", "file must be a mapping of key: value",
                              file=path, line=1, fix_vi="xem mẫu trong README", fix_en="see the README's example")
-    return YamlDoc(path, nfc_deep(data), _line_map(node))
+    return YamlDoc(path, nfc_deep(data), _line_map(node), _written_map(node, text))
 
 
 def deep_merge(base: dict, over: dict) -> dict:
@@ -272,7 +296,8 @@ def _validation_problems(err: ValidationError, doc: YamlDoc, model: type[BaseMod
         seen.add(loc)
         where = Where(doc.path, doc.line(loc), _field(loc))
         value = e.get("input")
-        shown = f" ({value!r})" if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+        shown = (f" ({shown_value(value, doc.written.get(loc))})"
+                 if isinstance(value, str | int | float) and not isinstance(value, bool) else "")
         ours = _ours(e["msg"].removeprefix("Value error, "))
         if ours is not None:
             vi, en, fix_vi, fix_en = ours

@@ -7,7 +7,7 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +38,24 @@ class Inputs:
     fonts: Fonts
     logo: Path | None
     style: VideoStyle
+    warnings: tuple[str, ...] = ()  # about the inputs: files left out, clips shorter than their header
+
+
+def media_warnings(campaign: Campaign, campaign_dir: Path, media: dict[str, MediaFacts]) -> tuple[str, ...]:
+    """What a run must say about its inputs: files left out of the shots, clips whose pictures stop early."""
+    from ..assets import discover, probe_media
+
+    out: list[str] = []
+    if campaign.video is not None and campaign.video.shot_list() is None:
+        out += [d for d in discover(Path(campaign_dir)).dropped if d.startswith(("images/", "clips/"))]
+    for key, m in media.items():
+        if m.kind == "clip":
+            info = probe_media(m.path)
+            if info.header_duration > info.duration + 0.25:
+                out.append(f"{key}: hình chỉ dài {info.duration:.2f} s dù tệp ghi {info.header_duration:.2f} s; "
+                           f"cảnh được rút ngắn / the pictures stop at {info.duration:.2f} s although the file says "
+                           f"{info.header_duration:.2f} s: its shot is shortened to the pictures")
+    return tuple(out)
 
 
 def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFacts]:
@@ -97,7 +115,7 @@ def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_
         cand = Path(brand_dir) / brand.logo
         if cand.is_file():
             logo = cand
-    return Inputs(media, cues, fonts, logo, load_style())
+    return Inputs(media, cues, fonts, logo, load_style(), media_warnings(campaign, Path(campaign_dir), media))
 
 
 def make_plan(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, platform: str, *,
@@ -110,6 +128,8 @@ def make_plan(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: P
     preset = PLATFORMS.get(platform, field="video.platforms")
     plan = plan_video(campaign, brand, preset, inputs.media, captions=inputs.captions, fonts=inputs.fonts,
                       logo=inputs.logo, style=inputs.style, draft=draft)
+    if inputs.warnings:
+        plan = replace(plan, warnings=(*inputs.warnings, *plan.warnings))
     return split_long_captions(plan)
 
 

@@ -357,7 +357,8 @@ def plan_video(
         if shot.duration is not None:
             want = int(round(shot.duration * fps))
             if i in caps and want > caps[i]:
-                warnings.append(f"{shot.path}: {shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s")
+                warnings.append(f"{shot.path}: {shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s: "
+                                "the shot is shortened to the clip")
                 want = caps[i]
             fixed[i] = want
     if end_card is not None:

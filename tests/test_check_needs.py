@@ -1,0 +1,122 @@
+"""`promokit check` proves what the render will need; clips are as long as their pictures; warnings are seen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from promokit import testing
+from promokit.assets import discover, probe_media
+from promokit.checks import check_campaigns
+from promokit.errors import UsageError
+from promokit.project import open_campaign
+from promokit.video.api import make_plan
+
+
+def test_a_clip_whose_header_claims_more_than_its_pictures_has_their_real_length(tmp_path):
+    clip = testing.make_short_video_clip(tmp_path / "c.mp4", video_seconds=3, audio_seconds=8)
+    info = probe_media(clip)
+    assert abs(info.duration - 3.0) < 0.1 and abs(info.header_duration - 8.0) < 0.1
+    normal = probe_media(testing.make_clip(tmp_path / "n.mp4", 1.0))
+    assert abs(normal.duration - 1.0) < 0.1 and normal.header_duration == pytest.approx(normal.duration, abs=0.1)
+
+
+@pytest.fixture
+def short_clip_campaign(tmp_path):
+    assets = tmp_path / "assets"
+    folder = testing.make_campaign(assets, "mot", clips=0, csv=False, article=False, extra_yaml={
+        "video": {"duration": 10, "shots": [{"path": "images/anh-1.jpg"}, {"path": "clips/ngan.mp4", "duration": 6}]}})
+    testing.make_short_video_clip(folder / "clips" / "ngan.mp4", video_seconds=3, audio_seconds=8)
+    return assets, folder
+
+
+def test_the_plan_shortens_the_shot_to_the_pictures_and_says_so(short_clip_campaign):
+    assets, _ = short_clip_campaign
+    ctx = open_campaign("mot", assets)
+    plan = make_plan(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, "tiktok", draft=True)
+    shot = next(s for s in plan.shots if s.source is not None and s.source.name == "ngan.mp4")
+    assert shot.frames / plan.fps <= 3.0  # never longer than the pictures: no frozen frame
+    text = " ".join(plan.warnings)
+    assert "ngan.mp4" in text and "shortened" in text and "8.00 s" in text
+
+
+def test_check_reports_the_short_clip_before_rendering(short_clip_campaign):
+    assets, _ = short_clip_campaign
+    report = check_campaigns(assets, ["mot"])
+    assert report.ok
+    assert any("ngan.mp4" in w and "shortened" in w for w in report.warnings["mot"])
+    assert any("ngan.mp4" in line for line in report.warning_lines())
+
+
+def test_check_warns_about_images_linked_from_outside_the_campaign(tmp_path):
+    assets = tmp_path / "assets"
+    folder = testing.make_campaign(assets, "mot", images=0, clips=1, csv=False, article=False)
+    outside = tmp_path / "elsewhere"
+    for i in range(3):
+        testing.make_image(outside / f"anh-{i}.jpg")
+    os.symlink(outside, folder / "images")
+    assert discover(folder).images == [] and "3" in discover(folder).dropped[0]
+    report = check_campaigns(assets, ["mot"])
+    assert any("images/" in w and "outside the campaign" in w for w in report.warnings["mot"]), report.warnings
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "-Infinity"])
+def test_check_refuses_non_finite_numbers_in_data(tmp_path, value):
+    assets = tmp_path / "assets"
+    folder = testing.make_campaign(assets, "mot", clips=0, article=False)
+    testing.make_csv(folder / "data" / "ocop.csv", ["xa", "so_san_pham"], [["Bình Thành", 12], ["Tân Mỹ", value]])
+    report = check_campaigns(assets, ["mot"])
+    assert not report.ok
+    assert any("ocop.csv" in line and "so_san_pham" in line for line in report.lines()), report.lines()
+
+
+def test_check_refuses_a_brand_font_without_vietnamese_glyphs(tmp_path):
+    from fontTools import subset
+
+    assets = tmp_path / "assets"
+    testing.make_campaign(assets, "mot", clips=0, csv=False, article=False)
+    brand = assets / "brand"
+    brand.mkdir(parents=True)
+    src = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not src.is_file():
+        pytest.skip("DejaVu Sans is not installed")
+    opts = subset.Options()
+    font = subset.load_font(str(src), opts)
+    sub = subset.Subsetter(opts)
+    sub.populate(text="".join(chr(c) for c in range(32, 127)))  # ASCII only: no "ỗ", "ữ", "ớ"
+    sub.subset(font)
+    subset.save_font(font, str(brand / "ascii.ttf"), opts)
+    (brand / "brand.yml").write_text(yaml.safe_dump({"fonts": {"heading": "ascii.ttf", "body": "ascii.ttf"}}),
+                                     encoding="utf-8")
+    report = check_campaigns(assets, ["mot"])
+    assert not report.ok
+    text = "\n".join(report.lines())
+    assert "ascii.ttf" in text and "ỗ" in text, text
+
+
+def test_check_proves_the_output_folder_can_take_the_renders(tmp_path):
+    assets = tmp_path / "assets"
+    testing.make_campaign(assets, "mot", clips=0, csv=False, article=False)
+    assert check_campaigns(assets, ["mot"], tmp_path / "out").ok
+    import promokit.checks as checks
+
+    real = checks.VIDEO_BYTES_PER_S
+    try:
+        checks.VIDEO_BYTES_PER_S = 1 << 60  # a render bigger than any disk
+        report = check_campaigns(assets, ["mot"], tmp_path / "out")
+    finally:
+        checks.VIDEO_BYTES_PER_S = real
+    assert not report.ok and "no space left" in "\n".join(report.lines())
+
+
+def test_check_and_run_refuse_a_missing_assets_folder(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        check_campaigns(tmp_path / "nowhere")
+    r = subprocess.run([sys.executable, "-m", "promokit.cli", "check", "--assets", str(tmp_path / "nowhere")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "nowhere" in r.stderr
