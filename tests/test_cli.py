@@ -152,3 +152,16 @@ def test_one_failing_job_does_not_stop_the_batch(assets, tmp_path):
     assert "mini-hai" in r.stderr
     assert (out / "mini" / "notebooks" / "infographic.ipynb").is_file()
     assert not (out / "mini-hai" / "notebooks" / "infographic.ipynb").exists()
+
+
+def test_new_campaign_turns_on_two_platforms_and_lists_the_rest_commented(tmp_path):
+    from promokit.platforms import PLATFORMS
+    from promokit.scaffold import new_campaign
+    from promokit.spec import load_campaign
+
+    folder = new_campaign(tmp_path, "le-hoi-banh-dan-gian", title="Lễ hội bánh dân gian")
+    c = load_campaign(folder)
+    assert 1 <= len(c.video.platforms) <= 2
+    text = (folder / "campaign.yml").read_text(encoding="utf-8")
+    commented = [ln for ln in text.splitlines() if ln.strip().startswith("# platforms:")]
+    assert commented and all(name in commented[0] for name in PLATFORMS.names())

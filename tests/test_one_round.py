@@ -132,4 +132,4 @@ def test_date_error_speaks_no_library_words(tmp_path):
         load_campaign(folder)
     (p,) = e.value.problems
     assert "invalid character" not in p.en and "Input should" not in p.en
-    assert "2024-04-18" in p.fix_en and "2024-04-18" in p.fix_vi
+    assert "2024-04-12" in p.fix_en and "2024-04-12" in p.fix_vi and "12/4/2024" in p.fix_vi

@@ -32,6 +32,7 @@ from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
 from .errors import AssetError, DataError, Problem, ProblemList, PromokitError, ToolError, Where
 from .spec import check_relpath, read_yaml
+from .spec.article import check_front_matter
 from .text import format_number, nfc, nfc_deep, parse_number
 
 if TYPE_CHECKING:
@@ -881,6 +882,7 @@ def read_article(path: Path) -> Article:
     text = read_text(path)
     meta: Any = {}
     body = text
+    block: str | None = None
     if re.match(r"---[ \t]*\n", text):
         m = _FENCE.search(text, text.index("\n") + 1)
         if m is None:
@@ -913,6 +915,10 @@ def read_article(path: Path) -> Article:
             fix_vi="thêm ở đầu tệp ba dòng: '---', 'title: Tiêu đề bài viết', '---'",
             fix_en="start the file with three lines: '---', 'title: The title', '---'",
         )
+    if block is not None:  # every front-matter problem at once (README "Bài viết"); dates and hashtags normalised
+        meta, problems = check_front_matter(block, path)
+        if problems:
+            raise AssetError(*problems)
     return Article(path, meta, body, title.strip(), len(re.findall(r"\w+", body)))
 
 

@@ -9,6 +9,7 @@ from .assets import FOLDERS
 from .atomic import write_atomic
 from .charts.kinds import KINDS
 from .errors import UsageError
+from .platforms import PLATFORMS
 from .project import campaigns_root
 from .spec.models import SLUG, THEMES
 from .text import nfc
@@ -36,7 +37,7 @@ def new_campaign(assets: Path, campaign_id: str, *, title: str = "", theme: str 
         (folder / sub).mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.read_text(encoding="utf-8").format(
         id=campaign_id, title=nfc(title) or campaign_id, theme=theme, themes=", ".join(THEMES),
-        kinds=" | ".join(KINDS),
+        kinds=" | ".join(KINDS), all_platforms=", ".join(PLATFORMS.names()),
     )
     write_atomic(spec, text.encode("utf-8"))
     return folder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -89,6 +90,32 @@ def format_date(d: _dt.date | _dt.datetime | str) -> str:
     if isinstance(d, str):
         d = _dt.date.fromisoformat(d[:10])
     return f"{d.day}/{d.month}/{d.year}"
+
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(value: _dt.date | str) -> _dt.date:
+    """A date as Vietnamese offices write it — `13/04/2024`, `12/4/2024`, `12-4-2024`, `12.4.2024` (day first) —
+    or ISO `2024-04-12`; ValueError (plain words) for anything else or a day that does not exist."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = nfc(str(value)).strip()
+    m = _YMD.fullmatch(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DMY.fullmatch(text)
+        if not m:
+            raise ValueError(f"'{text}' is not a date")
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return _dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the calendar") from None
 
 
 def format_date_long(d: _dt.date | _dt.datetime) -> str:

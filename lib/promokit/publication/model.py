@@ -249,6 +249,12 @@ def _err(vi: str, en: str, file: str, line: int | None, fix_vi: str, fix_en: str
 
 
 def _no_alt(use: ImageUse, target: str) -> AssetError:
+    if use.field == "cover":  # the cover is named in the front matter, where image syntax does not work
+        return _err(
+            f"ảnh bìa '{target}' không có mô tả (cover_alt)", f"cover '{target}' has no description (cover_alt)",
+            use.file, use.line,
+            "thêm một dòng dưới 'cover:' trong phần đầu bài, vd. cover_alt: Mái đình Tân An Trung buổi sáng",
+            "add a line under 'cover:' in the front matter, e.g. cover_alt: The temple roof in the morning", "cover_alt")
     return _err(
         f"ảnh '{target}' không có mô tả (alt) hay chú thích", f"image '{target}' has no alt text and no caption",
         use.file, use.line,

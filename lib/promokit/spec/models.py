@@ -16,6 +16,7 @@ from ..charts.kinds import KINDS
 from ..charts.sizes import SIZES
 from ..platforms import PLATFORMS
 from ..registry import Registry
+from .article import VnDate
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -49,8 +50,8 @@ class Strict(BaseModel):
 
 
 class Dates(Strict):
-    from_: dt.date = Field(alias="from", description="First day of the campaign (YYYY-MM-DD)")
-    to: dt.date | None = Field(None, description="Last day (YYYY-MM-DD); default = from")
+    from_: VnDate = Field(alias="from", description="First day of the campaign (2024-04-18 or 18/4/2024)")
+    to: VnDate | None = Field(None, description="Last day (2024-04-18 or 18/4/2024); default = from")
 
     @model_validator(mode="after")
     def _order(self) -> Dates:
