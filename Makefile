@@ -13,7 +13,10 @@ LAB_PORT ?= 8888
 
 .PHONY: setup system system-test demo render samples check test test-fast lint lab bench clean
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed $(LAB_SETTINGS_DIR)/overrides.json
+
+$(LAB_SETTINGS_DIR)/overrides.json: jupyter/overrides.json $(VENV)/.installed
+	@mkdir -p $(dir $@) && cp $< $@
 
 system:
 	@bash scripts/setup-system.sh runtime
@@ -27,7 +30,6 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	# a kernel spec inside the venv so Papermill and JupyterLab run notebooks with this Python
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (promokit)" >/dev/null
-	@mkdir -p $(LAB_SETTINGS_DIR) && cp jupyter/overrides.json $(LAB_SETTINGS_DIR)/overrides.json
 	@touch $@
 
 samples: setup
@@ -63,7 +65,6 @@ lint: setup
 # JupyterLab at the project root: notebooks, campaign folders and outputs in the file browser; error links and
 # /files/ addresses resolve against it (PROMOKIT_LAB_ROOT). Root (uid 0, e.g. a container) needs --allow-root.
 lab: samples
-	@mkdir -p $(LAB_SETTINGS_DIR) && cp jupyter/overrides.json $(LAB_SETTINGS_DIR)/overrides.json
 	PROMOKIT_LAB_ROOT="$(CURDIR)" $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(LAB_PORT) \
 		--ServerApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
