@@ -2387,13 +2387,13 @@ def write_music(spec: MusicSpec, path: Path, seed: int) -> None:
           *codec, "-map_metadata", "-1", "-fflags", "+bitexact", str(path)], stdin=pcm.tobytes())
 
 
-def write_voice(text: str, path: Path) -> None:
-    """Optional voice-over with espeak-ng (Vietnamese voice), resampled to 48 kHz stereo WAV."""
+def write_voice(text: str, path: Path, rate: int = SR, channels: int = 2) -> None:
+    """Optional voice-over with espeak-ng (Vietnamese voice), resampled to a WAV (48 kHz stereo by default)."""
     with tempfile.TemporaryDirectory(prefix="promokit-voice-") as td:
         raw = Path(td) / "raw.wav"
         _run([ESPEAK or "espeak-ng", "-v", "vi", "-s", "140", "-w", str(raw), text])
-        _run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-i", str(raw), "-ar", str(SR), "-ac", "2",
-              "-c:a", "pcm_s16le", str(path)])
+        _run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-i", str(raw), "-ar", str(rate), "-ac",
+              str(channels), "-c:a", "pcm_s16le", str(path)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2458,6 +2458,13 @@ def _tasks(folder: Path, cid: str, media: CampaignMedia) -> list[tuple[str, Path
     if media.voice and ESPEAK:
         text = media.voice
         out.append(("voice", folder / "voice" / "loi-binh.wav", lambda tmp: write_voice(text, tmp)))
+    if ESPEAK and (folder / "radio").is_dir():
+        # stand-ins for the staff's recordings: each voice file a bulletin script names, read from its text
+        from promokit.radio.api import recording_list
+
+        for path, said in recording_list(folder, folder.parents[1] / "brand"):
+            if said:
+                out.append(("voice", path, lambda tmp, said=said: write_voice(said, tmp, rate=44100, channels=1)))
     return out
 
 
@@ -2518,7 +2525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from concurrent.futures import ProcessPoolExecutor
 
             # clips pan over the pictures, so they come after them
-            kind = {(cid, i): _tasks(Path(), cid, MEDIA[cid])[i][0] for cid, i in jobs}
+            kind = {(cid, i): _tasks(assets / "campaigns" / cid, cid, MEDIA[cid])[i][0] for cid, i in jobs}
             phases = [[j for j in jobs if kind[j] != "clip"], [j for j in jobs if kind[j] == "clip"]]
             results = []
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:

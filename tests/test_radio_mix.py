@@ -109,8 +109,8 @@ def test_bulletin_meets_loudness_peak_band_duration_and_tags(tmp_path):
     assert abs(dur - loud.timeline.duration) < 0.1
     assert dur > 2 + 3 + 2 * 2.0  # two voices and two jingles at least
     # band limits: the loudspeaker mix keeps little energy outside 200 Hz - 5 kHz; the online mix keeps the bed's
-    assert _outside(loud.wav, 180, 5600) < 0.03
-    assert _outside(online.wav, 180, 5600) > 0.05
+    assert _outside(loud.wav, 168, 5950) < 0.03
+    assert _outside(online.wav, 168, 5950) > 0.05
     tags = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json",
                                       str(loud.mp3)], capture_output=True, text=True).stdout)["format"]["tags"]
     assert tags["title"].startswith("Bản tin thử nghiệm") and "guide" in tags["title"]
@@ -164,3 +164,19 @@ def test_segment_without_text_or_voice_is_refused(tmp_path):
     ctx = open_campaign("radio-mini", tmp_path, tmp_path / "out")
     with pytest.raises(SpecError, match=r"ban-tin.md:7 \[segments\[1\]\]"):
         api.load_bulletins(ctx)
+
+
+def test_promokit_run_radio_bulletin_notebook_writes_outputs_in_the_manifest(tmp_path):
+    import os
+    import sys
+
+    _campaign(tmp_path, SCRIPT.format(slot=60, voice="voice/tin.wav", closing="voice: voice/mo-dau.wav"))
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "promokit.cli", "run", "--assets", str(tmp_path), "--output", str(out),
+                        "--notebook", "radio_bulletin", "--workers", "1"], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    manifest = json.loads((out / "radio-mini" / "manifest.json").read_text(encoding="utf-8"))
+    radio = {o["path"]: o for o in manifest["outputs"] if o["kind"] == "radio"}
+    assert {"radio/ban-tin.mp3", "radio/ban-tin.wav", "radio/lich-phat-2024-04-18.pdf"} <= set(radio)
+    assert (out / "radio-mini" / "notebooks" / "radio_bulletin.ipynb").is_file()

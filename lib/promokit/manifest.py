@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import write_atomic
+from .catalog import kind_of
 
 #: Output sub-folder -> kind (DESIGN §3).
 KINDS = {"video": "video", "infographics": "infographic", "publication": "publication", "posts": "post",
@@ -32,7 +33,7 @@ def build_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = No
         if path.name.startswith(".") or ".part" in path.name or path.name == "manifest.json" \
                 or path.name.endswith(CHECKS_SUFFIX):
             continue
-        entry = {"path": rel.as_posix(), "kind": KINDS.get(rel.parts[0], "other") if len(rel.parts) > 1 else "other",
+        entry = {"path": rel.as_posix(), "kind": kind_of(rel.as_posix()),
                  "bytes": path.stat().st_size, "sha256": sha256(path)}
         checks = path.with_name(path.name + CHECKS_SUFFIX)
         if checks.is_file():

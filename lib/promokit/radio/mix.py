@@ -4,8 +4,8 @@ Graph: the voices laid on one track (numpy, exact sample positions) → split as
 bed looped, shaped to its spans with fades and ducked under the speech (`sidechaincompress`); jingles
 cut to length with a fade and delayed to their place; everything summed; then the preset's band-pass
 (high-pass and low-pass sections, 12 dB/octave each) and compressor; `ebur128` measures on the way out.
-Second pass: one gain to the target loudness and, when the true peak would pass the ceiling, a limiter at
-4x oversampling. The WAV master (PCM 16-bit 48 kHz) is encoded to MP3 with ID3 tags. Every written file is
+Then, in numpy on the mixed samples: one gain to the target loudness and a look-ahead peak limiter that keeps
+sample peaks 1 dB under the true-peak ceiling. The WAV master (PCM 16-bit 48 kHz) is encoded to MP3 with ID3 tags. Every written file is
 measured again for its checks record (loudness, true peak, duration, band limits).
 """
 
@@ -64,13 +64,14 @@ _I = re.compile(r"I:\s*(-?[\d.]+|-inf)\s*LUFS")
 _TP = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS")
 
 
-def parse_ebur128(stderr: str) -> Loudness:
+def parse_ebur128(stderr: str, *, peak: bool = True) -> Loudness:
+    """The integrated loudness and (with `peak`) true peak of ebur128's summary; -inf for silence."""
     tail = stderr[stderr.rfind("Summary:"):]
     i, tp = _I.search(tail), _TP.search(tail)
-    if not i or not tp:
+    if not i or (peak and not tp):
         raise ToolError.fail("không đọc được kết quả ebur128", "cannot read the ebur128 summary",
                              fix_vi="cập nhật ffmpeg", fix_en="update ffmpeg")
-    return Loudness(float(i.group(1)), float(tp.group(1)))
+    return Loudness(float(i.group(1)), float(tp.group(1)) if tp else math.nan)
 
 
 def measure(path: Path) -> Loudness:
@@ -115,11 +116,13 @@ def _lin(db: float) -> float:
     return 10 ** (db / 20)
 
 
-def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, preset: dict) -> tuple[list[str], str]:
+def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, preset: dict, *,
+          peak: bool = False) -> tuple[list[str], str]:
     """ffmpeg input arguments and the filter graph (output [out]) of a bulletin."""
     d = timeline.duration
     fmt = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=mono"
-    inputs = ["-i", str(voice_wav)]
+    inputs = ["-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", str(voice_wav)] if voice_wav.suffix == ".f32" \
+        else ["-i", str(voice_wav)]
     chains = [f"[0:a]{fmt},asplit=2[sp][sc]"]
     mix = ["[sp]"]
     n = 1
@@ -155,42 +158,87 @@ def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, pr
     layout = "stereo" if int(preset["channels"]) == 2 else "mono"
     chains.append(f"{bus},apad=whole_dur={d:.6f},atrim=0:{d:.6f},{','.join(shape)},"
                   f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts={layout},"
-                  f"ebur128=peak=true:framelog=verbose[out]")
+                  f"ebur128={'peak=true:' if peak else ''}framelog=verbose[out]")
     return inputs, ";".join(chains)
 
 
+def limit(x: np.ndarray, ceiling: float, rate: int, *, release: float = 0.06) -> tuple[np.ndarray, int]:
+    """Peak limiter (samples × channels, in place): a gain that dips ahead of every peak above `ceiling`
+    (linear) and recovers over `release` s; no sample exceeds the ceiling. Returns (x, blocks limited)."""
+    block = max(1, int(0.005 * rate))
+    n = x.shape[0]
+    peak = np.abs(x[:, 0] if x.ndim == 2 and x.shape[1] == 1 else x.max(axis=1) if x.ndim == 2 else x)
+    if x.ndim == 2 and x.shape[1] > 1:
+        peak = np.maximum(np.abs(x.max(axis=1)), np.abs(x.min(axis=1)))
+    pad = (-n) % block
+    need = np.minimum(1.0, ceiling / np.maximum(np.pad(peak, (0, pad)), 1e-12)).reshape(-1, block).min(axis=1)
+    if need.min() >= 1.0:
+        return x, 0
+    g = need.copy()
+    g[1:] = np.minimum(g[1:], need[:-1])  # each block's gain covers its neighbours: no overshoot in between
+    g[:-1] = np.minimum(g[:-1], need[1:])
+    # release: after a dip the gain recovers exponentially towards 1 (time constant `release`)
+    keep = 1.0 - (1.0 - g)
+    decay = np.exp(-block / (release * rate))
+    for k in range(1, int(4 * release * rate / block) + 1):
+        keep[k:] = np.minimum(keep[k:], 1.0 - (1.0 - g[:-k]) * decay ** k)
+    hit = int(np.count_nonzero(g < 1.0))
+    g = keep
+    low = np.nonzero(g < 1.0)[0]
+    # runs of limited blocks (with a block either side): the gain is interpolated there only
+    starts = low[np.r_[True, np.diff(low) > 2]]
+    ends = low[np.r_[np.diff(low) > 2, True]]
+    mono = x if x.ndim == 1 else None
+    for a0, b0 in zip(starts, ends, strict=True):
+        lo, hi = max(0, a0 - 1), min(g.size - 1, b0 + 1)
+        s0, s1 = lo * block, min(n, (hi + 1) * block)
+        centres = np.arange(lo, hi + 1) * block + block / 2
+        gain = np.interp(np.arange(s0, s1), centres, g[lo:hi + 1]).astype(np.float32)
+        if mono is not None:
+            mono[s0:s1] *= gain
+        else:
+            x[s0:s1] *= gain[:, None]
+    return x, hit
+
+
 def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style: dict, preset: dict,
-           out_wav: Path) -> Loudness:
-    """Mix, then bring to the preset's loudness under its true-peak ceiling; write the 16-bit WAV `out_wav`.
-    Returns the first-pass measurement (before the gain)."""
+           out_wav: Path) -> dict:
+    """Mix (ffmpeg graph, measuring on the way out), then one gain to the preset's loudness and a peak
+    limiter under its true-peak ceiling (numpy); write the 16-bit WAV `out_wav`. Returns what was done."""
+    channels = int(preset["channels"])
     with tempfile.TemporaryDirectory(prefix="promokit-radio-") as td:
-        vw = Path(td) / "voices.wav"
-        write_wav(vw, voice_track(timeline, takes), RATE)
-        inputs, g = graph(timeline, vw, bed, style, preset)
-        raw = Path(td) / "mix.wav"
-        err = run(["-v", "info", "-nostats", *inputs, "-filter_complex", g, "-map", "[out]", "-c:a", "pcm_f32le",
-                   str(raw)], "trộn bản tin / mix the bulletin")
-        first = parse_ebur128(err)
-        if not math.isfinite(first.integrated) or first.integrated < -70:
-            raise ToolError.fail("bản tin im lặng sau khi trộn", "the mixed bulletin is silent",
-                                 fix_vi="kiểm tra các tệp giọng đọc", fix_en="check the voice files")
-        target, ceiling = float(preset["lufs"]), float(preset["true_peak"])
-        gain = target - first.integrated
-        chain = [f"volume={gain:.3f}dB"]
-        if first.true_peak + gain > ceiling - 0.5:
-            # the limiter trims the peaks at 4x oversampling; a little make-up keeps the loudness on target
-            over = first.true_peak + gain - (ceiling - 0.5)
-            chain = [f"volume={gain + min(over * 0.35, 4.0):.3f}dB", f"aresample={RATE * 4}",
-                     f"alimiter=limit={_lin(ceiling - 0.7):.5f}:attack=2:release=60:level=0", f"aresample={RATE}"]
-        run(["-i", str(raw), "-af", ",".join(chain), "-c:a", "pcm_s16le", "-ar", str(RATE),
-             "-map_metadata", "-1", "-fflags", "+bitexact", "-f", "wav", str(out_wav)], "chuẩn hóa độ lớn / normalise")
-    return first
+        vw = Path(td) / "voices.f32"
+        voice_track(timeline, takes).astype("<f4").tofile(vw)
+        inputs, g = graph(timeline, vw, bed, style, preset, peak=False)
+        raw = Path(td) / "mix.f32"
+        err = run(["-v", "info", "-nostats", *inputs, "-filter_complex", g, "-map", "[out]", "-f", "f32le",
+                   "-c:a", "pcm_f32le", str(raw)], "trộn bản tin / mix the bulletin")
+        first = parse_ebur128(err, peak=False)
+        x = np.fromfile(raw, dtype="<f4").reshape(-1, channels)
+    if not math.isfinite(first.integrated) or first.integrated < -70:
+        raise ToolError.fail("bản tin im lặng sau khi trộn", "the mixed bulletin is silent",
+                             fix_vi="kiểm tra các tệp giọng đọc", fix_en="check the voice files")
+    gain = float(preset["lufs"]) - first.integrated
+    x *= np.float32(_lin(gain))
+    # sample peaks 1 dB under the true-peak ceiling leave room for the peaks between samples
+    x, limited = limit(x, _lin(float(preset["true_peak"]) - float(preset.get("peak_margin", 1.0))), RATE)
+    pcm = (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2")
+    with wave.open(str(out_wav), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(pcm.tobytes())
+    margin = 2 ** float(preset.get("band_margin", 0.0))
+    band = band_fraction(x.mean(axis=1), RATE, float(preset["highpass"]) / margin, float(preset["lowpass"]) * margin)
+    return {"mix_lufs": first.integrated, "gain_db": round(gain, 2), "limited_blocks": limited,
+            "out_of_band": round(band, 5)}
 
 
 def encode_mp3(wav: Path, out: Path, tags: dict[str, str], bitrate: str) -> None:
     """The master as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign, artist = station, date, …)."""
     meta = [a for k, v in tags.items() if v for a in ("-metadata", f"{k}={v}")]
-    run(["-i", str(wav), "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "3", "-write_id3v1", "1",
+    run(["-i", str(wav), "-c:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "7",
+         "-id3v2_version", "3", "-write_id3v1", "1",
          *meta, "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3")
 
 
@@ -198,12 +246,18 @@ def band_energy_outside(path: Path, low: float, high: float) -> float:
     """Fraction of the spectral energy below `low` or above `high` Hz (numpy FFT of the decoded mono file)."""
     r = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-ac", "1",
                         "-ar", str(RATE), "-f", "f32le", "-"], capture_output=True, timeout=TIMEOUT)
-    x = np.frombuffer(r.stdout, dtype="<f4").astype(np.float64)
+    return band_fraction(np.frombuffer(r.stdout, dtype="<f4"), RATE, low, high)
+
+
+def band_fraction(x: np.ndarray, rate: int, low: float, high: float) -> float:
+    """Fraction of the spectral energy of mono samples `x` below `low` or above `high` Hz (Welch-style
+    average of Hann-windowed 32768-point FFT frames)."""
+    x = np.asarray(x, dtype=np.float32)
     if x.size < 1024:
         return 0.0
     n = 1 << 15
     frames = x[: x.size // n * n].reshape(-1, n) if x.size >= n else np.pad(x, (0, n - x.size))[None, :]
-    power = (np.abs(np.fft.rfft(frames * np.hanning(n), axis=1)) ** 2).sum(axis=0)
-    freqs = np.fft.rfftfreq(n, 1 / RATE)
+    power = (np.abs(np.fft.rfft(frames * np.hanning(n).astype(np.float32), axis=1)) ** 2).sum(axis=0)
+    freqs = np.fft.rfftfreq(n, 1 / rate)
     total = float(power.sum())
     return float(power[(freqs < low) | (freqs > high)].sum() / total) if total > 0 else 0.0
