@@ -109,12 +109,16 @@ def test_static_gallery_plays_overlays_opens_posters_and_filters(browser, output
     page.goto((output / "index.html").as_uri())
     assert page.evaluate("window.pwned") is None
     assert "OCOP " + EVIL in page.inner_text("#h-ocop")  # shown as text
-    # a video plays (its cover is the poster until then)
+    # the card shows its cover; no player, nothing of the video loaded until asked
+    assert page.locator("video").count() == 0
+    cover = page.locator("#post-gio-to-tiktok a.play img")
+    cover.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#post-gio-to-tiktok a.play img').naturalWidth > 0")
+    page.click("#post-gio-to-tiktok a.play")
     video = page.locator("#post-gio-to-tiktok video")
-    assert video.get_attribute("preload") == "none"
-    assert video.evaluate("v => v.readyState") == 0  # nothing loaded before play
-    video.evaluate("v => { v.muted = true; return v.play(); }")
+    assert video.get_attribute("preload") == "none" and video.get_attribute("poster").endswith("tiktok-cover.jpg")
     page.wait_for_function("document.querySelector('#post-gio-to-tiktok video').readyState >= 2", timeout=15000)
+    assert page.evaluate("document.activeElement.tagName") == "VIDEO"
     # the safe-zone overlay: hidden, then drawn over the frame where DESIGN §6 puts it
     safe = page.locator("#post-gio-to-tiktok .ui .safe")
     assert not safe.is_visible()
@@ -212,7 +216,7 @@ def test_review_link_in_a_fresh_context_sees_only_its_campaign(browser, output: 
         page.goto(f"{server}/r/{token}/")
         assert page.locator("section.campaign").count() == 1 and page.locator("#c-ocop").count() == 1
         assert "gio-to" not in page.content()
-        page.locator("#post-ocop-facebook_reels video").evaluate("v => { v.muted = true; return v.play(); }")
+        page.click("#post-ocop-facebook_reels a.play")
         page.wait_for_function("document.querySelector('video').readyState >= 2", timeout=15000)
         page.fill("#r-post-ocop-facebook_reels", "Chủ tịch UBND huyện")
         page.click("#post-ocop-facebook_reels button[value=changes_requested]")

@@ -79,7 +79,7 @@ def test_page_is_served_with_forms_csrf_and_a_strict_policy(client: TestClient) 
     assert f'<script nonce="{nonce}">' in r.text
     fields = form_of(r.text, "post-gio-to-tiktok")
     assert set(fields) == {"csrf", "campaign", "platform", "digest"} and len(fields["digest"]) == 64
-    assert 'src="/files/gio-to/video/tiktok.mp4"' in r.text
+    assert 'data-video="/files/gio-to/video/tiktok.mp4"' in r.text
     # campaign text is escaped on the live page too
     assert "OCOP &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in r.text
     assert r.text.count("<script") == 1
@@ -128,7 +128,7 @@ def test_review_link_sees_and_decides_one_campaign_only(client: TestClient, outp
     r = client.get(f"/r/{token}/")
     assert r.status_code == 200
     assert 'id="c-gio-to"' in r.text and 'id="c-ocop"' not in r.text and "OCOP" not in r.text
-    assert f'src="/r/{token}/files/gio-to/video/tiktok.mp4"' in r.text
+    assert f'data-video="/r/{token}/files/gio-to/video/tiktok.mp4"' in r.text
     assert client.get(f"/r/{token}/files/gio-to/video/tiktok.mp4").status_code == 200
     assert client.get(f"/r/{token}/files/ocop/video/tiktok.mp4").status_code == 404
     # a forged token, a malformed one and a revoked one see nothing

@@ -107,6 +107,17 @@ def latest_all(ledger: Path) -> dict[tuple[str, str], Decision]:
     return {(r[0], r[1]): Decision(*r) for r in rows}
 
 
+def last_id(ledger: Path) -> int:
+    """The id of the newest decision (0 if none): changes whenever a decision is recorded."""
+    if not Path(ledger).is_file():
+        return 0
+    db = _connect(ledger)
+    try:
+        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM approvals").fetchone()[0])
+    finally:
+        db.close()
+
+
 def state_of(decision: Decision | None, digest: str) -> str:
     """The state of a package whose files now have `digest`, given its standing decision (pure)."""
     if decision is None:

@@ -9,6 +9,7 @@ publication's editions; a missing or corrupt manifest becomes a `Broken` entry a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
@@ -23,11 +24,11 @@ from ..catalog import (
     Catalog,
     CatalogError,
     Checks,
-    is_draft,
-    is_record,
-    kind_of,
-    role_of,
 )
+from ..catalog import is_draft as _is_draft
+from ..catalog import is_record as _is_record
+from ..catalog import kind_of as _kind_of
+from ..catalog import role_of as _role_of
 from ..manifest import verdict as legacy_verdict
 from ..platforms import PLATFORMS, Preset
 from ..text import format_date, format_number, nfc
@@ -36,6 +37,18 @@ from .counting import Counter, counters, hashtag_list, post_text
 from .package import POST_FILES, file_sha256, text_sha256
 
 VN = dt.timezone(dt.timedelta(hours=7))
+
+# what a path is, asked of the catalog once per distinct path (campaigns repeat the same relative paths)
+kind_of = functools.lru_cache(maxsize=8192)(_kind_of)
+role_of = functools.lru_cache(maxsize=8192)(_role_of)
+is_draft = functools.lru_cache(maxsize=8192)(_is_draft)
+is_record = functools.lru_cache(maxsize=8192)(_is_record)
+
+
+@functools.lru_cache(maxsize=8192)
+def _safe_rel(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    return bool(rel) and not p.is_absolute() and ".." not in p.parts
 
 #: Review states as the page names them (Vietnamese / English); "draft" is not a ledger state.
 STATE_LABELS = {
@@ -314,8 +327,7 @@ def _read_manifest(path: Path) -> tuple[dict | None, str]:
 def _entries(manifest: dict) -> tuple[list[dict], list[str]]:
     good, bad = [], []
     for i, e in enumerate(manifest.get("outputs", [])):
-        if isinstance(e, dict) and isinstance(e.get("path"), str) and e["path"] \
-                and not PurePosixPath(e["path"]).is_absolute() and ".." not in PurePosixPath(e["path"]).parts:
+        if isinstance(e, dict) and isinstance(e.get("path"), str) and _safe_rel(e["path"]):
             good.append(e)
         else:
             bad.append(f"outputs[{i}] không đúng dạng / malformed entry")
@@ -483,3 +495,50 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
 
 __all__ = ["STATE_LABELS", "Broken", "CampaignView", "Edition", "OtherFile", "PostCard", "Poster",
            "Review", "Verdict", "campaign_view", "load_review", "verdict_of"]
+
+
+def _stat_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), st.st_size, st.st_mtime_ns)
+
+
+def _tree_keys(folder: Path, out: list) -> None:
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    _tree_keys(Path(e.path), out)
+                else:
+                    try:
+                        st = e.stat()
+                    except OSError:
+                        continue
+                    out.append((e.path, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return
+
+
+def fingerprint(output: Path, *, assets: Path | None = None, campaigns: Iterable[str] | None = None) -> tuple:
+    """Everything `load_review` reads, as (path, size, mtime) triples: equal fingerprints, equal reviews
+    (but for the time it was built). Cheap: a few stat calls per output, no reading."""
+    root = Path(output)
+    wanted = set(campaigns) if campaigns is not None else None
+    keys: list = []
+    ledger = Catalog(root).ledger
+    for p in (ledger, ledger.with_name(ledger.name + "-wal")):
+        keys.append(_stat_key(p))
+    keys.append(("approvals", approvals.last_id(ledger)))
+    for cid in _campaign_dirs(root):
+        if wanted is not None and cid not in wanted:
+            continue
+        keys.append(_stat_key(root / cid / MANIFEST_NAME))
+        for folder in ("video", "posts", "infographics"):
+            _tree_keys(root / cid / folder, keys)
+        if assets is not None:
+            keys.append(_stat_key(Path(assets) / "campaigns" / cid / "campaign.yml"))
+    if assets is not None:
+        keys.append(_stat_key(Path(assets) / "brand" / "brand.yml"))
+    return tuple(keys)

@@ -19,6 +19,7 @@ import ipaddress
 import re
 import secrets
 import sys
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from ..catalog import Catalog
 from ..text import nfc
 from . import approvals, links
 from .gallery import TEMPLATES, Live, gallery_html
-from .model import load_review
+from .model import fingerprint, load_review
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAX_REVIEWER, MAX_COMMENT = 120, 2000
@@ -74,6 +75,28 @@ class ReviewApp:
         self.secret = secrets.token_bytes(32)
         self.admin_hash = links.token_hash(admin_token) if admin_token else None
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+        # rendered pages by scope, reused while nothing they show has changed (see `model.fingerprint`)
+        self.pages: dict[tuple[str | None, str], tuple[tuple, str, str]] = {}
+        self.lock = threading.Lock()
+
+    def render_page(self, scope: Scope, nonce: str) -> str:
+        """The page for `scope` with a fresh script nonce; rebuilt only when its fingerprint changed."""
+        campaigns = [scope.campaign] if scope.campaign else None
+        fp = fingerprint(self.output, assets=self.assets, campaigns=campaigns)
+        key = (scope.campaign, scope.prefix)
+        with self.lock:
+            cached = self.pages.get(key)
+        if cached is None or cached[0] != fp:
+            placeholder = secrets.token_hex(16)  # stands for the nonce in the stored page
+            review = load_review(self.output, assets=self.assets, campaigns=campaigns)
+            live = Live(action=f"{scope.prefix}decide", csrf=self.csrf(scope), nonce=placeholder,
+                        base=f"{scope.prefix}files/", scope=scope.campaign or "")
+            cached = (fp, gallery_html(review, live=live), placeholder)
+            with self.lock:
+                if len(self.pages) > 64:
+                    self.pages.clear()
+                self.pages[key] = cached
+        return cached[1].replace(cached[2], nonce)
 
     # -- access ------------------------------------------------------------------------------------
     def csrf(self, scope: Scope) -> str:
@@ -154,12 +177,8 @@ def create_app(output: Path, *, assets: Path | None = None, public: bool = False
             return scope
         if request.path_params.get("token") and not request.url.path.endswith("/"):
             return RedirectResponse(scope.prefix, status_code=308)
-        review = await run_in_threadpool(load_review, app_state.output, assets=app_state.assets,
-                                         campaigns=[scope.campaign] if scope.campaign else None)
         nonce = secrets.token_urlsafe(16)
-        live = Live(action=f"{scope.prefix}decide", csrf=app_state.csrf(scope), nonce=nonce,
-                    base=f"{scope.prefix}files/", scope=scope.campaign or "")
-        html = await run_in_threadpool(gallery_html, review, live=live)
+        html = await run_in_threadpool(app_state.render_page, scope, nonce)
         return HTMLResponse(html, headers=_headers(nonce))
 
     async def files(request: Request) -> Response:
