@@ -78,3 +78,14 @@ def test_check_names_are_vietnamese_with_the_id(tmp_path):
     label = overview.check_label("gop")
     assert label.endswith(" / gop") and label != "gop"
     assert "<details open>" in markup  # a failure unfolds the table
+
+
+def test_a_long_data_table_is_summarised_with_the_rest_folded(tmp_path):
+    from promokit.project import open_campaign
+    from promokit.testing import make_campaign, make_csv
+
+    folder = make_campaign(tmp_path, "mot", images=1, clips=0, music=False, article=False)
+    make_csv(folder / "data" / "ocop.csv", ["xa", "so_san_pham"], [[f"Xã {i}", i] for i in range(1, 14)])
+    markup = overview.data_tables(open_campaign("mot", tmp_path, tmp_path / "out"))._repr_html_()
+    head, _, folded = markup.partition("<details>")
+    assert "Xã 5" in head and "Xã 6" not in head and "Xã 13" in folded

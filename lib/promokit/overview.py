@@ -126,6 +126,9 @@ def _table_html(columns: list[str], rows: list[list[str]], caption: str) -> str:
     return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+FOLD_ROWS = 10  # tables longer than this show their first rows and fold the rest
+
+
 def data_tables(ctx: CampaignContext) -> HTML:
     """Each infographic's table as the CSV gives it, with its columns checked (x, y, decimal)."""
     parts, texts = [], []
@@ -136,7 +139,10 @@ def data_tables(ctx: CampaignContext) -> HTML:
         assets.require_columns(table, cols, spec_file=ctx.folder / "campaign.yml", field=f"infographics[{g.id}]")
         caption = f"{g.id} · {g.kind} · {path.name} · {len(table.rows)} dòng / rows"
         rows = [[r[c] for c in table.columns] for r in table.rows]
-        parts.append(_table_html(table.columns, rows, caption))
+        markup = _table_html(table.columns, rows, caption)
+        # a long table shows its first rows; the whole table unfolds on click
+        parts.append(markup if len(rows) <= FOLD_ROWS else
+                     _table_html(table.columns, rows[:5], caption) + details(f"Cả {len(rows)} dòng / all rows", markup))
         texts.append(caption)
     note = "<p><em>Số liệu minh họa / illustrative data</em></p>" if ctx.campaign.sample_data else ""
     if not parts:
