@@ -13,15 +13,19 @@ from promokit import fonts
 from promokit.errors import FontError
 from promokit.text import (
     VIETNAMESE_LETTERS,
+    add_words,
     format_date,
     format_date_long,
     format_number,
     format_percent,
     graphemes,
+    keep_together,
     needed_chars,
     nfc,
     nfc_deep,
     parse_number,
+    splits_word,
+    units,
     wrap,
 )
 
@@ -131,3 +135,52 @@ def test_raqm_shapes_vietnamese():
     # NFC and NFD spellings must render to the same width once normalised; raqm positions the marks
     word = "Nguyễn"
     assert font.getlength(nfc(unicodedata.normalize("NFD", word))) == font.getlength(word)
+
+
+# -- Vietnamese line breaking: words and names kept whole ---------------------------------------------
+
+PHRASES = [
+    "Giỗ Tổ Hùng Vương 2024 tưởng nhớ công đức các Vua Hùng",
+    "Xã Tân Khánh Trung đón du khách về Lấp Vò dự lễ hội bánh giầy",
+    "Thực cảnh Chợ ma Định Yên về đêm, về với cội nguồn dân tộc",
+    "Ông Nguyễn Văn Bảy ở ấp Bình Hòa kể chuyện làng nghề dệt chiếu",  # names the word list does not know
+]
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_no_line_breaks_inside_a_word_or_name_when_the_word_fits(text: str) -> None:
+    longest = max(len(u) for u in units(text))
+    for width in range(longest, len(text) + 1):
+        lines = wrap(text, width)
+        assert all(len(ln) <= width for ln in lines)
+        assert " ".join(lines) == text
+        assert not splits_word(lines), (width, lines)
+
+
+def test_units_know_dictionary_words_and_capitalised_runs() -> None:
+    got = units("Về Lấp Vò, du khách thăm xã Tân Khánh Trung và ông Trần Văn Tư")
+    assert "Lấp Vò," in got[0] and "du khách" in got and "Tân Khánh Trung" in got
+    assert "Trần Văn Tư" in got  # not in the word list: a capitalised run
+    assert "và" in got and "thăm" in got  # ordinary syllables stay breakable
+    assert splits_word(["Giỗ Tổ Hùng", "Vương 2024"]) and splits_word(["các du", "khách"])
+    assert not splits_word(["Giỗ Tổ Hùng Vương", "2024"])
+
+
+def test_office_can_add_words() -> None:
+    assert splits_word(["cá lóc", "nướng trui"]) is False
+    add_words(["cá lóc nướng trui"])
+    assert splits_word(["cá lóc", "nướng trui"])
+
+
+def test_titles_are_balanced_without_a_one_word_last_line() -> None:
+    title = "Lễ hội văn hóa ẩm thực đồng quê năm nay rất vui"
+    for width in range(18, 40):
+        lines = wrap(title, width, balance=True)
+        if len(lines) > 1:
+            assert len(lines[-1].split()) > 1, (width, lines)
+            assert max(map(len, lines)) - min(map(len, lines)) <= width * 0.6, (width, lines)
+
+
+def test_keep_together_joins_word_syllables_with_no_break_spaces() -> None:
+    s = keep_together("Giỗ Tổ Hùng Vương tại xã Tân Khánh Trung ")
+    assert s == "Giỗ\u00a0Tổ\u00a0Hùng\u00a0Vương tại xã Tân\u00a0Khánh\u00a0Trung "

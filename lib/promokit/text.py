@@ -1,18 +1,21 @@
 """Vietnamese text: NFC at the door, number and date formatting, line breaking, needed glyphs.
 
-Pure functions only (no file I/O). Line breaking works on grapheme clusters so a base letter
-is never separated from its combining marks, and breaks only at spaces unless a single word is
-wider than the line (then it is split between clusters, never inside one).
+Pure functions (the one file read is the shipped word list, once). Line breaking keeps Vietnamese
+multi-syllable words and names whole (styles/vi_words.txt plus capitalised runs), balances lines and
+avoids a one-word last line; a single word wider than the line is split between grapheme clusters,
+never inside one.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 THOUSANDS = "."
@@ -171,12 +174,131 @@ def graphemes(s: str) -> list[str]:
     return out
 
 
-def wrap(text: str, width: Callable[[str], float] | int, max_width: float | None = None) -> list[str]:
-    """Break `text` into lines no wider than `max_width`.
+# -- line breaking --------------------------------------------------------------------------------
+#
+# Vietnamese writes one syllable per space-separated token, so a space is not a word boundary: "du
+# khách", "Lấp Vò" and "Tân Khánh Trung" are single words that must not be broken across lines. The
+# breaker gives each space a penalty — forbidden inside a word of the dictionary (styles/vi_words.txt,
+# which the office may extend), very high inside a run of capitalised syllables (a proper name that the
+# dictionary does not know), small after a short function word — and picks the line breaks of least
+# total cost (fewest lines first, then no broken name, then even lines and no one-word last line).
 
-    `width` measures a string (px with a font, or len); an int means "max characters" with len.
-    Breaks between words; a word wider than a line is split between grapheme clusters.
-    Existing newlines are kept.
+WORDS_FILE = Path(__file__).parent / "styles" / "vi_words.txt"
+NEVER = 1e9  # inside a dictionary word: only when the word alone is wider than the line
+NAME = 1e5  # inside a run of capitalised syllables
+LINE = 1e4  # one more line
+ORPHAN_TITLE = 400.0  # a title whose last line is one word
+ORPHAN = 30.0  # a paragraph whose last line is one short word
+WEAK = 30.0  # a line ending on a function word ("các", "của", "và")
+NAME_MOST = 4  # longest run of capitalised syllables read as one name
+_WEAK_END = frozenset("và của các những cho với ở tại từ là có một trong theo để về như mà thì".split())
+_PUNCT = ".,;:!?…)]}»”’–—-/\\"
+
+
+def _key(token: str) -> str:
+    return nfc(token).strip("\"'“”‘’()[]«»").rstrip(_PUNCT).casefold()
+
+
+@functools.cache
+def _dictionary() -> tuple[frozenset[str], int]:
+    """The multi-syllable words (casefolded, single spaces) and the most syllables in one."""
+    words: set[str] = set()
+    for line in WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        w = " ".join(_key(t) for t in nfc(line).split("#", 1)[0].split())
+        if " " in w:
+            words.add(w)
+    return frozenset(words), max((w.count(" ") + 1 for w in words), default=1)
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the breaker more multi-syllable words (a brand's own names) for this process."""
+    known, most = _dictionary()
+    extra = {" ".join(_key(t) for t in nfc(w).split()) for w in words}
+    extra = {w for w in extra if " " in w}
+    merged = known | extra
+    _dictionary.cache_clear()
+    longest = max([most] + [w.count(" ") + 1 for w in extra])
+    globals()["_dictionary"] = functools.cache(lambda: (merged, longest))
+
+
+def _capitalised(token: str) -> bool:
+    t = nfc(token).lstrip("\"'“‘(«[")
+    return bool(t) and t[0].isupper()
+
+
+def glue(tokens: list[str]) -> list[float]:
+    """The penalty of a line break after each token but the last (see NEVER, NAME)."""
+    words, most = _dictionary()
+    keys = [_key(t) for t in tokens]
+    ends = [bool(t) and t[-1] in _PUNCT for t in tokens]
+    pen = [0.0] * max(0, len(tokens) - 1)
+    i = 0
+    while i < len(tokens) - 1:  # longest dictionary match from each token, left to right
+        for n in range(min(most, len(tokens) - i), 1, -1):
+            if any(ends[i:i + n - 1]):
+                continue
+            if " ".join(keys[i:i + n]) in words:
+                for j in range(i, i + n - 1):
+                    pen[j] = NEVER
+                break
+        i += 1
+    j = 0  # a run of capitalised syllables: a name up to NAME_MOST of them, else Title Case
+    while j < len(tokens):
+        k = j
+        if _capitalised(tokens[j]):
+            while k + 1 < len(tokens) and not ends[k] and _capitalised(tokens[k + 1]):
+                k += 1
+            for m in range(j, k):
+                pen[m] = max(pen[m], NAME if k - j + 1 <= NAME_MOST else 40.0)
+        j = k + 1
+    for j in range(len(pen)):
+        if pen[j] == 0.0 and keys[j] in _WEAK_END:
+            pen[j] = WEAK
+    return pen
+
+
+def units(text: str) -> list[str]:
+    """`text` as the pieces a line may break between: syllables of one word stay together."""
+    tokens = nfc(text).split()
+    pen = glue(tokens)
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        if i and pen[i - 1] >= NAME:
+            out[-1] += " " + t
+        else:
+            out.append(t)
+    return out
+
+
+def splits_word(lines: list[str]) -> bool:
+    """Whether a break between these lines falls inside a word or a name (or inside a syllable)."""
+    tokens: list[str] = []
+    ends: list[int] = []
+    for ln in lines:
+        tokens += ln.split()
+        ends.append(len(tokens))
+    pen = glue(tokens)
+    return any(0 < e < len(tokens) and pen[e - 1] >= NAME for e in ends[:-1])
+
+
+def keep_together(text: str) -> str:
+    """`text` with no-break spaces (U+00A0) inside words and names, for HTML, PDF and EPUB headings
+    (spaces around it kept)."""
+    body = text.strip()
+    if not body:
+        return text
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return lead + " ".join(u.replace(" ", "\u00a0") for u in units(body)) + trail
+
+
+def wrap(text: str, width: Callable[[str], float] | int, max_width: float | None = None, *,
+         balance: bool = False) -> list[str]:
+    """Break `text` into lines no wider than `max_width`, Vietnamese words and names kept whole.
+
+    `width` measures a string (px with a font, or len); an int means "max characters" with len. Among
+    the breaks giving the fewest lines, the one that splits no word, then no name, with even lines (every
+    line with `balance`, for titles; all but the last otherwise) and no one-word last line. A word wider
+    than a line is split between grapheme clusters. Existing newlines are kept.
     """
     if isinstance(width, int):
         max_width, measure = float(width), (lambda s: float(len(graphemes(s))))
@@ -186,26 +308,59 @@ def wrap(text: str, width: Callable[[str], float] | int, max_width: float | None
         measure = width
     lines: list[str] = []
     for para in nfc(text).split("\n"):
-        words = para.split()
-        line = ""
-        for word in words:
-            cand = f"{line} {word}" if line else word
-            if measure(cand) <= max_width:
-                line = cand
-                continue
-            if line:
-                lines.append(line)
-                line = ""
-            if measure(word) <= max_width:
-                line = word
-                continue
-            for cluster in graphemes(word):  # over-long word: split between clusters only
-                if line and measure(line + cluster) > max_width:
-                    lines.append(line)
-                    line = ""
-                line += cluster
-        lines.append(line)
+        lines += _break(para.split(), measure, max_width, balance)
     return lines
+
+
+def _break(tokens: list[str], measure: Callable[[str], float], width: float, balance: bool) -> list[str]:
+    n = len(tokens)
+    if n == 0:
+        return [""]
+    if measure(" ".join(tokens)) <= width:
+        return [" ".join(tokens)]
+    pen = glue(tokens) + [0.0]
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    prev = [0] * (n + 1)
+    best[0] = 0.0
+    for j in range(1, n + 1):
+        last = j == n
+        for i in range(j - 1, -1, -1):
+            if best[i] == inf:
+                continue
+            line = " ".join(tokens[i:j])
+            w = measure(line)
+            if w > width and j - i > 1:
+                break  # longer lines only get wider
+            slack = max(0.0, width - w) / width
+            cost = LINE + pen[j - 1]
+            if w > width:  # one token wider than the line: split between clusters below
+                cost += NEVER
+            elif not last or balance:
+                cost += 100.0 * slack * slack
+            if last and j - i == 1 and i > 0:
+                cost += ORPHAN_TITLE if balance else (ORPHAN if len(tokens[i]) <= 4 else 0.0)
+            if best[i] + cost < best[j]:
+                best[j], prev[j] = best[i] + cost, i
+    cuts = []
+    j = n
+    while j > 0:
+        cuts.append((prev[j], j))
+        j = prev[j]
+    out: list[str] = []
+    for i, j in reversed(cuts):
+        line = " ".join(tokens[i:j])
+        if measure(line) <= width:
+            out.append(line)
+            continue
+        part = ""  # an over-long word: split between clusters only
+        for cluster in graphemes(line):
+            if part and measure(part + cluster) > width:
+                out.append(part)
+                part = ""
+            part += cluster
+        out.append(part)
+    return out
 
 
 def needed_chars(texts: Iterable[str]) -> set[str]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from PIL import ImageFont, features
 
-from ..text import graphemes, nfc, wrap
+from ..text import graphemes, nfc, splits_word, wrap
 
 REF = 100  # px size at which widths are measured, then scaled
 SLACK = 1.0  # share of a line's width that text may fill (widths below already err on the wide side)
@@ -107,17 +106,29 @@ def fit_text(text: str, font: Path, size: float, min_size: float, max_width: flo
     """Largest size in [min_size, size] at which `text` wraps into `max_lines` lines of `max_width`
     (and `max_height`), breaking only between words. None when it cannot fit.
 
-    `balance`: lines of about equal length (no lone last word), same number of lines."""
+    Vietnamese words and names are kept whole (`promokit.text.wrap`) at any size that allows it; only
+    when none does is a name broken. `balance`: lines of about equal length, no one-word last line."""
     text = nfc(text).strip()
+    for keep in (True, False):
+        got = _fit(text, font, size, min_size, max_width, max_lines, max_height, line, step, split_words,
+                   balance, keep)
+        if got is not None or len(text.split()) < 2:
+            return got
+    return None
+
+
+def _fit(text: str, font: Path, size: float, min_size: float, max_width: float, max_lines: int,
+         max_height: float | None, line: float, step: float, split_words: bool, balance: bool,
+         keep: bool) -> Fitted | None:
     s = size
     while True:
         measure = functools.partial(text_width, font=font, size=s)
-        lines = wrap(text, measure, max_width * SLACK)
+        lines = wrap(text, measure, max_width * SLACK, balance=balance)
         ok = len(lines) <= max_lines
         if ok and not split_words:  # a word cut in two means this size is too big
             ok = len(" ".join(lines).split()) == len(text.split())
-        if ok and balance and len(lines) > 1:
-            lines = _balanced(text, measure, max_width * SLACK, len(lines))
+        if ok and keep and len(lines) > 1:
+            ok = not splits_word(lines)
         if ok:
             f = Fitted(lines, s, line, font, max((measure(ln) for ln in lines), default=0.0))
             if max_height is None or f.height <= max_height + 0.01:
@@ -125,20 +136,6 @@ def fit_text(text: str, font: Path, size: float, min_size: float, max_width: flo
         if s <= min_size + 1e-6:
             return None
         s = max(min_size, s * step)
-
-
-def _balanced(text: str, measure: Callable[[str], float], width: float, n: int) -> list[str]:
-    """The narrowest wrap of `text` that still takes `n` lines (binary search on the width)."""
-    lo, hi = width * 0.4, width
-    best = wrap(text, measure, width)
-    for _ in range(10):
-        mid = (lo + hi) / 2
-        got = wrap(text, measure, mid)
-        if len(got) <= n and len(" ".join(got).split()) == len(text.split()):
-            best, hi = got, mid
-        else:
-            lo = mid
-    return best
 
 
 def shorten(text: str, font: Path, size: float, max_width: float) -> str:

@@ -28,7 +28,7 @@ from .html import (
     colophon_block,
     toc_list,
 )
-from .model import Chapter, Document, Heading, Link, esc, render_body
+from .model import Chapter, Document, Heading, Link, esc, esc_title, render_body
 from .resources import Face, PreparedImage, subset_font
 from .templates import fill, font_face_css, stylesheet
 
@@ -85,7 +85,7 @@ def write_epub(doc: Document, images: dict[str, PreparedImage], faces: list[Face
                 f"{pics.img(doc.cover)}\n</section>")
     else:
         body = (f'<section class="cover-page" epub:type="cover" aria-labelledby="cover-title">\n'
-                f'<h1 id="cover-title">{esc(m.title)}</h1>\n<p>{esc(m.subtitle)}</p>\n</section>')
+                f'<h1 id="cover-title">{esc_title(m.title)}</h1>\n<p>{esc_title(m.subtitle)}</p>\n</section>')
     add("cover.xhtml", _content(doc, m.title, body, "cover-body", "frontmatter"), "application/xhtml+xml", "cover",
         props="", linear=True)
 
@@ -96,7 +96,7 @@ def write_epub(doc: Document, images: dict[str, PreparedImage], faces: list[Face
                      f' width="{logo.width}" height="{logo.height}" /></p>')
     if m.brand:
         parts.append(f'<p class="brand">{esc(m.brand)}</p>')
-    parts.append(f'<h1 class="title">{esc(m.title)}</h1>')
+    parts.append(f'<h1 class="title">{esc_title(m.title)}</h1>')
     for cls, value in (("subtitle", m.subtitle), ("publisher", m.publisher), ("date", m.date)):
         if value:
             parts.append(f'<p class="{cls}">{esc(value)}</p>')

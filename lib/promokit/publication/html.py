@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import __version__
-from .model import Chapter, Document, Heading, ImageUse, Link, RenderEnv, esc, render_body
+from .model import Chapter, Document, Heading, ImageUse, Link, RenderEnv, esc, esc_title, render_body
 from .resources import PreparedImage
 from .templates import fill
 
@@ -52,10 +52,10 @@ def figure(use: ImageUse, pics: Pictures, cls: str = "figure") -> str:
 
 
 def chapter_header(ch: Chapter, level: int, pics: Pictures) -> str:
-    parts = [f'<header class="chapter-head">\n<h{level} id="{esc(ch.id)}" class="chapter-title">{esc(ch.title)}'
+    parts = [f'<header class="chapter-head">\n<h{level} id="{esc(ch.id)}" class="chapter-title">{esc_title(ch.title)}'
              f"</h{level}>\n"]
     if ch.subtitle:
-        parts.append(f'<p class="chapter-subtitle">{esc(ch.subtitle)}</p>\n')
+        parts.append(f'<p class="chapter-subtitle">{esc_title(ch.subtitle)}</p>\n')
     by = " · ".join(esc(s) for s in (ch.author, ch.date) if s)
     if by:
         parts.append(f'<p class="byline">{by}</p>\n')
@@ -70,8 +70,8 @@ def chapter_header(ch: Chapter, level: int, pics: Pictures) -> str:
 def toc_list(doc: Document, href: Callable[[Chapter, Heading | None], str]) -> str:
     items = []
     for ch, subs in doc.toc():
-        inner = "".join(f'<li><a href="{esc(href(ch, h))}">{esc(h.text)}</a></li>\n' for h in subs)
-        items.append(f'<li><a href="{esc(href(ch, None))}">{esc(ch.title)}</a>'
+        inner = "".join(f'<li><a href="{esc(href(ch, h))}">{esc_title(h.text)}</a></li>\n' for h in subs)
+        items.append(f'<li><a href="{esc(href(ch, None))}">{esc_title(ch.title)}</a>'
                      + (f"\n<ol>\n{inner}</ol>\n" if inner else "") + "</li>\n")
     return "<ol>\n" + "".join(items) + "</ol>"
 
@@ -85,9 +85,9 @@ def cover_block(doc: Document, pics: Pictures, logo: PreparedImage | None, logo_
                      f' width="{logo.width}" height="{logo.height}" />\n')
     if m.brand:
         parts.append(f'<p class="brand">{esc(m.brand)}</p>\n')
-    parts.append(f'<h{level} class="title">{esc(m.title)}</h{level}>\n')
+    parts.append(f'<h{level} class="title">{esc_title(m.title)}</h{level}>\n')
     if m.subtitle:
-        parts.append(f'<p class="subtitle">{esc(m.subtitle)}</p>\n')
+        parts.append(f'<p class="subtitle">{esc_title(m.subtitle)}</p>\n')
     if doc.cover is not None:
         parts.append(f'<figure class="cover-figure">{pics.img(doc.cover)}</figure>\n')
     if m.publisher:

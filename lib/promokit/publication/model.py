@@ -39,7 +39,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..errors import AssetError, ProblemList
-from ..text import format_date, nfc
+from ..text import format_date, keep_together, nfc
 
 # ----------------------------------------------------------------------------------------------------------
 # Text at the door
@@ -68,6 +68,11 @@ def slug(text: str) -> str:
 def esc(s: str) -> str:
     """Escape for HTML and XHTML text and attribute values."""
     return html.escape(s, quote=True)
+
+
+def esc_title(s: str) -> str:
+    """A heading's text escaped, with no-break spaces inside Vietnamese words and names (never "Lấp / Vò")."""
+    return html.escape(keep_together(s), quote=True)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -622,5 +627,16 @@ for _name, _fn in (("heading_open", _r_heading), ("heading_close", _r_heading), 
 
 
 def render_body(chapter: Chapter, env: RenderEnv) -> str:
-    """The chapter's body as an (X)HTML fragment (well-formed XML: `<br />`, escaped text)."""
-    return MD.renderer.render(chapter.tokens, MD.options, {"pk": env})
+    """The chapter's body as an (X)HTML fragment (well-formed XML: `<br />`, escaped text); headings keep
+    Vietnamese words and names on one line."""
+    tokens = [_kept(t) if i and chapter.tokens[i - 1].type == "heading_open" else t
+              for i, t in enumerate(chapter.tokens)]
+    return MD.renderer.render(tokens, MD.options, {"pk": env})
+
+
+def _kept(inline: Token) -> Token:
+    """A heading's inline token whose text parts have no-break spaces inside words and names."""
+    if inline.type != "inline" or not inline.children:
+        return inline
+    kids = [k.copy(content=keep_together(k.content)) if k.type == "text" else k for k in inline.children]
+    return inline.copy(children=kids)

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .. import fonts as _fonts
 from ..errors import SpecError
-from ..text import nfc, wrap
+from ..text import nfc, splits_word, wrap
 from .plan import EndCardPlan, LogoLayer, Plan, TextLayer
 from .style import TextStyle, reference_height, resolve_color
 from .yuv import Overlay
@@ -24,6 +24,7 @@ FIELDS = {"title": "video.title", "lower_third": "video.shots[].caption", "capti
           "end_card": "video.end_card.text", "end_contact": "video.end_card.contact", "end_url": "video.end_card.url",
           "subtitle": "video.subtitle"}
 SHRINK = 0.94  # each step when text does not fit
+BALANCED = {"title", "subtitle", "end_card", "lower_third"}  # roles set as titles: even lines, no lone last word
 
 
 def font_file(plan: Plan, role_style: TextStyle) -> Path:
@@ -43,30 +44,36 @@ class Fitted:
 
 
 def fit_text(text: str, font_path: Path, size: int, max_width: int, style: TextStyle, *, field: str,
-             max_height: int | None = None) -> Fitted:
-    """Wrap `text` into at most `style.max_lines` lines no wider than `max_width` px, shrinking if needed."""
+             max_height: int | None = None, balance: bool = False) -> Fitted:
+    """Wrap `text` into at most `style.max_lines` lines no wider than `max_width` px, shrinking if needed.
+
+    Vietnamese words and names stay whole at any size that allows it (`promokit.text.wrap`); `balance`
+    (titles): lines of about equal length and no one-word last line."""
     text = nfc(text).strip()
     _fonts.check_coverage(font_path, [text], field=field)
     min_size = max(6, int(size * style.min_scale))
-    s = max(6, int(size))
-    while True:
-        font = _fonts.load(font_path, s)
-        lines = wrap(text, font.getlength, max_width)
-        lh = int(round(s * style.line_spacing))
-        words_whole = all(w in " ".join(lines).split() for w in text.split())
-        fits = (len(lines) <= style.max_lines and all(font.getlength(ln) <= max_width + 0.5 for ln in lines)
-                and (max_height is None or lh * len(lines) <= max_height) and words_whole)
-        if fits:
-            return Fitted(lines, font, s, lh)
-        if s <= min_size:
-            raise SpecError.fail(
-                f"chữ quá dài, không vừa {style.max_lines} dòng kể cả khi thu nhỏ: «{text[:60]}»",
-                f"text too long for {style.max_lines} lines even when shrunk: «{text[:60]}»",
-                field=field,
-                fix_vi="rút ngắn câu hoặc tách thành hai phụ đề nối tiếp",
-                fix_en="shorten it or split it into two captions one after the other",
-            )
-        s = max(min_size, int(s * SHRINK))
+    for keep in (True, False):
+        s = max(6, int(size))
+        while True:
+            font = _fonts.load(font_path, s)
+            lines = wrap(text, font.getlength, max_width, balance=balance)
+            lh = int(round(s * style.line_spacing))
+            words_whole = all(w in " ".join(lines).split() for w in text.split())
+            fits = (len(lines) <= style.max_lines and all(font.getlength(ln) <= max_width + 0.5 for ln in lines)
+                    and (max_height is None or lh * len(lines) <= max_height) and words_whole
+                    and not (keep and splits_word(lines)))
+            if fits:
+                return Fitted(lines, font, s, lh)
+            if s <= min_size:
+                break
+            s = max(min_size, int(s * SHRINK))
+    raise SpecError.fail(
+        f"chữ quá dài, không vừa {style.max_lines} dòng kể cả khi thu nhỏ: «{text[:60]}»",
+        f"text too long for {style.max_lines} lines even when shrunk: «{text[:60]}»",
+        field=field,
+        fix_vi="rút ngắn câu hoặc tách thành hai phụ đề nối tiếp",
+        fix_en="shorten it or split it into two captions one after the other",
+    )
 
 
 def _draw_lines(fit: Fitted, width: int, align: str, pad_x: int, pad_y: int) -> Image.Image:
@@ -96,7 +103,8 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
     pad = int(round(st.padding * size)) if st.box else 0
     inner_w = max_width - 2 * pad
     inner_h = None if max_height is None else max_height - 2 * pad
-    fit = fit_text(text, font_file(plan, st), size, inner_w, st, field=FIELDS.get(role, role), max_height=inner_h)
+    fit = fit_text(text, font_file(plan, st), size, inner_w, st, field=FIELDS.get(role, role), max_height=inner_h,
+                   balance=role in BALANCED)
     widest = max(int(fit.font.getlength(ln) + 0.999) for ln in fit.lines)
     width = min(max_width, widest + 2 * pad) if st.box else max_width
     if not st.box:
