@@ -78,29 +78,32 @@ class ChartArea:
 
     def fit(self, text: str, name: str, max_w: float, *, max_lines: int | None = None,
             max_h: float | None = None, size: float | None = None, min_size: float | None = None,
-            font: Path | None = None) -> Fitted | None:
+            font: Path | None = None, keep_words: bool | None = None) -> Fitted | None:
         r = self.role(name)
         s = self.size(name) if size is None else size
         mn = self.min_size(name) if min_size is None else min_size
         return fit_text(text, font or self.font(name), max(s, mn), mn, max_w,
                         max_lines=max_lines or int(r.get("max_lines", 1)), max_height=max_h,
-                        line=float(r.get("line", 1.2)))
+                        line=float(r.get("line", 1.2)), keep_words=keep_words)
 
     def fit_all(self, texts: Sequence[str], name: str, max_w: float, *, max_lines: int | None = None,
                 max_h: float | None = None, size: float | None = None, font: Path | None = None,
                 min_size: float | None = None) -> list[Fitted] | None:
-        """All `texts` at one common size (the largest at which each fits), or None."""
+        """All `texts` at one common size (the largest at which each fits, Vietnamese words kept whole at
+        any size that allows it), or None."""
         s = self.size(name) if size is None else size
         mn = self.min_size(name) if min_size is None else min_size
-        s = max(s, mn)
-        while True:
-            got = [self.fit(t, name, max_w, max_lines=max_lines, max_h=max_h, size=s, min_size=s, font=font)
-                   for t in texts]
-            if all(g is not None for g in got):
-                return got  # type: ignore[return-value]
-            if s <= mn + 1e-6:
-                return None
-            s = max(mn, s * 0.95)
+        for keep in (True, False):
+            s2 = max(s, mn)
+            while True:
+                got = [self.fit(t, name, max_w, max_lines=max_lines, max_h=max_h, size=s2, min_size=s2, font=font,
+                                keep_words=keep) for t in texts]
+                if all(g is not None for g in got):
+                    return got  # type: ignore[return-value]
+                if s2 <= mn + 1e-6:
+                    break
+                s2 = max(mn, s2 * 0.95)
+        return None
 
     def text(self, x: float, y: float, s: str, name: str, *, size: float | None = None, font: Path | None = None,
              **kw: Any):  # noqa: ANN201

@@ -45,6 +45,8 @@ class TextRecord:
     field: str | None
     role: str
     at: tuple[float, float, Path, float, str] | None = None  # Pillow: x, y (baseline), font, size, ha
+    block: int = -1  # lines drawn together (`Canvas.lines`) share a block number
+    size: float = 0.0  # px
 
     def extent(self, renderer, height: float, k: float = 1.0) -> Box:  # noqa: ANN001
         """Where the text's ink is, in px of the 72-dpi layout (top-left origin)."""
@@ -72,6 +74,8 @@ class Canvas:
     text_area: Box | None = None
     pil: bool = False  # draw texts with Pillow/raqm after the Agg pass (raster: ~6x faster than Agg text)
     _axes: list[tuple] = field(default_factory=list, repr=False)
+    _blocks: int = field(default=0, repr=False)
+    _block: int = field(default=-1, repr=False)
 
     # coordinates: px from the top-left, through inches, so any dpi (previews) draws the same poster
     @functools.cached_property
@@ -142,11 +146,12 @@ class Canvas:
         if va != "baseline":
             raise ValueError("texts are placed by their baseline")
         if self.pil:
-            self.texts.append(TextRecord(None, s, fg, bg, box, field, role, (x, y, Path(font), size, ha)))
+            self.texts.append(TextRecord(None, s, fg, bg, box, field, role, (x, y, Path(font), size, ha),
+                                         self._block, size))
             return None
         t = self.fig.text(x, y, s, fontproperties=_prop(str(font), round(size, 3)), transform=self.px,
                           color=fg, ha=ha, va=va, parse_math=False, zorder=zorder)
-        self.texts.append(TextRecord(t, s, fg, bg, box, field, role))
+        self.texts.append(TextRecord(t, s, fg, bg, box, field, role, None, self._block, size))
         return t
 
     def paint(self, img: Image.Image, k: float = 1.0) -> None:
@@ -160,9 +165,12 @@ class Canvas:
     def lines(self, fitted: Fitted, x: float, top: float, *, ha: str = "left", **kw) -> float:
         """Draw fitted lines with the first line's top at `top`; returns the bottom of the block."""
         y = top + fitted.ascent
+        self._blocks += 1
+        self._block = self._blocks
         for ln in fitted.lines:
             self.text(x, y, ln, font=fitted.font, size=fitted.size, ha=ha, **kw)
             y += fitted.size * fitted.line
+        self._block = -1
         return top + fitted.height
 
     def value_axis(self, ax: Axes, axis: str, ticks: Sequence[float], fmt: Callable[[float], str], *,

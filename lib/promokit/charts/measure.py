@@ -102,14 +102,15 @@ class Fitted:
 
 def fit_text(text: str, font: Path, size: float, min_size: float, max_width: float, *, max_lines: int = 1,
              max_height: float | None = None, line: float = 1.2, step: float = 0.95,
-             split_words: bool = False, balance: bool = False) -> Fitted | None:
+             split_words: bool = False, balance: bool = False, keep_words: bool | None = None) -> Fitted | None:
     """Largest size in [min_size, size] at which `text` wraps into `max_lines` lines of `max_width`
     (and `max_height`), breaking only between words. None when it cannot fit.
 
     Vietnamese words and names are kept whole (`promokit.text.wrap`) at any size that allows it; only
-    when none does is a name broken. `balance`: lines of about equal length, no one-word last line."""
+    when none does is a name broken (`keep_words` True: never; False: do not try to keep them).
+    `balance`: lines of about equal length, no one-word last line."""
     text = nfc(text).strip()
-    for keep in (True, False):
+    for keep in (True, False) if keep_words is None else (keep_words,):
         got = _fit(text, font, size, min_size, max_width, max_lines, max_height, line, step, split_words,
                    balance, keep)
         if got is not None or len(text.split()) < 2:

@@ -22,9 +22,11 @@ import numpy as np
 from PIL import Image
 
 from ..atomic import atomic_path, write_atomic
+from ..audit import audit_checks
 from ..errors import SpecError
 from ..fonts import check_coverage
 from ..text import nfc
+from .audit import poster_defects
 from .data import ChartData, chart_data
 from .describe import alt_text
 from .layout import MM, Poster, PosterText, build_poster, render_raster, verify
@@ -302,6 +304,7 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
             with atomic_path(path) as tmp:
                 tmp.write_bytes(data)
             unit = "px"
+        checks["audit"] = [c.to_dict() for c in audit_checks(poster_defects(poster))]
     finally:
         poster.fig.clear()
     checks.update({"kind": g.kind, "size": size, "draft": draft, "sample_data": words.sample_data,

@@ -94,6 +94,9 @@ def build(p: ChartArea) -> None:
     for i in shown:
         p.text(px(xs[i]), ab.y1 + p.gap * 0.8 + lsize * a, labels[i], "tick", size=lsize, ha="center",
                color=p.theme.text_color(p.bg, preferred=p.color("axis")))
+    # the lines as px segments: labels go where no line (and no target line) crosses them
+    segs = [((px(xs[i]), py(s[i])), (px(xs[i + 1]), py(s[i + 1]))) for s in series for i in range(n - 1)]
+    placed: list[Box] = []
     if target is not None:
         tc = p.color("target")
         ax.axhline(target, color=tc, linewidth=max(1.5, 0.004 * p.u), linestyle=(0, (4, 3)), zorder=2)
@@ -102,13 +105,18 @@ def build(p: ChartArea) -> None:
         if f is None:
             raise p.too_long(ttxt, None)
         y = py(target)
-        below = y - f.size * 0.4 - f.ascent < ab.y0
-        ty = y + (f.size * 1.2 if below else -f.size * 0.4)
-        tx = ab.x1 - f.width
-        p.text(ab.x1, ty, f.lines[0], "note", size=f.size, color=tc, field=f"{p.field}.target", ha="right")
-        target_box = Box(tx, ty - f.ascent, ab.x1, ty + f.size * 0.3)
-    else:
-        target_box = None
+        spots = []  # right end, left end; above the target line, then below
+        for above in (True, False):
+            ty = y - f.size * 0.45 if above else y + f.size * 1.25
+            for right in (True, False):
+                tx = ab.x1 - f.width if right else ab.x0 + f.size * 0.3
+                spots.append(Box(tx, ty - f.ascent, tx + f.width, ty + f.size * 0.3))
+        inside = [b for b in spots if b.y0 >= area.y0 and b.y1 <= ab.y1] or spots
+        tb = next((b for b in inside if not _crosses(b, segs)), inside[0])
+        p.text(tb.x1, tb.y1 - f.size * 0.3, f.lines[0], "note", size=f.size, color=tc, field=f"{p.field}.target",
+               ha="right")
+        placed.append(tb)
+        segs.append(((ab.x0, y), (ab.x1, y)))
     # annotate first, last (and for one series the peak) points
     marks: list[tuple[int, int]] = []
     for j, s in enumerate(series):
@@ -116,7 +124,6 @@ def build(p: ChartArea) -> None:
         if k == 1:
             pts.add(max(range(n), key=lambda i: s[i]))
         marks += [(j, i) for i in sorted(pts)]
-    placed: list[Box] = [target_box] if target_box else []
     for j, i in marks:
         v = series[j][i]
         t = p.fmt(v, j)
@@ -127,16 +134,27 @@ def build(p: ChartArea) -> None:
             ha, x = "left", x - lw
         elif x + w / 2 > area.x1:
             ha, x = "right", min(area.x1, x + lw)
-        y = py(v) - lw * 2.5
         x0 = x - (w / 2 if ha == "center" else 0 if ha == "left" else w)
-        bb = Box(x0, y - vsize, x0 + w, y)
-        if y - vsize < area.y0 or any(bb.overlaps(q) for q in placed):
-            y = py(v) + lw * 2.5 + vsize
+        for y in (py(v) - lw * 2.5, py(v) + lw * 2.5 + vsize):  # above the point, else below
             bb = Box(x0, y - vsize, x0 + w, y)
-            if y > ab.y1 or any(bb.overlaps(q) for q in placed):
-                continue
-        placed.append(bb)
-        p.text(x, y, t, "value", size=vsize, ha=ha, color=p.theme.text_color(p.bg, preferred=colors[j]))
+            if bb.y0 >= area.y0 and y <= ab.y1 and not any(bb.overlaps(q) for q in placed) \
+                    and not _crosses(bb.inset(lw * 0.5), segs):
+                placed.append(bb)
+                p.text(x, y, t, "value", size=vsize, ha=ha, color=p.theme.text_color(p.bg, preferred=colors[j]))
+                break
+
+
+def _crosses(b: Box, segs: list[tuple[tuple[float, float], tuple[float, float]]]) -> bool:
+    """Whether any segment passes through box `b` (sampled every ~2 px)."""
+    for (x0, y0), (x1, y1) in segs:
+        if max(x0, x1) < b.x0 or min(x0, x1) > b.x1 or max(y0, y1) < b.y0 or min(y0, y1) > b.y1:
+            continue
+        steps = max(2, int(max(abs(x1 - x0), abs(y1 - y0)) / 2))
+        for t in range(steps + 1):
+            x, y = x0 + (x1 - x0) * t / steps, y0 + (y1 - y0) * t / steps
+            if b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1:
+                return True
+    return False
 
 
 def _dec_for(v: float, decimals: int) -> int:

@@ -46,8 +46,8 @@ def build(p: ChartArea) -> None:
             cells.append(("+" if d > 0 else "") + format_number(d, 0) if d else "=")
         rows_txt.append(cells)
     a, dsc = font_metrics(p.font("label"))
-    row_h = min(area.h / (n + 1), p.size("label") * (a + dsc) * 2.2)
-    area = Box(area.x0, area.y0 + (area.h - row_h * (n + 1)) / 3, area.x1, area.y1)  # a short table sits high
+    row_h = min(area.h / (n + 1), p.size("label") * (a + dsc) * 2.6)
+    area = Box(area.x0, area.y0 + (area.h - row_h * (n + 1)) / 2, area.x1, area.y1)  # centred
     size = min(p.size("label"), row_h * 0.85 / (a + dsc))
     if size < p.min_size("label"):
         raise p.too_many(n, max(1, int(area.h / (p.min_size("label") * (a + dsc) / 0.85)) - 1), p.data.x_name)

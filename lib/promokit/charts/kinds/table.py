@@ -218,10 +218,10 @@ def build(p: ChartArea) -> None:
     size, pad = plan.size, plan.pad
     a, d = font_metrics(p.font("label"))
     content = plan.height(0.0)
-    # rows breathe up to 2.2 line boxes for a one-line row; a short table sits high
-    vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * 0.6)
+    # rows breathe up to 2.6 line boxes for a one-line row; a short table is centred in its box
+    vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * 0.8)
     total = plan.height(vpad)
-    y = area.y0 + (area.h - total) / 3
+    y = area.y0 + (area.h - total) / 2  # centred: no empty band under a short table
     xs = [area.x0]
     for w in plan.widths:
         xs.append(xs[-1] + w + pad * 2)
