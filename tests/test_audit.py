@@ -43,7 +43,7 @@ def test_contrast_is_measured_on_the_real_pixels() -> None:
     assert low_contrast([white], dark) == []
     # one bright spot under the text is what matters, not the average
     spotted = dark.copy()
-    spotted[10:20, 50:80] = 250
+    spotted[5:30, 40:120] = 250
     assert contrast_on((255, 255, 255), spotted) < 3.0 < contrast_on((255, 255, 255), dark)
 
 

@@ -73,7 +73,8 @@ def _diff_box(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize("size", ["story", "square", "landscape", "portrait"])
 def test_text_stays_inside_the_safe_zone(tmp_path: Path, size: str) -> None:
-    """Pixels that change when the words are painted all lie inside the text area (DESIGN §6 on 9:16)."""
+    """Pixels that change when the words are painted all lie inside the text area: 5 % margins, and on a story
+    poster the stories grid of poster.yml (clear of the top bar and the reply box, equal side margins)."""
     long_title = "Sản phẩm OCOP theo xã của huyện Lấp Vò năm 2024, " * 2 + "tăng mạnh so với năm trước"
     folder = make(tmp_path, [bar(sizes=[size], title=long_title, subtitle="Ứng dụng kỹ thuật số",
                                  takeaway="Tân Khánh Trung dẫn đầu với 12 sản phẩm OCOP đạt chuẩn ba sao.")],
@@ -84,7 +85,11 @@ def test_text_stays_inside_the_safe_zone(tmp_path: Path, size: str) -> None:
     full = render_raster(poster)
     assert full.shape[:2] == RASTER[size][::-1]
     x0, y0, x1, y1 = _diff_box(bare[..., :3], full[..., :3])
-    zx0, zy0, zx1, zy1 = safe_zone(*RASTER[size])
+    zx0, zy0, zx1, zy1 = (round(v) for v in poster.frame.text_area)
+    if size != "story":
+        assert (zx0, zy0, zx1, zy1) == safe_zone(*RASTER[size])
+    else:  # stories: top 12,5 %, bottom 17 % clear, sides equal
+        assert zy0 >= 0.12 * 1920 and zy1 <= 0.84 * 1920 and zx0 == 1080 - zx1
     assert (x0, y0) >= (zx0, zy0) and x1 <= zx1 and y1 <= zy1, ((x0, y0, x1, y1), (zx0, zy0, zx1, zy1))
     # the words do reach the zone's edges, so an overflow would show
     assert x1 - x0 > 0.9 * (zx1 - zx0) and y1 - y0 > 0.85 * (zy1 - zy0)
@@ -161,7 +166,11 @@ def test_every_kind_renders_at_every_raster_size(tmp_path: Path) -> None:
         assert png_size(r.path) == RASTER[r.size]
         assert r.checks["text_inside"] and r.checks["contrast_min"] >= 4.5
         assert r.checks["texts"] >= 5
+        layout = {c["name"]: c for c in r.checks["audit"]}  # the layout audit on the drawn poster
+        assert {"layout.overlap", "layout.contrast", "layout.empty_band", "layout.split_word"} <= set(layout)
+        assert all(c["ok"] for c in layout.values()), (r.path.name, [c for c in layout.values() if not c["ok"]])
     alts = {r.kind: r.alt for r in results}
+    assert all(a.count("Số liệu minh họa") + a.count("số liệu minh họa") <= 1 for a in alts.values())
     assert "tăng từ 120,5 nghìn lượt (2019) đến 185,6 nghìn lượt (2023)" in alts["line"]
     assert "Mục tiêu: 150 nghìn lượt" in alts["line"]
     assert "3 sao 28 sản phẩm (68 %)" in alts["donut"].replace("\u00a0", " ")

@@ -128,30 +128,37 @@ def luminance(rgb: np.ndarray) -> np.ndarray:
 
 def contrast_on(color: tuple[int, int, int], behind: np.ndarray) -> float:
     """The contrast of text in `color` over the pixels `behind` it (the picture without the text), taking
-    the worst 5 % of the background: a bright spot under dark text is what makes it hard to read."""
+    the worst tenth of the background: a bright spot under dark text is what makes it hard to read (a
+    hairline such as a grid line crossing a few letters is not)."""
     px = np.asarray(behind).reshape(-1, behind.shape[-1])[:, :3]
     if px.size == 0:
         return 21.0
     lt = float(luminance(np.array(color[:3])))
     lb = luminance(px)
     dist = np.abs(lb - lt)
-    worst = float(np.percentile(lb[np.argsort(dist)][: max(1, len(lb) // 20)], 50))
+    worst = float(np.percentile(lb[np.argsort(dist)][: max(1, len(lb) // 10)], 50))
     hi, lo = max(lt, worst), min(lt, worst)
     return (hi + 0.05) / (lo + 0.05)
 
 
 def low_contrast(texts: Sequence[TextBox], background: np.ndarray, *, scale: float = 1.0,
-                 where: str = "") -> list[Defect]:
-    """Texts below WCAG AA over `background` (H x W x 3 pixels without the text, `scale` px per layout px)."""
+                 ink: np.ndarray | None = None, where: str = "") -> list[Defect]:
+    """Texts below WCAG AA over `background` (H x W x 3 pixels without the text, `scale` px per layout px).
+
+    `ink` (H x W booleans, optional): where text was drawn; the background is then read under the ink
+    only (the pixels really behind the letters), else over the text's whole box."""
     out = []
     h, w = background.shape[:2]
     for t in texts:
         if t.color is None:
             continue
         x0, y0, x1, y1 = (int(round(v * scale)) for v in t.box)
-        crop = background[max(0, y0):min(h, y1), max(0, x0):min(w, x1)]
+        sl = (slice(max(0, y0), min(h, y1)), slice(max(0, x0), min(w, x1)))
+        crop = background[sl]
         if crop.size == 0:
             continue
+        if ink is not None and ink[sl].sum() >= 4:
+            crop = crop[ink[sl]]
         c = contrast_on(t.color, crop)
         need = AA_LARGE if t.size >= LARGE_PX else AA_NORMAL
         if c < need - 1e-6:
@@ -159,6 +166,13 @@ def low_contrast(texts: Sequence[TextBox], background: np.ndarray, *, scale: flo
                               f"'{_short(t.text)}' ({t.role}) tương phản {c:.1f}:1 trên nền thật, cần {need:g}:1 / "
                               f"contrast {c:.1f}:1 on the real background, needs {need:g}:1"))
     return out
+
+
+def ink_mask(final: np.ndarray, background: np.ndarray, threshold: int = 40) -> np.ndarray:
+    """Where `final` (with text) differs from `background` (without): the text's ink."""
+    a = np.asarray(final)[..., :3].astype(np.int16)
+    b = np.asarray(background)[..., :3].astype(np.int16)
+    return np.abs(a - b).max(axis=-1) > threshold
 
 
 def fingerprint(pixels: np.ndarray) -> int:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..audit import Defect, TextBox, empty_bands, low_contrast, outside, overlaps, split_words
+from ..audit import Defect, TextBox, empty_bands, ink_mask, low_contrast, outside, overlaps, split_words
 from .layout import render_raster
 from .theme import rgb
 
@@ -88,15 +88,36 @@ def busy_rows(pixels: np.ndarray, top: int, bottom: int, x0: int, x1: int) -> li
     return runs
 
 
-def poster_defects(poster: Poster) -> list[Defect]:
+def final(poster: Poster, scale: float = BACKGROUND_SCALE) -> np.ndarray:
+    """The poster drawn with its texts (RGB, `scale` px per layout px)."""
+    dpi = poster.fig.dpi
+    try:
+        return np.array(render_raster(poster, scale)[..., :3])
+    finally:
+        poster.fig.set_dpi(dpi)
+
+
+def poster_defects(poster: Poster, drawn: np.ndarray | None = None) -> list[Defect]:
     """The audit of a drawn poster: overlaps, text outside the text area, split words, contrast on the real
-    background, empty bands inside the text area."""
+    background (under each text's ink), empty bands inside the text area. `drawn`: the poster's raster
+    at 1 px per layout px when it was just drawn (else it is drawn here, smaller)."""
     blocks, lines = text_boxes(poster)
     ta = poster.frame.text_area
     out = overlaps(blocks) + outside(blocks, (ta.x0, ta.y0, ta.x1, ta.y1)) + split_words(blocks)
     s = BACKGROUND_SCALE
+    if drawn is not None:  # read before the background is drawn: `drawn` may be a view of the canvas buffer
+        from PIL import Image
+
+        size = (max(1, round(poster.frame.width * s)), max(1, round(poster.frame.height * s)))
+        top = np.asarray(Image.fromarray(np.ascontiguousarray(drawn[..., :3])).resize(size))
+    else:
+        top = final(poster, s)
     bg = background(poster, s)
-    out += low_contrast(lines, bg, scale=s)
+    if top.shape != bg.shape:
+        from PIL import Image
+
+        top = np.asarray(Image.fromarray(top).resize((bg.shape[1], bg.shape[0])))
+    out += low_contrast(lines, bg, scale=s, ink=ink_mask(top, bg))
     spans = busy_rows(bg, int(ta.y0 * s), int(ta.y1 * s), int(ta.x0 * s), int(ta.x1 * s))
     spans = [(a / s - ta.y0, b / s - ta.y0) for a, b in spans]
     spans += [(t.box[1] - ta.y0, t.box[3] - ta.y0) for t in blocks]

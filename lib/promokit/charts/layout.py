@@ -60,9 +60,11 @@ class Frame:
 def frame_for(size: SizeInfo | str, spec: Infographic | None = None, style: dict | None = None) -> Frame:
     """The frame of a registered size; `banner` takes `spec.banner_mm` when given."""
     info = SIZES.get(size) if isinstance(size, str) else size
+    area = ((style or {}).get("sizes") or {}).get(info.name, {}).get("area")
     if not info.vector:
         w, h = info.width, info.height
-        ta = Box(*safe_zone(w, h))
+        ta = Box(*(float(round(f * s)) for f, s in zip(area, (w, h, w, h), strict=True))) if area \
+            else Box(*safe_zone(w, h))
         return Frame(info.name, float(w), float(h), False, ta, Box(0, 0, w, h))
     w_mm, h_mm = float(info.width), float(info.height)
     if info.name == "banner" and spec is not None and spec.banner_mm:
@@ -151,19 +153,22 @@ def _build(spec: Infographic, data: ChartData, theme: Theme, fr: Frame, words: P
     st = theme.style
     ta = fr.text_area
     u = min(ta.w, ta.h)
-    scale = float((st.get("sizes") or {}).get(fr.name, {}).get("scale", 1.0))
+    own = (st.get("sizes") or {}).get(fr.name, {})  # this size's own grid: layout numbers and text roles
+    scale = float(own.get("scale", 1.0))
     fig = Figure(figsize=(fr.width / 72 + 1e-9, fr.height / 72 + 1e-9), dpi=72, facecolor=theme.background)
     FigureCanvasAgg(fig)
     cv = Canvas(fig, fr.width, fr.height, theme, check, u, scale, pil=pil)
     cv.text_area = ta
     poster = Poster(fig, cv, fr)
-    L = theme.layout
+    def L(name: str) -> float:
+        return float((own.get("layout") or {}).get(name, theme.layout(name)))
+
     G = L("gap") * u
     colors = theme.colors
     side = ta.w / ta.h > L("side_aspect")
 
     def role(name: str) -> dict:
-        return theme.text_role(name)
+        return {**theme.text_role(name), **((own.get("text") or {}).get(name) or {})}
 
     def fit(name: str, text: str, width: float, f: float = 1.0, extra_lines: int = 0) -> Fitted | None:
         r = role(name)

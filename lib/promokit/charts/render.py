@@ -304,7 +304,8 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
             with atomic_path(path) as tmp:
                 tmp.write_bytes(data)
             unit = "px"
-        checks["audit"] = [c.to_dict() for c in audit_checks(poster_defects(poster))]
+        drawn = None if info.vector and not draft else rgb
+        checks["audit"] = [c.to_dict() for c in audit_checks(poster_defects(poster, drawn))]
     finally:
         poster.fig.clear()
     checks.update({"kind": g.kind, "size": size, "draft": draft, "sample_data": words.sample_data,

@@ -155,7 +155,8 @@ def multi_bars(p: ChartArea, stacked: bool) -> None:
     edge = dict(edgecolor=p.bg, linewidth=max(1.0, 0.002 * p.u)) if stacked else {}
     if fl is not None:
         lab_h = max(f.height for f in fl)
-        ab = Box(vert_area.x0, area.y0 + tsize * 0.6, vert_area.x1, area.y1 - lab_h - p.gap * 0.8)
+        head = 0.0 if stacked else p.min_size("value") * 1.3  # room for the tallest bar's value
+        ab = Box(vert_area.x0, area.y0 + tsize * 0.6 + head, vert_area.x1, area.y1 - lab_h - p.gap * 0.8)
         ax = p.canvas.axes(ab)
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(0, ticks[-1])
@@ -177,6 +178,8 @@ def multi_bars(p: ChartArea, stacked: bool) -> None:
                     color=p.theme.colors.text)
         if stacked:
             totals_on_columns(p, ab, [ab.x0 + (i + 0.5) * slot for i in range(n)], totals, ticks[-1], slot, "v")
+        else:
+            grouped_values(p, ab, series, colors, ticks[-1], width, "v")
         return
     if stacked:
         stacked_rows(p, labels, series, totals, colors, area)
@@ -198,6 +201,47 @@ def multi_bars(p: ChartArea, stacked: bool) -> None:
     for i, f in enumerate(fl):
         p.lines(f, ab.x0 - p.gap * 0.8, ab.y0 + (i + 0.5) * row - f.height / 2, "label", ha="right",
                 color=p.theme.colors.text)
+    grouped_values(p, ab, series, colors, ticks[-1], width, "h")
+
+
+def grouped_values(p: ChartArea, ab: Box, series: list[list[float]], colors: list[str], top: float, width: float,
+                   orient: str) -> None:
+    """Each grouped bar says its value (at its end, one size for all), and a zero is a visible stub with "0".
+
+    Values that cannot fit their bar's width (columns) or row (bars) even at the minimum size are left to
+    the value axis, all together, never some of them."""
+    n, k = len(series[0]), len(series)
+    slot = (ab.w if orient == "v" else ab.h) / n
+    bar = slot * width / k
+    txt = [[p.fmt(v, j) for v in s] for j, s in enumerate(series)]
+    flat = [t for row in txt for t in row]
+    if orient == "v":
+        fv = p.fit_all(flat, "value", bar * 1.15, max_lines=1)
+    else:
+        size = min(p.size("value"), bar * 0.95 / 0.75)
+        fv = p.fit_all(flat, "value", ab.w * 0.3, max_lines=1, size=size) if size >= p.min_size("value") else None
+        if fv is not None and any(ab.x0 + v / top * ab.w + p.gap * 0.3 + f.width > p.box.x1
+                                  for v, f in zip([v for s in series for v in s], fv, strict=True)):
+            fv = None  # a value would run off the chart's box: the axis says them
+    stub = max(2.0, 0.004 * p.u)
+    for j, s in enumerate(series):
+        off = (j - (k - 1) / 2) * width / k
+        for i, v in enumerate(s):
+            c = (i + 0.5 + off) * slot
+            if orient == "v":
+                cx, y = ab.x0 + c, ab.y1 - v / top * ab.h
+                if v == 0:
+                    p.canvas.rect(Box(cx - bar * 0.46, ab.y1 - stub, cx + bar * 0.46, ab.y1), colors[j], zorder=3.5)
+                if fv is not None:
+                    p.text(cx, min(y, ab.y1 - stub) - p.gap * 0.3, txt[j][i], "value", size=fv[0].size, ha="center",
+                           color=p.theme.text_color(p.bg, preferred=colors[j]))
+            else:
+                cy, x = ab.y0 + c, ab.x0 + v / top * ab.w
+                if v == 0:
+                    p.canvas.rect(Box(ab.x0, cy - bar * 0.46, ab.x0 + stub, cy + bar * 0.46), colors[j], zorder=3.5)
+                if fv is not None:
+                    p.text(max(x, ab.x0 + stub) + p.gap * 0.3, p.baseline_mid(cy, fv[0].size), txt[j][i], "value",
+                           size=fv[0].size, color=p.theme.text_color(p.bg, preferred=colors[j]))
 
 
 def multi_columns(p: ChartArea, labels: list[str], area: Box) -> list[Fitted] | None:

@@ -63,8 +63,11 @@ def sentence(s: str) -> str:
 
 
 def say(spec: Infographic, d: ChartData, v: float, col: int = 0, *, from_spec: bool = False) -> str:
-    """A value as read aloud in alt text, with its unit word: `41.200 lượt`, `30 %`."""
+    """A value as read aloud in alt text, with its unit word: `41.200 lượt`, `30 %`; a zero is just "0"
+    (never "0 nghìn lượt")."""
     unit = (spec.unit or "").strip()
+    if v == 0:
+        return "0"
     dec = d.columns[col].decimals if col < len(d.columns) else 0
     if from_spec and float(v).is_integer():  # a target written as 30 reads "30", not "30,0"
         dec = 0

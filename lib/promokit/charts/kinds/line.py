@@ -56,12 +56,13 @@ def build(p: ChartArea) -> None:
     a, d = font_metrics(lfont)
     vsize, vfont = p.size("value"), p.font("value")
     head = vsize * 1.9  # room above the top tick for point labels
+    below = max(p.gap * 0.8, tsize * (a + d) * 0.5 + p.gap * 0.3)  # x labels clear of the '0' tick label
     last_w = max([text_width(labels[-1], lfont, lsize)] + [text_width(p.fmt(s[-1], j), vfont, vsize)
                                                           for j, s in enumerate(series)])
     first_w = max([text_width(labels[0], lfont, lsize)] + [text_width(p.fmt(s[0], j), vfont, vsize)
                                                           for j, s in enumerate(series)])
     ab = Box(area.x0 + max(tick_w, 0.5 * first_w), area.y0 + head, area.x1 - 0.5 * last_w,
-             area.y1 - lsize * (a + d) - p.gap * 0.8)
+             area.y1 - lsize * (a + d) - below)
 
     def px(x: float) -> float:
         return ab.x0 + (x - min(xs)) / ((max(xs) - min(xs)) or 1.0) * ab.w
@@ -92,7 +93,7 @@ def build(p: ChartArea) -> None:
         return ab.y1 - (v - ticks[0]) / (ticks[-1] - ticks[0]) * ab.h
 
     for i in shown:
-        p.text(px(xs[i]), ab.y1 + p.gap * 0.8 + lsize * a, labels[i], "tick", size=lsize, ha="center",
+        p.text(px(xs[i]), ab.y1 + below + lsize * a, labels[i], "tick", size=lsize, ha="center",
                color=p.theme.text_color(p.bg, preferred=p.color("axis")))
     # the lines as px segments: labels go where no line (and no target line) crosses them
     segs = [((px(xs[i]), py(s[i])), (px(xs[i + 1]), py(s[i + 1]))) for s in series for i in range(n - 1)]
@@ -168,7 +169,7 @@ def describe(spec: Infographic, d: ChartData) -> list[str]:
     for j, c in enumerate(d.columns):
         v = c.values or []
         hi = max(range(len(v)), key=lambda i: v[i])
-        name = f"{c.name}: " if len(d.columns) > 1 else ""
+        name = f"{d.heading(c.name)}: " if len(d.columns) > 1 else ""
         trend = "tăng" if v[-1] > v[0] else "giảm" if v[-1] < v[0] else "không đổi"
         out.append(f"{name}{trend} từ {say(spec, d, v[0], j)} ({labels[0]}) đến {say(spec, d, v[-1], j)} "
                    f"({labels[-1]}); cao nhất {say(spec, d, v[hi], j)} ({labels[hi]})")

@@ -50,13 +50,16 @@ def build(p: ChartArea) -> None:
     if n == 1:
         v, t = vals[0], targets[0]
         share = v / t * 100
-        big = p.fit(p.fmt(v), "big", area.w, max_lines=1, size=min(p.size("big") * 1.3, area.h * 0.3))
-        lab = p.fit(labels[0], "label", area.w, max_lines=2)
+        # one number: it grows with its box (a tall story poster is not left half empty)
+        room = max(1.0, min(2.2, area.h / (area.w * 0.75)))
+        big = p.fit(p.fmt(v), "big", area.w, max_lines=1, size=min(p.size("big") * 1.3 * room, area.h * 0.3))
+        lsize = p.size("label") * min(1.5, room)
+        lab = p.fit(labels[0], "label", area.w, max_lines=2, size=lsize)
         cap = p.fit(f"Mục tiêu {fmt_value(t, dec, p.unit)} · đạt {format_percent(share, 0)} chặng đường",
-                    "label", area.w, max_lines=2)
+                    "label", area.w, max_lines=2, size=lsize)
         if big is None or lab is None or cap is None:
             raise p.too_long(labels[0], p.data.x_name)
-        thick = min(area.h * 0.12, 0.09 * p.u)
+        thick = min(area.h * 0.12, 0.09 * p.u * min(1.6, room))
         block = lab.height + big.height + thick + cap.height + 3 * p.gap
         y = area.y0 + max(0.0, (area.h - block) / 2)
         y = p.lines(lab, area.x0, y, "label", color=p.theme.colors.text) + p.gap

@@ -120,7 +120,7 @@ def describe(spec: Infographic, d: ChartData) -> list[str]:
     for i in sorted(range(len(ranks)), key=lambda i: ranks[i]):
         s = f"hạng {format_number(ranks[i], 0)}: {d.labels[i]}"
         for c in d.columns[2:]:
-            s += f", {c.name} {fmt_value(c.values[i], c.decimals, '') if c.values else c.cells[i]}"
+            s += f", {d.heading(c.name)} {fmt_value(c.values[i], c.decimals, '') if c.values else c.cells[i]}"
         if prev is not None:
             delta = prev[i] - ranks[i]
             s += (f" (tăng {format_number(delta, 0)} bậc)" if delta > 0 else

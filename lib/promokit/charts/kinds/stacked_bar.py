@@ -27,10 +27,10 @@ def describe_series(spec: Infographic, d: ChartData, stacked: bool) -> list[str]
     labels = [show_label(s) for s in d.labels]
     items = []
     for i, lab in enumerate(labels):
-        vals = [f"{c.name} {say(spec, d, c.values[i], j)}" for j, c in enumerate(d.columns) if c.values]
+        vals = [f"{d.heading(c.name)} {say(spec, d, c.values[i], j)}" for j, c in enumerate(d.columns) if c.values]
         tot = f" (tổng {say(spec, d, sum(c.values[i] for c in d.columns if c.values))})" if stacked else ""
         items.append(f"{lab}: {', '.join(vals)}{tot}")
-    return ["Các nhóm: " + ", ".join(c.name for c in d.columns), listing(items)]
+    return ["Các nhóm: " + ", ".join(d.heading(c.name) for c in d.columns), listing(items)]
 
 
 def describe(spec: Infographic, d: ChartData) -> list[str]:

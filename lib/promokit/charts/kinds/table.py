@@ -260,9 +260,9 @@ def need(p: ChartArea, k: float) -> float:
 
 
 def describe(spec: Infographic, d: ChartData) -> list[str]:
-    cols = ", ".join(c.name for c in d.columns)
+    cols = ", ".join(d.heading(c.name) for c in d.columns)
     shown = [cells for cells, _ in format_cells(d)]
-    rows = [f"{show_label(lab)}: " + ", ".join(f"{c.name} {shown[j][i]}" for j, c in enumerate(d.columns))
+    rows = [f"{show_label(lab)}: " + ", ".join(f"{d.heading(c.name)} {shown[j][i]}" for j, c in enumerate(d.columns))
             for i, lab in enumerate(d.labels)]
     return [f"{len(d.labels)} dòng; các cột {cols}", listing(rows)]
 

@@ -29,11 +29,13 @@ def build(p: ChartArea) -> None:
     line_c = p.color("grid")
     if area.w > area.h * 1.7 and n <= 6:  # across
         slot = area.w / n
-        mid = area.y0 + area.h * 0.32
-        fw = p.fit_all(when, "value", slot * 0.92, max_lines=1)
-        ft = p.fit_all(what, "label", slot * 0.92, max_lines=4, max_h=area.y1 - mid - p.gap * 2)
+        grow = max(1.0, min(1.8, area.h / (area.w / n) * 0.6))  # few events in a wide box: larger type
+        fw = p.fit_all(when, "value", slot * 0.92, max_lines=1, size=p.size("value") * grow)
+        ft = p.fit_all(what, "label", slot * 0.92, max_lines=4, max_h=area.h * 0.6, size=p.size("label") * grow)
         if fw is None or ft is None:
             raise p.too_long(max(what, key=len), p.data.columns[0].name)
+        block = fw[0].height + p.gap * 2.6 + max(f.height for f in ft)  # the dates, the line, the events
+        mid = area.y0 + max(fw[0].height + p.gap * 1.2, (area.h - block) / 2 + fw[0].height + p.gap * 1.2)
         p.canvas.line(area.x0, mid, area.x1, mid, line_c, max(2.0, 0.004 * p.u))
         for i in range(n):
             cx = area.x0 + (i + 0.5) * slot
