@@ -204,3 +204,19 @@ def test_write_gallery_and_cli(output: Path, tmp_path: Path) -> None:
     m.write_text(json.dumps(data), encoding="utf-8")
     gio = load_review(output).campaigns[1]
     assert gio.title == "gio-to" and gio.posts[0].body == ""
+
+
+def test_publish_records_show_on_the_card(output: Path) -> None:
+    from promokit.publish.ledger import PublishLedger
+
+    pl = PublishLedger(Catalog(output).ledger)
+    done = pl.open("gio-to", "tiktok", "d" * 64, 1000)
+    pl.update(done.id, state="published", sent=1000, url="https://www.tiktok.com/@lapvo/video/1")
+    bad = pl.open("gio-to", "youtube_shorts", "e" * 64, 1000)
+    pl.update(bad.id, state="uploading", sent=400, url="javascript:alert(1)")
+    review = load_review(output)
+    assert review.card("gio-to", "tiktok").published.label == "đã đăng / published"
+    page = gallery_html(review)
+    assert '<a href="https://www.tiktok.com/@lapvo/video/1" rel="noopener noreferrer">' in page
+    assert "đang tải lên / uploading 40 %" in page
+    assert 'href="javascript:' not in page

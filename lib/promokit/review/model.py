@@ -60,6 +60,34 @@ STATE_LABELS = {
 }
 
 
+#: Publish states (`promokit publish`, table `posts` of the ledger) as the page names them.
+PUBLISH_LABELS = {
+    "uploading": "đang tải lên / uploading",
+    "processing": "nền tảng đang xử lý / processing",
+    "published": "đã đăng / published",
+    "failed": "lỗi khi đăng / publishing failed",
+}
+
+
+@dataclass(frozen=True)
+class Published:
+    """What `promokit publish` recorded for a package: state, percent sent, the post's URL or the error."""
+
+    state: str
+    percent: float
+    url: str
+    error: str
+
+    @property
+    def label(self) -> str:
+        return PUBLISH_LABELS.get(self.state, self.state)
+
+    @property
+    def link(self) -> str:
+        """The URL when it is a web address (anything else is shown as text, never linked)."""
+        return self.url if self.url.startswith(("https://", "http://")) else ""
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A checks record as the page shows it: passed (None: nothing judged), a summary and the reasons."""
@@ -124,6 +152,7 @@ class PostCard:
     digest: str
     state: str
     decision: approvals.Decision | None = None
+    published: Published | None = None
 
     @property
     def anchor(self) -> str:
@@ -264,6 +293,22 @@ def _ledger_runs(ledger: Path) -> dict[tuple[str, str], tuple[int, str, float]]:
     return {(r[0], r[1]): (int(r[2]), str(r[3] or ""), float(r[4] or 0.0)) for r in rows}
 
 
+def _ledger_posts(ledger: Path) -> dict[tuple[str, str], Published]:
+    """(campaign, platform) -> what publish recorded (its table `posts`), if the ledger has it."""
+    if not Path(ledger).is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = db.execute("SELECT campaign, platform, state, url, error, sent, total FROM posts").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return {(r[0], r[1]): Published(str(r[2]), 100.0 * r[5] / r[6] if r[6] else 0.0, str(r[3] or ""), str(r[4] or ""))
+            for r in rows}
+
+
 def when(iso: str) -> str:
     """An ISO time as "18/4/2024 08:05" in Vietnam's time."""
     try:
@@ -350,7 +395,8 @@ def _frame(preset: Preset | None, facts: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[str, Any], title: str,
-                decisions: Mapping[tuple[str, str], approvals.Decision], run: str, out_dir: Path) -> list[PostCard]:
+                decisions: Mapping[tuple[str, str], approvals.Decision], run: str, out_dir: Path,
+                posts_done: Mapping[tuple[str, str], Published]) -> list[PostCard]:
     by_path = {e["path"]: e for e in entries}
     posts = info.get("posts") if isinstance(info.get("posts"), Mapping) else {}
     caption = nfc(str(posts.get("caption") or ""))
@@ -389,7 +435,7 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
             cid, platform, preset.label if preset else platform, draft, f"{cid}/{video_entry['path']}",
             f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt in by_path else None, _frame(preset, v.facts), post_title, body,
             tuple(counters(preset, body, post_title, tags)), v, duration, size, float(bitrate) if bitrate else None,
-            run, files, digest, state, decision))
+            run, files, digest, state, decision, None if draft else posts_done.get((cid, platform))))
     order = {p: i for i, p in enumerate(PLATFORMS.names())}
     cards.sort(key=lambda c: (c.draft, order.get(c.platform, len(order)), c.platform))
     return cards
@@ -434,6 +480,7 @@ def _others(cid: str, entries: list[dict]) -> list[OtherFile]:
 def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | None = None,
                   decisions: Mapping[tuple[str, str], approvals.Decision] | None = None,
                   runs: Mapping[tuple[str, str], tuple[int, str, float]] | None = None,
+                  published: Mapping[tuple[str, str], Published] | None = None,
                   manifest_mtime: int = 0, fresh: bool = False) -> CampaignView:
     """One campaign's part of the page from its manifest (outputs are not re-read but for the alt texts,
     captions sent and, with `fresh` or when newer than the manifest, the files' checksums)."""
@@ -450,7 +497,7 @@ def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | Non
     run = _run_label(runs or {}, jobs, cid, "promo_video")
     return CampaignView(
         cid, title, theme, _themes().get(theme, theme), _dates(info.get("dates")),
-        tuple(_post_cards(cid, entries, hasher, info, title, decisions or {}, run, out_dir)),
+        tuple(_post_cards(cid, entries, hasher, info, title, decisions or {}, run, out_dir, published or {})),
         tuple(_posters(cid, entries, out_dir)), tuple(_editions(cid, entries)), tuple(_others(cid, entries)),
         tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems))
 
@@ -475,6 +522,7 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
     wanted = set(campaigns) if campaigns is not None else None
     decisions = approvals.latest_all(catalog.ledger)
     runs = _ledger_runs(catalog.ledger)
+    published = _ledger_posts(catalog.ledger)
     views, broken = [], []
     for cid in _campaign_dirs(root):
         if wanted is not None and cid not in wanted:
@@ -489,11 +537,11 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
         except OSError:
             mtime = 0
         views.append(campaign_view(cid, manifest, root / cid, assets=assets, decisions=decisions, runs=runs,
-                                   manifest_mtime=mtime, fresh=fresh))
+                                   published=published, manifest_mtime=mtime, fresh=fresh))
     return Review(tuple(views), tuple(broken), dt.datetime.now(VN).isoformat(timespec="seconds"))
 
 
-__all__ = ["STATE_LABELS", "Broken", "CampaignView", "Edition", "OtherFile", "PostCard", "Poster",
+__all__ = ["PUBLISH_LABELS", "STATE_LABELS", "Published", "Broken", "CampaignView", "Edition", "OtherFile", "PostCard", "Poster",
            "Review", "Verdict", "campaign_view", "load_review", "verdict_of"]
 
 
