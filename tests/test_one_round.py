@@ -133,3 +133,13 @@ def test_date_error_speaks_no_library_words(tmp_path):
     (p,) = e.value.problems
     assert "invalid character" not in p.en and "Input should" not in p.en
     assert "2024-04-12" in p.fix_en and "2024-04-12" in p.fix_vi and "12/4/2024" in p.fix_vi
+
+
+def test_problems_about_campaign_yml_get_the_fields_line(assets):
+    from promokit.errors import Problem, Where
+    from promokit.spec.loader import with_lines
+
+    spec = assets / "campaigns" / "mot" / "campaign.yml"
+    other = Problem(Where(assets / "x.md", None, "title"), "a", "b")
+    fixed = with_lines([Problem(Where(spec, None, "publication.page"), "a", "b"), other], spec)
+    assert fixed[0].where.line == 21 and fixed[1] is other

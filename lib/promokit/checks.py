@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import Problem, PromokitError, SpecError, UsageError
 from .project import CampaignContext, check_campaign, select_ids
 from .spec import load_brand
+from .spec.loader import with_lines
 
 
 @dataclass
@@ -67,6 +68,7 @@ def campaign_problems(cid: str, assets: Path, output: Path = Path("output")) -> 
 
         problems.extend(check_publication(ctx, outputs=False))
     problems.extend(font_problems(ctx))
+    problems = with_lines(problems, ctx.folder / "campaign.yml")  # every problem about campaign.yml with its line
     seen, unique = set(), []
     for p in problems:  # the brand's problems come with every campaign; say each once
         if str(p) not in seen:

@@ -465,6 +465,26 @@ def _salvage(data: dict, err: ValidationError, folder_name: str) -> tuple[Campai
     return None, remap
 
 
+def with_lines(problems: list[Problem], file: Path) -> list[Problem]:
+    """The problems about `file` (a YAML file) that name a field but no line, given the field's line."""
+    target = Path(os.path.realpath(file))
+    if not any(p.where.line is None and p.where.field and p.where.file is not None
+               and Path(os.path.realpath(p.where.file)) == target for p in problems):
+        return problems
+    try:
+        doc = read_yaml(Path(file), Path(file).name)
+    except PromokitError:
+        return problems
+    out = []
+    for p in problems:
+        if p.where.line is None and p.where.field and p.where.file is not None \
+                and Path(os.path.realpath(p.where.file)) == target:
+            p = Problem(Where(p.where.file, doc.line(_field_loc(p.where.field.replace("..", "."))), p.where.field),
+                        p.vi, p.en, p.fix_vi, p.fix_en)
+        out.append(p)
+    return out
+
+
 def check_campaign_spec(folder: Path) -> CampaignSpec:
     """Validate `folder/campaign.yml` over the shipped defaults, keeping every problem (never raises for the
     campaign's own mistakes). Checks paths, not their contents."""
