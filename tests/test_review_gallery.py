@@ -220,3 +220,24 @@ def test_publish_records_show_on_the_card(output: Path) -> None:
     assert '<a href="https://www.tiktok.com/@lapvo/video/1" rel="noopener noreferrer">' in page
     assert "đang tải lên / uploading 40 %" in page
     assert 'href="javascript:' not in page
+
+
+def test_a_built_post_package_is_what_the_card_shows_and_digests_agree_with_publish(tmp_path: Path, clip) -> None:
+    from promokit.publish.package import package_digest
+
+    assets, out = tmp_path / "assets", tmp_path / "output"
+    testing.make_campaign(assets, "gio-to", clips=0, extra_yaml={
+        "video": {"platforms": ["tiktok", "youtube_shorts"]},
+        "posts": {"caption": "Mời bà con <b>về</b> dự lễ.", "hashtags": ["GioTo"]}})
+    testing.make_rendered_campaign(out, "gio-to", platforms=("tiktok", "youtube_shorts"), clip=clip)
+    main(["publish", "--assets", str(assets), "--output", str(out), "--quiet"])  # dry run: packages only
+    review = load_review(out, assets=assets)
+    page = gallery_html(review)
+    for card in review.packages():
+        sent = (out / "gio-to" / "posts" / card.platform / "caption.txt").read_text(encoding="utf-8").strip()
+        assert card.video == f"gio-to/posts/{card.platform}/video.mp4" and card.body == sent
+        assert card.digest == package_digest(Catalog(out).campaign("gio-to"), card.platform)
+        assert card.package_verdict is not None
+    shorts = review.card("gio-to", "youtube_shorts")
+    assert shorts.package_verdict.ok is False and any("forbidden_chars" in r for r in shorts.package_verdict.reasons)
+    assert "Gói bài đăng / post package: ✗" in page

@@ -153,6 +153,7 @@ class PostCard:
     state: str
     decision: approvals.Decision | None = None
     published: Published | None = None
+    package_verdict: Verdict | None = None  # the post package's own checks (publish), once it is built
 
     @property
     def anchor(self) -> str:
@@ -404,20 +405,30 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
     tags = hashtag_list(posts.get("hashtags") or []) if isinstance(posts.get("hashtags"), list) else []
     cards: list[PostCard] = []
     videos = [e for e in entries if kind_of(e["path"]) == "video" and role_of(e["path"]) == "video"]
+    outputs = Catalog(out_dir.parent).campaign(cid)
+
+    def rel(path: Path) -> str:  # a catalog path as the manifest names it
+        return path.relative_to(outputs.dir).as_posix()
+
     for e in videos:
-        rel = PurePosixPath(e["path"])
-        platform, draft = rel.stem, is_draft(e["path"])
+        platform, draft = PurePosixPath(e["path"]).stem, is_draft(e["path"])
         preset = PLATFORMS.get(platform) if platform in PLATFORMS else None  # unknown: shown, without limits
-        video_entry, cover_rel = e, str(rel.with_name(f"{platform}-cover.jpg"))
-        body = post_text(caption, tags)
-        package = f"posts/{platform}"
-        if not draft and f"{package}/{POST_FILES['video']}" in by_path:  # publish built the package: show it
-            video_entry = by_path[f"{package}/{POST_FILES['video']}"]
-            cover_rel = f"{package}/{POST_FILES['cover']}"
-            sent = _read_text(out_dir / package / POST_FILES["caption"])
+        try:
+            cover_rel = rel(outputs.cover(platform, draft=draft))
+            vtt = rel(outputs.captions(platform, "vtt", draft=draft))
+            package = {role: rel(outputs.post_file(platform, name, draft=draft)) for role, name in POST_FILES.items()}
+            post_json = rel(outputs.post_file(platform, "post.json", draft=draft))
+        except CatalogError:  # a file name that is no platform name: shown as it is, without a package
+            cover_rel, vtt, package, post_json = "", "", {}, ""
+        video_entry, body, package_verdict = e, post_text(caption, tags), None
+        if package and package["video"] in by_path:  # publish built the package: show exactly that
+            video_entry = by_path[package["video"]]
+            cover_rel = package["cover"]
+            sent = _read_text(out_dir / package["caption"])
             body = sent if sent is not None else body
+            if post_json in by_path and by_path[post_json].get("checks") is not None:
+                package_verdict = verdict_of(by_path[post_json]["checks"], file=f"{cid}/{post_json}")
         cover = by_path.get(cover_rel)
-        vtt = str(rel.with_suffix(".vtt"))
         files = {"video": hasher(video_entry), "caption": text_sha256(body)}
         if cover is not None:
             files["cover"] = hasher(cover)
@@ -433,9 +444,9 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
         state = "draft" if draft else approvals.state_of(decision, digest)
         cards.append(PostCard(
             cid, platform, preset.label if preset else platform, draft, f"{cid}/{video_entry['path']}",
-            f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt in by_path else None, _frame(preset, v.facts), post_title, body,
+            f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt and vtt in by_path else None, _frame(preset, v.facts), post_title, body,
             tuple(counters(preset, body, post_title, tags)), v, duration, size, float(bitrate) if bitrate else None,
-            run, files, digest, state, decision, None if draft else posts_done.get((cid, platform))))
+            run, files, digest, state, decision, None if draft else posts_done.get((cid, platform)), package_verdict))
     order = {p: i for i, p in enumerate(PLATFORMS.names())}
     cards.sort(key=lambda c: (c.draft, order.get(c.platform, len(order)), c.platform))
     return cards
