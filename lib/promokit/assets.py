@@ -1032,7 +1032,13 @@ def check_campaign_files(campaign: Campaign, folder: Path) -> list[Problem]:
     v = campaign.video
     if v is not None:
         for i, shot in enumerate(v.shot_list() or []):
-            if (p := find(shot.path, f"video.shots[{i}]")) is not None:
+            if shot.moviepy:  # campaign code: it must be a Python file; it runs only at render time
+                fld = f"video.shots[{i}].moviepy"
+                if (p := find(shot.moviepy, fld)) is not None and p.suffix.lower() != ".py":
+                    add(AssetError.fail(f"'{p.name}' không phải tệp Python (.py)", f"'{p.name}' is not a Python file",
+                                        file=spec, field=fld, fix_vi="ghi tệp .py định nghĩa make_clip(ctx)",
+                                        fix_en="name a .py file defining make_clip(ctx)"), fld)
+            elif (p := find(shot.file, f"video.shots[{i}]")) is not None:
                 media(p, f"video.shots[{i}]")
         for name in ("music", "voiceover"):
             rel = getattr(v, name)

@@ -56,10 +56,11 @@ def font_problems(ctx: CampaignContext) -> list[Problem]:
     return found
 
 
-def campaign_problems(cid: str, assets: Path, output: Path = Path("output")) -> tuple[CampaignContext | None,
-                                                                                      list[Problem]]:
-    """Every problem of one campaign in one round: spec, brand, files and data, articles, fonts."""
-    ctx, problems = check_campaign(cid, assets, output)
+def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *,
+                      allow_code: bool = False) -> tuple[CampaignContext | None, list[Problem]]:
+    """Every problem of one campaign in one round: spec, brand, files and data, articles, fonts; its own
+    code (moviepy shots) unless allowed (`allow_code`, brand.yml, PROMOKIT_ALLOW_CODE=1)."""
+    ctx, problems = check_campaign(cid, assets, output, allow_code=allow_code)
     if ctx is None:
         return None, problems
     # the articles' pictures, alt texts and links (rendered outputs they show come from `run`)
@@ -102,7 +103,8 @@ def render_needs(ctx: object) -> tuple[list[Problem], list[str], int]:
     need = 0
     if c.video is not None and c.video.platforms:
         try:
-            inputs = campaign_inputs(c, ctx.brand, ctx.folder, ctx.brand_dir)  # type: ignore[attr-defined]
+            inputs = campaign_inputs(c, ctx.brand, ctx.folder, ctx.brand_dir,  # type: ignore[attr-defined]
+                                     allow_code=bool(getattr(ctx, "allow_code", False)))
             for name in c.video.platforms:
                 plan = make_plan(c, ctx.brand, ctx.folder, ctx.brand_dir, name, inputs=inputs)  # type: ignore[attr-defined]
                 for w in plan.warnings:
@@ -130,8 +132,10 @@ def _check_output(output: Path, need: int) -> list[Problem]:
     return []
 
 
-def check_campaigns(assets: Path, ids: list[str] | None = None, output: Path | None = None) -> CheckReport:
+def check_campaigns(assets: Path, ids: list[str] | None = None, output: Path | None = None, *,
+                    allow_code: bool = False) -> CheckReport:
     """Validate the brand and each campaign (all when `ids` is empty); never stops at the first problem.
+    A campaign with its own code (moviepy shots) is refused unless code is allowed (`allow_code`, brand.yml).
 
     With `output`, also that the folder can be written with room for the planned renders.
     """
@@ -147,7 +151,7 @@ def check_campaigns(assets: Path, ids: list[str] | None = None, output: Path | N
         report.brand = e.problems
     brand = {str(p) for p in report.brand}
     for cid in select_ids(Path(assets), ids):
-        ctx, problems = campaign_problems(cid, Path(assets))
+        ctx, problems = campaign_problems(cid, Path(assets), allow_code=allow_code)
         report.campaigns[cid] = [p for p in problems if str(p) not in brand]
         if ctx is None or problems:
             continue

@@ -24,6 +24,10 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
+ALLOW_CODE = ("cho chạy mã Python của chiến dịch (cảnh moviepy) / run the campaigns' own Python code "
+              "(moviepy shots); also `allow_code: true` in brand.yml")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(prog="promokit", description="promokit — chiến dịch thành video, "
@@ -38,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="kiểm tra chiến dịch / validate campaigns")
     p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--allow-code", action="store_true", help=ALLOW_CODE)
 
     p = sub.add_parser("run", parents=[common], help="chạy sổ tay cho chiến dịch / execute the notebooks")
     p.add_argument("ids", nargs="*", metavar="ID")
@@ -48,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="số tiến trình song song / parallel jobs (default: cores)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="cụm Dask / a Dask scheduler")
     p.add_argument("--force", action="store_true", help="chạy lại cả việc không đổi / re-run unchanged jobs")
+    p.add_argument("--allow-code", action="store_true", help=ALLOW_CODE)
 
     sub.add_parser("gallery", parents=[common], help="dựng lại output/index.html / rebuild the gallery")
     p = sub.add_parser("serve", parents=[common], help="trang duyệt có phê duyệt / the review server")
@@ -97,7 +103,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import check_campaigns
 
-    report = check_campaigns(args.assets, args.ids, args.output)
+    report = check_campaigns(args.assets, args.ids, args.output, allow_code=args.allow_code)
     for line in report.lines():
         print(line, file=sys.stderr)
     for line in report.warning_lines():
@@ -120,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                               fix_vi="vd. --workers 2", fix_en="e.g. --workers 2")
     opts = RunOptions(ids=args.ids, notebooks=args.notebooks, platforms=args.platforms, draft=args.draft,
                       force=args.force, workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
-                      quiet=args.quiet)
+                      quiet=args.quiet, allow_code=args.allow_code)
     result = run_batch(args.assets, args.output, opts)
     write_gallery(args.output, args.assets)
     for lines in result.invalid.values():

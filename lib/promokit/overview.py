@@ -30,7 +30,7 @@ class Tile:
     """One medium on the contact sheet: its path, kind and the fact lines under it."""
 
     path: Path
-    kind: str  # image | clip
+    kind: str  # image | clip | moviepy
     facts: tuple[str, ...]
 
 
@@ -53,10 +53,12 @@ def tiles(ctx: CampaignContext) -> list[Tile]:
     files = assets.discover(ctx.folder)
     video = ctx.campaign.video
     shots = video.shot_list() if video else None
-    paths = ([assets.resolve(ctx.folder, s.path) for s in shots] if shots else files.images + files.clips)
+    paths = ([assets.resolve(ctx.folder, s.file) for s in shots] if shots else files.images + files.clips)
     out = []
     for p in paths:
-        if p.parent.name == "clips" or p.suffix.lower() in assets.FOLDERS["clips"]:
+        if p.suffix.lower() == ".py":  # a moviepy shot: its code runs only when the video is drawn
+            out.append(Tile(p, "moviepy", ("cảnh moviepy (mã Python)", "moviepy shot (Python code)")))
+        elif p.parent.name == "clips" or p.suffix.lower() in assets.FOLDERS["clips"]:
             out.append(Tile(p, "clip", clip_facts(assets.probe_media(p))))
         else:
             out.append(Tile(p, "image", image_facts(assets.image_info(p))))
@@ -90,10 +92,13 @@ def contact_sheet(ctx: CampaignContext, *, columns: int | None = None) -> Image.
         x = margin + (i % cols) * (tw + gap)
         y = margin + head + (i // cols) * (th + cap_h + gap)
         draw.rectangle((x, y, x + tw - 1, y + th - 1), fill=st["tile_background"])
-        thumb = (assets.read_image(t.path, max_size=(tw, th)) if t.kind == "image"
-                 else assets.clip_frame(t.path, 0.5, max_size=(tw, th)))
-        thumb.thumbnail((tw, th))
-        sheet.paste(thumb, (x + (tw - thumb.width) // 2, y + (th - thumb.height) // 2))
+        if t.kind == "moviepy":  # its code runs only when the video is drawn: a badge, no picture
+            draw.text((x + 12, y + th // 2), "moviepy", font=f_cap, fill=st["muted"])
+        else:
+            thumb = (assets.read_image(t.path, max_size=(tw, th)) if t.kind == "image"
+                     else assets.clip_frame(t.path, 0.5, max_size=(tw, th)))
+            thumb.thumbnail((tw, th))
+            sheet.paste(thumb, (x + (tw - thumb.width) // 2, y + (th - thumb.height) // 2))
         if t.kind == "clip":  # the ▶ is drawn, not typed: body fonts need not have the glyph
             bh = cap + 8
             draw.rectangle((x + 6, y + 6, x + 6 + bh + int(f_cap.getlength("clip")) + 8, y + 6 + bh), fill=st["badge"])

@@ -64,7 +64,7 @@ def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
         spec_file, result_file = tmp / "job.json", tmp / "result.json"
         spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         # the job's scratch folder is its temp folder and its tag: every process it starts carries it
-        env = {**job_env(tmp), "PYTHONUNBUFFERED": "1"}
+        env = {**job_env(tmp), **spec.get("env", {}), "PYTHONUNBUFFERED": "1"}
         # stderr to a file, not a pipe: the kernel and the tools it starts inherit it, and a full pipe that
         # nobody reads until the end would block them
         err = open(tmp / "stderr.txt", "w+b")  # noqa: SIM115 - closed in the finally below

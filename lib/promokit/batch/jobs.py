@@ -44,7 +44,7 @@ def _video_inputs(c: Campaign) -> list[str]:
     v = c.video
     if v is None:
         return []
-    shots = [s.path for s in v.shot_list()] if v.shots is not None else ["images/", "clips/"]
+    shots = [s.file for s in v.shot_list()] if v.shots is not None else ["images/", "clips/"]
     extra = [p for p in (v.music, v.voiceover, v.captions if isinstance(v.captions, str) else None) if p]
     return shots + extra
 

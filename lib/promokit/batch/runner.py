@@ -79,6 +79,7 @@ class RunOptions:
     scheduler: str | None = None
     timeout: float | None = 1800  # s per cell
     quiet: bool = False
+    allow_code: bool = False  # campaigns' own code (moviepy shots) may run (else brand.yml's allow_code decides)
     notebooks_dir: Path = field(default_factory=lambda: Path(os.environ.get("PROMOKIT_NOTEBOOKS", NOTEBOOKS_DIR)))
 
 
@@ -228,7 +229,7 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
     contexts = {}
     for cid in select_ids(assets, opts.ids):
         try:
-            contexts[cid] = open_campaign(cid, assets, output)
+            contexts[cid] = open_campaign(cid, assets, output, allow_code=opts.allow_code)
         except PromokitError as e:
             result.invalid[cid] = [str(p) for p in e.problems]
     jobs = plan_jobs({c: ctx.campaign for c, ctx in contexts.items()}, opts.notebooks, assets=assets, output=output,
@@ -305,6 +306,8 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
                 continue
             spec = {"notebook": str(nb), "output": str(Catalog(output).campaign(job.campaign).notebook(job.notebook)),
                     "parameters": job.parameters, "timeout": opts.timeout, "scratch": str(Catalog(output).scratch)}
+            if opts.allow_code:  # the notebook's open_campaign and VideoJob read it (no notebook parameter)
+                spec["env"] = {"PROMOKIT_ALLOW_CODE": "1"}
             progress.start(job.label)
             running[executor.submit(spec, job.label)] = job
         if not running:

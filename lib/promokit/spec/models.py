@@ -61,7 +61,10 @@ class Dates(Strict):
 
 
 class Shot(Strict):
-    path: RelPath = Field(description="An image or clip of the campaign, e.g. images/dinh.jpg")
+    path: RelPath | None = Field(None, description="An image or clip of the campaign, e.g. images/dinh.jpg")
+    moviepy: RelPath | None = Field(
+        None, description="Instead of path: a Python file of the campaign, e.g. shots/dem-nguoc.py, defining "
+        "make_clip(ctx) -> moviepy.VideoClip (runs only when brand.yml has allow_code: true or --allow-code)")
     duration: float | None = Field(None, gt=0, le=120, description="Seconds on screen; default: shared out")
     start: float = Field(0, ge=0, description="Clips: where to start in the source (s)")
     motion: Literal["auto", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down", "none"] = (
@@ -78,6 +81,18 @@ class Shot(Strict):
         if v is not None and not all(0 <= c <= 1 for c in v):
             raise ValueError("focus must be two fractions between 0 and 1 / focus phải là hai số từ 0 đến 1")
         return v
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Shot:
+        if (self.path is None) == (self.moviepy is None):
+            raise ValueError("a shot names either 'path' (a picture or clip) or 'moviepy' (a .py file), not both "
+                             "nor neither / mỗi cảnh ghi 'path' (ảnh, video) hoặc 'moviepy' (tệp .py), chỉ một")
+        return self
+
+    @property
+    def file(self) -> str:
+        """The campaign-relative file of the shot: its picture or clip, or its moviepy code."""
+        return self.path or self.moviepy or ""
 
 
 class Caption(Strict):
@@ -327,7 +342,7 @@ class Campaign(Strict):
         v = self.video
         if v is not None:
             for i, s in enumerate(v.shot_list() or []):
-                out.append((f"video.shots[{i}]", s.path))
+                out.append((f"video.shots[{i}]" + (".moviepy" if s.moviepy else ""), s.file))
             for name in ("music", "voiceover"):
                 if getattr(v, name):
                     out.append((f"video.{name}", getattr(v, name)))
@@ -343,6 +358,12 @@ class Campaign(Strict):
         if self.radio is not None:
             out += self.radio.paths()
         return out
+
+    def code_files(self) -> list[tuple[str, str]]:
+        """The campaign's own code (moviepy shots) as (field, path): it runs only where code is allowed."""
+        v = self.video
+        shots = (v.shot_list() if v is not None else None) or []
+        return [(f"video.shots[{i}].moviepy", s.moviepy) for i, s in enumerate(shots) if s.moviepy]
 
 
 class Colors(Strict):
@@ -384,6 +405,8 @@ class Brand(Strict):
     hashtags: list[str] = Field(default_factory=list, description="Default hashtags without '#'")
     sizes: dict[str, float] = Field(default_factory=dict, description="Text sizes as fractions of frame height")
     radio: BrandRadio = Field(default_factory=BrandRadio, description="Guide-track speech engine for bulletins")
+    allow_code: bool = Field(False, description="Run the campaigns' own Python code (moviepy shots); off by default: "
+                             "turn on only for campaign folders the office writes itself")
 
     @field_validator("hashtags")
     @classmethod

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import shutil
+import tempfile
 import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
 from ..catalog import Checks, write_checks
 from ..conform import check_render
-from ..errors import SpecError
+from ..errors import SpecError, UsageError
 from ..platforms import PLATFORMS, Preset
-from ..spec.models import Brand, Campaign
+from ..spec.models import Brand, Campaign, Shot
 from ..text import format_duration, nfc
 from .captions import read_captions, write_sidecars
 from .compositor import Compositor
 from .encoder import SoundJob, encode
 from .layers import check_texts, split_long_captions
-from .plan import Cue, Fonts, MediaFacts, Plan, plan_video
+from .plan import ClipRef, Cue, Fonts, MediaFacts, Plan, plan_video
 from .style import VideoStyle, load_style
 from .yuv import planes_to_rgb
 
@@ -76,7 +80,7 @@ def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFac
         rels += [(nfc(p.relative_to(folder).as_posix()), p, "video.shots") for p in found]
     else:
         for i, s in enumerate(shots):
-            rels.append((nfc(s.path), resolve(folder, s.path, field=f"video.shots[{i}]"), f"video.shots[{i}]"))
+            rels.append((nfc(s.file), resolve(folder, s.file, field=f"video.shots[{i}]"), f"video.shots[{i}]"))
     for name in ("music", "voiceover"):
         rel = getattr(video, name)
         if rel:
@@ -85,7 +89,9 @@ def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFac
     for key, path, fld in rels:
         if key in media:
             continue
-        if fld in ("video.music", "video.voiceover"):
+        if path.suffix.lower() == ".py" and fld.startswith("video.shots"):
+            media[key] = MediaFacts(path, "moviepy")  # its size and length are known when it runs
+        elif fld in ("video.music", "video.voiceover"):
             m = probe_media(path)
             media[key] = MediaFacts(path, "audio", duration=m.duration, has_audio=m.has_audio)
         elif path.suffix.lower() in (".mp4", ".mov", ".m4v", ".webm"):
@@ -97,11 +103,18 @@ def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFac
     return media
 
 
-def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path) -> Inputs:
-    """Probe the campaign's media, read its caption file, resolve the brand's fonts and logo."""
+def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, *,
+                    allow_code: bool = False) -> Inputs:
+    """Probe the campaign's media, read its caption file, resolve the brand's fonts and logo.
+
+    A campaign naming its own code (moviepy shots) is refused unless code is allowed (`allow_code`, brand.yml's
+    `allow_code`, PROMOKIT_ALLOW_CODE=1)."""
     from .. import fonts as F
     from ..assets import resolve
+    from ..project import code_allowed, code_refusals
 
+    if campaign.code_files() and not code_allowed(brand, allow_code):
+        raise SpecError(*code_refusals(campaign, Path(campaign_dir)))
     video = campaign.video
     media = campaign_media(campaign, campaign_dir)
     cues = None
@@ -167,7 +180,8 @@ class VideoJob:
         self.draft = draft
         video = ctx.campaign.video
         self.platforms = list(platforms or (video.platforms if video else []))
-        self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir)
+        self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir,
+                                      allow_code=bool(getattr(ctx, "allow_code", False)))
         self._plans: dict[tuple[str, bool], Plan] = {}
         # The sound is the same for every frame shape and takes seconds of one core (mix, loudness, AAC):
         # start it now, so it is ready or nearly so by the time `render()` is called after the looks.
@@ -207,6 +221,117 @@ class VideoJob:
         """Render every platform into `<output>/<id>/video/` (drafts: `video/draft/`)."""
         sound, self._sound = self._sound or self._start_sound(), None
         return render_plans(self.plans, self.ctx.out_dir / "video", progress=progress, sound=sound)
+
+    # -- moviepy: any clip as a shot, and the planned video as a clip
+
+    def shots(self) -> list[Shot]:
+        """The shots in order as the spec models them (the campaign's list, else every picture and clip)."""
+        video = self.ctx.campaign.video
+        listed = video.shot_list() if video is not None else None
+        if listed is None:
+            listed = [Shot(path=k) for k, m in self.inputs.media.items() if m.kind in ("image", "clip")]
+        return listed
+
+    def with_shot(self, index: int, clip: Any) -> VideoJob:
+        """A new job with shot `index` (0-based, as `storyboard()` numbers from 1) replaced by a moviepy clip.
+
+        The clip keeps its own length (never stretched); another size is fitted like a photo. This job is
+        unchanged."""
+        shots = self.shots()
+        if not 0 <= index < len(shots):
+            raise UsageError.fail(f"không có cảnh số {index} (có {len(shots)} cảnh, đếm từ 0)",
+                                  f"there is no shot {index} ({len(shots)} shots, counted from 0)",
+                                  field="with_shot", fix_vi=f"dùng 0..{len(shots) - 1}",
+                                  fix_en=f"use 0..{len(shots) - 1}")
+        return self._with_clip(shots, index, clip, replace_shot=True)
+
+    def add_shot(self, clip: Any, at: int | None = None) -> VideoJob:
+        """A new job with a moviepy clip inserted as a shot before shot `at` (0-based; default: last)."""
+        shots = self.shots()
+        at = len(shots) if at is None else at
+        if not 0 <= at <= len(shots):
+            raise UsageError.fail(f"vị trí {at} ngoài 0..{len(shots)}", f"position {at} is outside 0..{len(shots)}",
+                                  field="add_shot", fix_vi=f"dùng 0..{len(shots)}", fix_en=f"use 0..{len(shots)}")
+        return self._with_clip(shots, at, clip, replace_shot=False)
+
+    def _with_clip(self, shots: list[Shot], index: int, clip: Any, *, replace_shot: bool) -> VideoJob:
+        from moviepy import VideoClip
+
+        if not isinstance(clip, VideoClip):
+            raise UsageError.fail(f"{type(clip).__name__} không phải clip moviepy",
+                                  f"a {type(clip).__name__} is not a moviepy clip", field="clip",
+                                  fix_vi="đưa vào một moviepy.VideoClip", fix_en="pass a moviepy.VideoClip")
+        n = sum(1 for m in self.inputs.media.values() if m.clip is not None) + 1
+        key = f"notebook/clip-{n}"
+        dur = float(clip.duration) if clip.duration is not None else 0.0
+        facts = MediaFacts(Path(key), "moviepy", int(clip.w), int(clip.h), dur, clip.audio is not None,
+                           clip=ClipRef(clip))
+        shot = Shot(moviepy=key, duration=dur if 0 < dur <= 120 else None)
+        new = list(shots)
+        new[index:index + (1 if replace_shot else 0)] = [shot]
+        c = self.ctx
+        video = c.campaign.video
+        assert video is not None
+        campaign = c.campaign.model_copy(update={"video": video.model_copy(update={"shots": new})})
+        job = copy.copy(self)
+        job.ctx = dataclasses.replace(c, campaign=campaign)  # type: ignore[type-var]
+        job.inputs = dataclasses.replace(self.inputs, media={**self.inputs.media, key: facts})
+        job._plans = {}
+        job._sound = job._start_sound() if job.platforms else None
+        return job
+
+    def to_moviepy(self, platform: str | None = None) -> Any:
+        """The planned video of `platform` (default: the first) as a moviepy clip: frames drawn by promokit
+        (at the job's size), the mixed and normalised sound attached. For what moviepy does well in a
+        notebook: `ipython_display`, `subclipped`, `write_gif`, compositing with other clips."""
+        from moviepy import AudioArrayClip, VideoClip
+
+        plan = self.plan(platform)
+        player = _Player(plan)
+        clip = VideoClip(frame_function=player.rgb, duration=plan.duration).with_fps(plan.fps)
+        return clip.with_audio(AudioArrayClip(mixed_sound(plan), fps=plan.audio.rate))
+
+
+class _Player:
+    """Frames of a plan for moviepy: sequential while asked in order (as moviepy writes), else one by one.
+    Its sources (a clip's ffmpeg, a moviepy shot's process) end when the last clip using it is dropped."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.open: list[Compositor] = []  # the one compositor in use, in a list the finalizer can see
+        self.last: tuple[int, np.ndarray] | None = None
+        weakref.finalize(self, _close_all, self.open)
+
+    def rgb(self, t: float) -> np.ndarray:
+        k = self.plan.frame_at(float(t))
+        if self.last is not None and self.last[0] == k:
+            return self.last[1]
+        if not self.open or self.last is None or k < self.last[0]:
+            _close_all(self.open)
+            self.open.append(Compositor(self.plan))
+        out = np.asarray(planes_to_rgb(self.open[0].frame(k)))
+        self.last = (k, out)
+        return out
+
+
+def _close_all(comps: list[Compositor]) -> None:
+    while comps:
+        comps.pop().close()
+
+
+def mixed_sound(plan: Plan) -> np.ndarray:
+    """The plan's finished sound as float samples (n, 2), −1..1, at `plan.audio.rate` Hz."""
+    import wave
+
+    from .audio import render_audio
+    from .moviepy_shots import with_code_sounds
+
+    with tempfile.TemporaryDirectory(prefix="promokit-sound-") as tmp:
+        audio, scratch = with_code_sounds(plan, Path(tmp))
+        wav = render_audio(audio, Path(tmp) / "sound.wav")
+        with wave.open(str(wav), "rb") as w:
+            data = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, w.getnchannels())
+    return data.astype(np.float32) / 32768.0
 
 
 # --------------------------------------------------------------------------------------------

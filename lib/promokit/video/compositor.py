@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from . import moviepy_shots  # noqa: F401 - registers the "moviepy" shot kind
 from .layers import logo_overlay, text_overlay
 from .plan import Plan, ShotPlan
 from .sources import SOURCES, FrameSource, open_source

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -265,7 +266,14 @@ class SoundJob:
         self.future: Future = self.pool.submit(self._run, plan, bitrate)
 
     def _run(self, plan: Plan, bitrate: int) -> Path:
-        render_audio(plan.audio, self.wav)
+        from .moviepy_shots import with_code_sounds
+
+        audio, scratch = with_code_sounds(plan, self.wav.parent)
+        try:
+            render_audio(audio, self.wav)
+        finally:
+            for tmp in scratch:
+                shutil.rmtree(tmp, ignore_errors=True)
         return encode_aac(self.wav, self.m4a, bitrate)
 
     def __enter__(self) -> SoundJob:

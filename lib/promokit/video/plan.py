@@ -28,7 +28,8 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class MediaFacts:
-    """What the plan needs to know of a file (probed by the caller). `kind`: image | clip | audio."""
+    """What the plan needs to know of a file (probed by the caller). `kind`: image | clip | audio | moviepy
+    (a campaign's .py file, whose size and length are known only when it runs; or a notebook's clip, `clip`)."""
 
     path: Path
     kind: str
@@ -37,6 +38,7 @@ class MediaFacts:
     duration: float = 0.0  # s; for clips and audio the readable length
     has_audio: bool = False
     fps: float = 0.0
+    clip: ClipRef | None = None
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,32 @@ class Cue:
     text: str
 
 
+class ClipRef:
+    """A moviepy clip made in a notebook, held by identity (moviepy's `==` compares every frame)."""
+
+    def __init__(self, clip: object) -> None:
+        self.clip = clip
+
+    def __repr__(self) -> str:
+        return f"ClipRef({type(self.clip).__name__} at {id(self.clip):#x})"
+
+
+@dataclass(frozen=True)
+class CodeShot:
+    """What a moviepy shot draws from: a campaign file defining `make_clip(ctx)`, or a notebook's clip;
+    and what its `ctx` tells it beyond the frame (the campaign folder, texts, the colour behind its mask)."""
+
+    script: Path | None
+    clip: ClipRef | None
+    folder: Path | None
+    texts: tuple[tuple[str, str], ...]
+    background: tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class ShotPlan:
     index: int
-    kind: str  # still | clip | card
+    kind: str  # still | clip | moviepy | card
     name: str  # as the spec wrote it (or "end_card")
     source: Path | None
     first_frame: int
@@ -62,6 +86,7 @@ class ShotPlan:
     fit: str = "fill"  # fill | fit
     motion: Motion = STILL
     clip_audio: bool = False
+    code: CodeShot | None = None  # kind "moviepy"
 
     @property
     def start(self) -> float:
@@ -277,10 +302,10 @@ def _shots(campaign: Campaign, media: dict[str, MediaFacts]) -> list[tuple[Shot,
         listed = [Shot(path=k) for k, m in media.items() if m.kind in ("image", "clip")]
     out = []
     for i, shot in enumerate(listed):
-        facts = media.get(nfc(shot.path))
-        if facts is None or facts.kind not in ("image", "clip"):
-            raise _fail(f"không có thông tin về '{shot.path}' (không phải ảnh hay video)",
-                        f"no facts for '{shot.path}' (not an image or clip)", f"video.shots[{i}]",
+        facts = media.get(nfc(shot.file))
+        if facts is None or facts.kind not in ("image", "clip", "moviepy"):
+            raise _fail(f"không có thông tin về '{shot.file}' (không phải ảnh hay video)",
+                        f"no facts for '{shot.file}' (not an image or clip)", f"video.shots[{i}]",
                         "kiểm tra đường dẫn tới ảnh/video", "check the path of the image or clip")
         out.append((shot, facts))
     if not out:
@@ -354,10 +379,12 @@ def plan_video(
                             f"video.shots[{i}].start", "giảm start", "lower start")
             # one frame of margin: the last frame a decoder gives can be short
             caps[i] = max(1, int(math.floor(avail * fps)) - 1)
+        elif facts.kind == "moviepy" and facts.duration > 0:  # a notebook's clip: never stretched either
+            caps[i] = max(1, int(math.floor(facts.duration * fps + 1e-6)))
         if shot.duration is not None:
             want = int(round(shot.duration * fps))
             if i in caps and want > caps[i]:
-                warnings.append(f"{shot.path}: {shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s: "
+                warnings.append(f"{shot.file}: {shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s: "
                                 "the shot is shortened to the clip")
                 want = caps[i]
             fixed[i] = want
@@ -385,11 +412,16 @@ def plan_video(
 
     motion_style = style.motion
     pattern = list(motion_style["pattern"])
+    texts_for_code = tuple((k, nfc(v)) for k, v in (
+        ("title", video.title or campaign.title), ("subtitle", video.subtitle or campaign.slogan),
+        ("campaign_title", campaign.title), ("slogan", campaign.slogan), ("description", campaign.description)))
     shots: list[ShotPlan] = []
     first = 0
     still_count = 0
     for i, (shot, facts) in enumerate(pairs):
         pic = (max(1, facts.width), max(1, facts.height))
+        if facts.kind == "moviepy" and not (facts.width and facts.height):
+            pic = (width, height)  # a campaign's code makes its clip at the frame's size
         fit = fit_mode(pic, (width, height), float(motion_style["fit_threshold"]))
         if facts.kind == "image":
             kind = shot.motion if shot.motion != "auto" else pattern[still_count % len(pattern)]
@@ -399,11 +431,17 @@ def plan_video(
                                  focus=shot.focus, ease=bool(motion_style["ease"]))
         else:
             motion = make_motion("none", pic, (width, height), fit, zoom=0.0, pan=0.0, focus=shot.focus)
+        code = None
+        if facts.kind == "moviepy":
+            rel = Path(shot.file)
+            folder = facts.path.parents[len(rel.parts) - 1] if facts.clip is None else None
+            code = CodeShot(facts.path if facts.clip is None else None, facts.clip, folder, texts_for_code,
+                            resolve_color(style.layout["end_card"]["background"], colors) or (0, 0, 0))
         shots.append(ShotPlan(
-            index=i, kind="still" if facts.kind == "image" else "clip", name=shot.path, source=facts.path,
+            index=i, kind={"image": "still"}.get(facts.kind, facts.kind), name=shot.file, source=facts.path,
             first_frame=first, frames=lengths[i], fps=fps, src_in=shot.start if facts.kind == "clip" else 0.0,
             src_size=pic, fit=fit, motion=motion, clip_audio=facts.kind == "clip" and video.clip_audio
-            and facts.has_audio,
+            and facts.has_audio, code=code,
         ))
         first += lengths[i] - overlap
     safe = safe_zone(width, height)

@@ -43,6 +43,7 @@ class VideoStyle:
     encode: dict[str, Any]
     draft: dict[str, Any]
     transitions: dict[str, Any] = field(default_factory=dict)
+    code: dict[str, Any] = field(default_factory=dict)  # moviepy shots: timeouts (s)
 
     def with_sizes(self, sizes: dict[str, float]) -> VideoStyle:
         """The style with text sizes from brand.yml `sizes` (same role names) in place of the defaults."""
@@ -69,7 +70,7 @@ def parse_style(data: dict) -> VideoStyle:
     text = {k: TextStyle(**v) for k, v in data["text"].items()}
     return VideoStyle(text=text, layout=data["layout"], timing=data["timing"], motion=data["motion"],
                       audio=data["audio"], encode=data["encode"], draft=data["draft"],
-                      transitions=data.get("transitions") or {})
+                      transitions=data.get("transitions") or {}, code=data.get("code") or {})
 
 
 @functools.lru_cache(maxsize=4)
