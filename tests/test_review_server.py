@@ -235,3 +235,30 @@ def test_review_cli_status_and_link(output: Path, capsys) -> None:
     assert links.resolve(Catalog(output).ledger, token).campaign == "ocop"
     assert main(["review", "--link", "nope", "--output", str(output)]) == 2
     assert main(["serve", "--port", "0", "--output", str(output)]) == 2
+
+
+def test_history_of_decisions_is_on_the_card(client: TestClient, output: Path) -> None:
+    fields = form_of(client.get("/").text, "post-gio-to-tiktok")
+    for name, decision in [("A", "changes_requested"), ("B " + EVIL, "approved")]:
+        assert client.post("/decide", data={**fields, "reviewer": name, "decision": decision}).status_code == 303
+    card = client.get("/").text.split('id="post-gio-to-tiktok"')[1].split("</article>")[0]
+    assert "Lịch sử duyệt / decision history (2)" in card
+    assert card.index("B &lt;script&gt;") < card.index("Yêu cầu sửa / changes requested: A")  # newest first
+
+
+def test_serve_warns_and_needs_tokens_off_loopback(output: Path, monkeypatch, capsys) -> None:
+    import uvicorn
+
+    from promokit.review import server
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    server.serve(output, "0.0.0.0", 8765)
+    out, err = capsys.readouterr()
+    assert "⚠" in err and "0.0.0.0" in err and seen["access_log"] is False and seen["host"] == "0.0.0.0"
+    link = re.search(r"http://0\.0\.0\.0:8765(/r/[A-Za-z0-9_-]{43}/)", out)[1]
+    c = TestClient(seen["app"], base_url="http://192.168.1.5:8765")
+    assert c.get("/").status_code == 403 and c.get(link).status_code == 200
+    server.serve(output, "127.0.0.1", 8765)
+    out, err = capsys.readouterr()
+    assert "http://127.0.0.1:8765/" in out and not err

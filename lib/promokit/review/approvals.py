@@ -94,6 +94,22 @@ def history(ledger: Path, campaign: str, platform: str) -> list[Decision]:
     return [Decision(*r) for r in rows]
 
 
+def history_all(ledger: Path) -> dict[tuple[str, str], list[Decision]]:
+    """Every decision of every package, oldest first, by (campaign, platform): one query."""
+    if not Path(ledger).is_file():
+        return {}
+    db = _connect(ledger)
+    try:
+        rows = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
+                          "ORDER BY id").fetchall()
+    finally:
+        db.close()
+    out: dict[tuple[str, str], list[Decision]] = {}
+    for r in rows:
+        out.setdefault((r[0], r[1]), []).append(Decision(*r))
+    return out
+
+
 def latest_all(ledger: Path) -> dict[tuple[str, str], Decision]:
     """The standing decision of every package that has one, by (campaign, platform): one query."""
     if not Path(ledger).is_file():

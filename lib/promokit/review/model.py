@@ -154,6 +154,7 @@ class PostCard:
     decision: approvals.Decision | None = None
     published: Published | None = None
     package_verdict: Verdict | None = None  # the post package's own checks (publish), once it is built
+    history: tuple[approvals.Decision, ...] = ()  # every decision on this package, oldest first
 
     @property
     def anchor(self) -> str:
@@ -396,7 +397,7 @@ def _frame(preset: Preset | None, facts: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[str, Any], title: str,
-                decisions: Mapping[tuple[str, str], approvals.Decision], run: str, out_dir: Path,
+                decisions: Mapping[tuple[str, str], list[approvals.Decision]], run: str, out_dir: Path,
                 posts_done: Mapping[tuple[str, str], Published]) -> list[PostCard]:
     by_path = {e["path"]: e for e in entries}
     posts = info.get("posts") if isinstance(info.get("posts"), Mapping) else {}
@@ -440,13 +441,15 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
         bitrate = v.facts.get("bit_rate") or v.facts.get("bitrate")
         if not isinstance(bitrate, (int, float)) or bitrate <= 0:
             bitrate = size * 8 / duration if duration else None
-        decision = None if draft else decisions.get((cid, platform))
+        history = () if draft else tuple(decisions.get((cid, platform), ()))
+        decision = history[-1] if history else None
         state = "draft" if draft else approvals.state_of(decision, digest)
         cards.append(PostCard(
             cid, platform, preset.label if preset else platform, draft, f"{cid}/{video_entry['path']}",
             f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt and vtt in by_path else None, _frame(preset, v.facts), post_title, body,
             tuple(counters(preset, body, post_title, tags)), v, duration, size, float(bitrate) if bitrate else None,
-            run, files, digest, state, decision, None if draft else posts_done.get((cid, platform)), package_verdict))
+            run, files, digest, state, decision, None if draft else posts_done.get((cid, platform)), package_verdict,
+            history))
     order = {p: i for i, p in enumerate(PLATFORMS.names())}
     cards.sort(key=lambda c: (c.draft, order.get(c.platform, len(order)), c.platform))
     return cards
@@ -489,7 +492,7 @@ def _others(cid: str, entries: list[dict]) -> list[OtherFile]:
 
 
 def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | None = None,
-                  decisions: Mapping[tuple[str, str], approvals.Decision] | None = None,
+                  decisions: Mapping[tuple[str, str], list[approvals.Decision]] | None = None,
                   runs: Mapping[tuple[str, str], tuple[int, str, float]] | None = None,
                   published: Mapping[tuple[str, str], Published] | None = None,
                   manifest_mtime: int = 0, fresh: bool = False) -> CampaignView:
@@ -531,7 +534,7 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
     root = Path(output)
     catalog = Catalog(root)
     wanted = set(campaigns) if campaigns is not None else None
-    decisions = approvals.latest_all(catalog.ledger)
+    decisions = approvals.history_all(catalog.ledger)
     runs = _ledger_runs(catalog.ledger)
     published = _ledger_posts(catalog.ledger)
     views, broken = [], []

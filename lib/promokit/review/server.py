@@ -258,8 +258,9 @@ def serve(output: Path, host: str = "127.0.0.1", port: int = 8765, *, assets: Pa
     app = create_app(output, assets=assets, public=public, admin_token=admin)
     shown = f"[{host}]" if ":" in host else host
     if public:
-        print(f"⚠ Máy chủ mở ra mạng ({host}): mọi trang cần liên kết có mã. / The server listens on the network "
-              f"({host}): every page needs a link with a token.", file=sys.stderr)
+        print(f"⚠ Máy chủ mở ra mạng ({host}): mọi trang cần liên kết có mã; HTTP không mã hóa, chỉ dùng trong mạng "
+              f"tin cậy. / The server listens on the network ({host}): every page needs a link with a token; plain "
+              f"HTTP, use it on a trusted network only.", file=sys.stderr)
         print(f"Liên kết xem mọi chiến dịch (chỉ lần chạy này) / all-campaigns link (this run only): "
               f"http://{shown}:{port}/r/{admin}/", flush=True)
         print("Liên kết cho một chiến dịch / a one-campaign link: promokit review --link <id>", flush=True)
