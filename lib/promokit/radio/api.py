@@ -218,25 +218,18 @@ def render_bulletin(ctx: CampaignContext, bulletin: Bulletin, preset: str = "lou
             "comment": f"promokit radio · {preset} · {'guide' if guide else 'final'}", "campaign": ctx.id,
             "promokit_guide": "1" if guide else "0"}
     with atomic_path(wav) as tmp_wav, atomic_path(mp3) as tmp_mp3:
-        done = mix.master(tl, [t.samples for t in takes], bulletin.bed, st, p, tmp_wav)
-
-        def encode() -> float:
-            mix.encode_mp3(tmp_wav, tmp_mp3, tags, p["mp3_bitrate"])
-            return time.perf_counter()
-
-        # the MP3 encodes on the other core while the master's checks are measured
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            encoding = pool.submit(encode)
-            t2 = time.perf_counter()
-            band = done["out_of_band"] if p.get("max_out_of_band") is not None else None
-            checks = _checks(bulletin, preset, p, tl, tmp_wav, takes, guide, band).with_facts(**done)
-            written = encoding.result()
-        mp3_checks = _checks(bulletin, preset, p, tl, tmp_mp3, takes, guide, band).with_facts(tags=tags, **done)
+        done = mix.master(tl, [t.samples for t in takes], bulletin.bed, st, p, tmp_wav, tmp_mp3, tags)
+        t2 = time.perf_counter()
+        band = done["out_of_band"] if p.get("max_out_of_band") is not None else None
+        with ThreadPoolExecutor(max_workers=2) as pool:  # both files measured at once, one per core
+            wav_checks = pool.submit(_checks, bulletin, preset, p, tl, tmp_wav, takes, guide, band)
+            mp3_checks = pool.submit(_checks, bulletin, preset, p, tl, tmp_mp3, takes, guide, band)
+            checks = wav_checks.result().with_facts(**done)
+            checks_mp3 = mp3_checks.result().with_facts(tags=tags, **done)
     write_checks(wav, checks)
-    write_checks(mp3, mp3_checks)
-    t4 = time.perf_counter()
-    return RadioResult(bulletin, preset, wav, mp3, mp3_checks, tl, guide,
-                       {"voices": t1 - t0, "mix": written - t1, "checks": t4 - t2})
+    write_checks(mp3, checks_mp3)
+    return RadioResult(bulletin, preset, wav, mp3, checks_mp3, tl, guide,
+                       {"voices": t1 - t0, "mix": t2 - t1, "checks": time.perf_counter() - t2})
 
 
 def render_bulletins(ctx: CampaignContext, bulletins: list[Bulletin], presets: list[str] | None = None, *,

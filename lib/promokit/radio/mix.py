@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,16 +81,6 @@ def measure(path: Path) -> Loudness:
                               "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"], "đo độ lớn / measure loudness"))
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """Mono float samples → 16-bit PCM WAV (used for the voice track fed to the graph)."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-
-
 def voice_track(timeline: Timeline, takes: list[np.ndarray], rate: int = RATE) -> np.ndarray:
     """Every voice at its place on one mono track as long as the timeline."""
     out = np.zeros(int(round(timeline.duration * rate)) + 1, dtype=np.float32)
@@ -120,7 +111,8 @@ def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, pr
           peak: bool = False) -> tuple[list[str], str]:
     """ffmpeg input arguments and the filter graph (output [out]) of a bulletin."""
     d = timeline.duration
-    fmt = f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts=mono"
+    rate = int(preset.get("rate", RATE))
+    fmt = f"aformat=sample_fmts=fltp:sample_rates={rate}:channel_layouts=mono"
     inputs = ["-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", str(voice_wav)] if voice_wav.suffix == ".f32" \
         else ["-i", str(voice_wav)]
     chains = [f"[0:a]{fmt},asplit=2[sp][sc]"]
@@ -157,7 +149,7 @@ def graph(timeline: Timeline, voice_wav: Path, bed: Path | None, style: dict, pr
                  f":release={c['release']}:makeup={_lin(c['makeup']):.4f}")
     layout = "stereo" if int(preset["channels"]) == 2 else "mono"
     chains.append(f"{bus},apad=whole_dur={d:.6f},atrim=0:{d:.6f},{','.join(shape)},"
-                  f"aformat=sample_fmts=fltp:sample_rates={RATE}:channel_layouts={layout},"
+                  f"aformat=sample_fmts=fltp:sample_rates={rate}:channel_layouts={layout},"
                   f"ebur128={'peak=true:' if peak else ''}framelog=verbose[out]")
     return inputs, ";".join(chains)
 
@@ -201,45 +193,67 @@ def limit(x: np.ndarray, ceiling: float, rate: int, *, release: float = 0.06) ->
     return x, hit
 
 
+def _pipe(args: list[str], what: str, stdin: bytes | None = None) -> tuple[bytes, str]:
+    """ffmpeg with its output on stdout (and optional input on stdin): (stdout bytes, stderr text)."""
+    try:
+        r = subprocess.run([_ffmpeg(), "-hide_banner", "-y", *(["-nostdin"] if stdin is None else []), *args],
+                           input=stdin, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ToolError.fail(f"ffmpeg chạy quá lâu ({what.partition(' / ')[0]})", f"ffmpeg timed out ({what})",
+                             fix_vi="kiểm tra các tệp âm thanh", fix_en="check the audio files") from None
+    err = r.stderr.decode("utf-8", "replace")
+    if r.returncode != 0:
+        tail = " | ".join(err.strip().splitlines()[-3:])
+        vi, _, en = what.partition(" / ")
+        raise ToolError.fail(f"ffmpeg lỗi khi {vi}: {tail}", f"ffmpeg failed to {en or vi}: {tail}",
+                             fix_vi="kiểm tra nhạc nền, nhạc hiệu và giọng đọc", fix_en="check the bed, jingles and voices")
+    return r.stdout, err
+
+
 def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style: dict, preset: dict,
-           out_wav: Path) -> dict:
-    """Mix (ffmpeg graph, measuring on the way out), then one gain to the preset's loudness and a peak
-    limiter under its true-peak ceiling (numpy); write the 16-bit WAV `out_wav`. Returns what was done."""
-    channels = int(preset["channels"])
+           out_wav: Path, out_mp3: Path, tags: dict[str, str]) -> dict:
+    """Mix (the ffmpeg graph, measuring on the way out), then one gain to the preset's loudness and a peak
+    limiter under its true-peak ceiling (numpy); write the 16-bit WAV `out_wav` and, at the same time on the
+    other core, the MP3 `out_mp3` with ID3 `tags`. Returns what was done."""
+    channels, rate = int(preset["channels"]), int(preset.get("rate", RATE))
     with tempfile.TemporaryDirectory(prefix="promokit-radio-") as td:
         vw = Path(td) / "voices.f32"
         voice_track(timeline, takes).astype("<f4").tofile(vw)
-        inputs, g = graph(timeline, vw, bed, style, preset, peak=False)
-        raw = Path(td) / "mix.f32"
-        err = run(["-v", "info", "-nostats", *inputs, "-filter_complex", g, "-map", "[out]", "-f", "f32le",
-                   "-c:a", "pcm_f32le", str(raw)], "trộn bản tin / mix the bulletin")
-        first = parse_ebur128(err, peak=False)
-        x = np.fromfile(raw, dtype="<f4").reshape(-1, channels)
+        inputs, g = graph(timeline, vw, bed, style, preset)
+        raw, err = _pipe(["-v", "info", "-nostats", *inputs, "-filter_complex", g, "-map", "[out]", "-f", "f32le",
+                          "-c:a", "pcm_f32le", "-"], "trộn bản tin / mix the bulletin")
+    first = parse_ebur128(err, peak=False)
     if not math.isfinite(first.integrated) or first.integrated < -70:
         raise ToolError.fail("bản tin im lặng sau khi trộn", "the mixed bulletin is silent",
                              fix_vi="kiểm tra các tệp giọng đọc", fix_en="check the voice files")
+    x = np.frombuffer(raw, dtype="<f4").reshape(-1, channels).copy()
+    del raw
     gain = float(preset["lufs"]) - first.integrated
     x *= np.float32(_lin(gain))
-    # sample peaks 1 dB under the true-peak ceiling leave room for the peaks between samples
-    x, limited = limit(x, _lin(float(preset["true_peak"]) - float(preset.get("peak_margin", 1.0))), RATE)
-    pcm = (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2")
-    with wave.open(str(out_wav), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
-    margin = 2 ** float(preset.get("band_margin", 0.0))
-    band = band_fraction(x.mean(axis=1), RATE, float(preset["highpass"]) / margin, float(preset["lowpass"]) * margin)
+    # sample peaks `peak_margin` dB under the true-peak ceiling leave room for the peaks between samples
+    x, limited = limit(x, _lin(float(preset["true_peak"]) - float(preset.get("peak_margin", 1.0))), rate)
+    pcm = (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        mp3 = pool.submit(encode_mp3, pcm, out_mp3, tags, str(preset["mp3_bitrate"]), rate, channels)
+        with wave.open(str(out_wav), "wb") as w:
+            w.setnchannels(channels)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(pcm)
+        margin = 2 ** float(preset.get("band_margin", 0.0))
+        band = band_fraction(x.mean(axis=1), rate, float(preset["highpass"]) / margin,
+                             float(preset["lowpass"]) * margin)
+        mp3.result()
     return {"mix_lufs": first.integrated, "gain_db": round(gain, 2), "limited_blocks": limited,
-            "out_of_band": round(band, 5)}
+            "out_of_band": round(band, 5), "rate": rate}
 
 
-def encode_mp3(wav: Path, out: Path, tags: dict[str, str], bitrate: str) -> None:
-    """The master as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign, artist = station, date, …)."""
+def encode_mp3(pcm: bytes, out: Path, tags: dict[str, str], bitrate: str, rate: int, channels: int) -> None:
+    """16-bit PCM as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign, artist = station, date, …)."""
     meta = [a for k, v in tags.items() if v for a in ("-metadata", f"{k}={v}")]
-    run(["-i", str(wav), "-c:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "7",
-         "-id3v2_version", "3", "-write_id3v1", "1",
-         *meta, "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3")
+    _pipe(["-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0", "-c:a", "libmp3lame",
+           "-b:a", bitrate, "-compression_level", "7", "-id3v2_version", "3", "-write_id3v1", "1", *meta,
+           "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3", stdin=pcm)
 
 
 def band_energy_outside(path: Path, low: float, high: float) -> float:
