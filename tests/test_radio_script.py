@@ -110,3 +110,21 @@ def test_schedule_slots_per_commune_and_unknown_bulletin():
     bad = Radio.model_validate({"bulletins": ["radio/a.md"], "schedule": [{"times": ["06:00"], "bulletins": ["z"]}]})
     with pytest.raises(SpecError, match="radio.schedule"):
         schedule(bad, ["a"], {}, dt.date(2024, 4, 18), Path("campaign.yml"))
+
+
+def test_promokit_check_reports_radio_script_problems(tmp_path):
+    from promokit.checks import check_campaigns
+    from promokit.testing import make_campaign
+
+    folder = make_campaign(tmp_path, "mini", images=1, clips=0, csv=False,
+                           extra_yaml={"radio": {"bulletins": ["radio/a.md", "radio/b.md"],
+                                                 "schedule": [{"times": ["06:00"], "bulletins": ["a"]}]}})
+    (folder / "radio").mkdir()
+    (folder / "radio" / "a.md").write_text("---\ntitle: A\n---\n## news\nvoice: voice/khong-co.wav\n",
+                                           encoding="utf-8")
+    (folder / "radio" / "b.md").write_text("---\ntitle: B\n---\n## bogus\nTin.\n", encoding="utf-8")
+    report = check_campaigns(tmp_path, ["mini"])
+    lines = report.lines()
+    assert not report.ok
+    assert any("a.md:5" in line and "khong-co.wav" in line for line in lines)
+    assert any("b.md:4" in line and "bogus" in line for line in lines)

@@ -68,6 +68,10 @@ def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *,
         from .publication import check_publication  # imported on use: it loads WeasyPrint (~2 s)
 
         problems.extend(check_publication(ctx, outputs=False))
+    if ctx.campaign.radio:
+        from .radio.api import check_radio  # bulletin scripts, the files they name, the schedule
+
+        problems.extend(check_radio(ctx))
     problems.extend(font_problems(ctx))
     problems = with_lines(problems, ctx.folder / "campaign.yml")  # every problem about campaign.yml with its line
     seen, unique = set(), []

@@ -47,12 +47,18 @@ def load_scripts(ctx: CampaignContext) -> list[Script]:
                              fix_en="add 'radio: {bulletins: [radio/bulletin.md]}' to campaign.yml")
     spec = ctx.folder / "campaign.yml"
     scripts = []
+    problems: list[Problem] = []
     for i, entry in enumerate(radio.bulletins):
         if isinstance(entry, RadioBulletin):
             scripts.append(Script(entry, spec, {}))
             continue
-        path = assets.resolve(ctx.folder, entry, field=f"radio.bulletins[{i}]", spec_file=spec)
-        scripts.append(parse_script(assets.read_text(path), path))
+        try:
+            path = assets.resolve(ctx.folder, entry, field=f"radio.bulletins[{i}]", spec_file=spec)
+            scripts.append(parse_script(assets.read_text(path), path))
+        except PromokitError as err:  # every script's problems at once
+            problems.extend(err.problems)
+    if problems:
+        raise SpecError(*problems)
     names = [s.bulletin.name for s in scripts]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -297,3 +303,48 @@ def recording_list(folder: Path, brand_dir: Path | None = None) -> list[tuple[Pa
                 text = f"{drawn}\n\n{text}".strip() if text else drawn
             out.append((folder / s.voice, for_ear(text, dictionary(brand_dir)).text if text else ""))
     return out
+
+
+def check_radio(ctx: CampaignContext) -> list[Problem]:
+    """Every problem `promokit check` can find in the campaign's bulletins without mixing them: scripts
+    (syntax, kinds, fields), the files they name (present, with sound), the schedule's bulletin names."""
+    problems: list[Problem] = []
+    try:
+        scripts = load_scripts(ctx)
+    except PromokitError as err:
+        problems.extend(err.problems)
+        bad = {str(p.where.file) for p in err.problems}
+        scripts = []
+        for entry in ctx.campaign.radio.bulletins:  # the scripts that parse are checked on
+            path = ctx.folder / entry if isinstance(entry, str) else None
+            if path is not None and path.is_file() and str(path) not in bad:
+                try:
+                    scripts.append(parse_script(assets.read_text(path), path))
+                except PromokitError:
+                    pass
+    bulletins = []
+    for script in scripts:
+        try:
+            b = plan(ctx, script)
+        except PromokitError as err:
+            problems.extend(err.problems)
+            continue
+        bulletins.append(b)
+        media = [(s.voice, s.line, f"{s.field}.voice") for s in b.segments if s.voice]
+        media += [(s.jingle, s.line, f"{s.field}.jingle") for s in b.segments if s.jingle]
+        media += [(p, script.line(f), f) for p, f in ((b.bed, "bed"), (b.closing_jingle, "jingles"))
+                  if p is not None]
+        for path, line, field in dict.fromkeys(media):
+            try:
+                if not assets.probe_media(path).has_audio:
+                    raise AssetError.fail("tệp không có tiếng", "file has no audio stream", file=path,
+                                          fix_vi="dùng tệp âm thanh (WAV, MP3, M4A)", fix_en="use an audio file")
+            except PromokitError as err:
+                problems.extend(Problem(Where(b.file, line, field), f"{path.name}: {q.vi}", f"{path.name}: {q.en}",
+                                        q.fix_vi, q.fix_en) for q in err.problems)
+    if bulletins:
+        try:
+            airs(ctx, bulletins)
+        except PromokitError as err:
+            problems.extend(err.problems)
+    return problems
