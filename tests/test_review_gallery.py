@@ -241,3 +241,16 @@ def test_a_built_post_package_is_what_the_card_shows_and_digests_agree_with_publ
     shorts = review.card("gio-to", "youtube_shorts")
     assert shorts.package_verdict.ok is False and any("forbidden_chars" in r for r in shorts.package_verdict.reasons)
     assert "Gói bài đăng / post package: ✗" in page
+
+
+def test_cached_views_follow_the_ledger_and_the_files(output: Path, clip: Path) -> None:
+    cache: dict = {}
+    card = load_review(output, cache=cache).card("gio-to", "tiktok")
+    kept = cache["gio-to"][1]
+    approvals.record(Catalog(output).ledger, "gio-to", "tiktok", card.digest, "approved", "A")
+    again = load_review(output, cache=cache)
+    assert cache["gio-to"][1] is kept  # not read again: only the ledger changed
+    assert again.card("gio-to", "tiktok").state == "approved" and again.card("gio-to", "tiktok").decision.reviewer == "A"
+    (output / "gio-to" / "video" / "tiktok.mp4").write_bytes(clip.read_bytes() + b"\0")
+    assert load_review(output, cache=cache).card("gio-to", "tiktok").state == "changed"
+    assert cache["gio-to"][1] is not kept

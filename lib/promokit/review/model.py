@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -528,9 +528,27 @@ def _campaign_dirs(root: Path) -> list[str]:
     return sorted(out)
 
 
+def _with_ledger(view: CampaignView, decisions: Mapping[tuple[str, str], list[approvals.Decision]],
+                 published: Mapping[tuple[str, str], Published]) -> CampaignView:
+    """A campaign's view with its cards' decisions, states and publish records taken from the ledger now."""
+    cards = []
+    for card in view.posts:
+        if card.draft:
+            cards.append(card)
+            continue
+        history = tuple(decisions.get((card.campaign, card.platform), ()))
+        decision = history[-1] if history else None
+        cards.append(replace(card, history=history, decision=decision, state=approvals.state_of(decision, card.digest),
+                             published=published.get((card.campaign, card.platform))))
+    return replace(view, posts=tuple(cards))
+
+
 def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable[str] | None = None,
-                fresh: bool = False) -> Review:
-    """Read everything the review page shows from `output` (only `campaigns` when given)."""
+                fresh: bool = False, cache: dict | None = None) -> Review:
+    """Read everything the review page shows from `output` (only `campaigns` when given).
+
+    `cache` (a dict the caller keeps): campaigns whose outputs, manifest, spec and runs are unchanged are not
+    read again; only their decisions and publish records are taken from the ledger anew."""
     root = Path(output)
     catalog = Catalog(root)
     wanted = set(campaigns) if campaigns is not None else None
@@ -541,6 +559,15 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
     for cid in _campaign_dirs(root):
         if wanted is not None and cid not in wanted:
             continue
+        key = None
+        if cache is not None and not fresh:
+            keys: list = [tuple(sorted((k, v) for k, v in runs.items() if k[0] == cid))]
+            _campaign_keys(root, cid, assets, keys)
+            key = tuple(keys)
+            hit = cache.get(cid)
+            if hit is not None and hit[0] == key:
+                views.append(_with_ledger(hit[1], decisions, published))
+                continue
         path = root / cid / MANIFEST_NAME
         manifest, reason = _read_manifest(path)
         if manifest is None:
@@ -550,8 +577,11 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
             mtime = path.stat().st_mtime_ns
         except OSError:
             mtime = 0
-        views.append(campaign_view(cid, manifest, root / cid, assets=assets, decisions=decisions, runs=runs,
-                                   published=published, manifest_mtime=mtime, fresh=fresh))
+        view = campaign_view(cid, manifest, root / cid, assets=assets, decisions=decisions, runs=runs,
+                             published=published, manifest_mtime=mtime, fresh=fresh)
+        if key is not None:
+            cache[cid] = (key, view)
+        views.append(view)
     return Review(tuple(views), tuple(broken), dt.datetime.now(VN).isoformat(timespec="seconds"))
 
 
@@ -596,11 +626,15 @@ def fingerprint(output: Path, *, assets: Path | None = None, campaigns: Iterable
     for cid in _campaign_dirs(root):
         if wanted is not None and cid not in wanted:
             continue
-        keys.append(_stat_key(root / cid / MANIFEST_NAME))
-        for folder in ("video", "posts", "infographics"):
-            _tree_keys(root / cid / folder, keys)
-        if assets is not None:
-            keys.append(_stat_key(Path(assets) / "campaigns" / cid / "campaign.yml"))
-    if assets is not None:
-        keys.append(_stat_key(Path(assets) / "brand" / "brand.yml"))
+        _campaign_keys(root, cid, assets, keys)
     return tuple(keys)
+
+
+def _campaign_keys(root: Path, cid: str, assets: Path | None, keys: list) -> None:
+    """(path, size, mtime) of what one campaign's view is read from: manifest, outputs shown, spec, brand."""
+    keys.append(_stat_key(root / cid / MANIFEST_NAME))
+    for folder in ("video", "posts", "infographics"):
+        _tree_keys(root / cid / folder, keys)
+    if assets is not None:
+        keys.append(_stat_key(Path(assets) / "campaigns" / cid / "campaign.yml"))
+        keys.append(_stat_key(Path(assets) / "brand" / "brand.yml"))

@@ -77,6 +77,7 @@ class ReviewApp:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
         # rendered pages by scope, reused while nothing they show has changed (see `model.fingerprint`)
         self.pages: dict[tuple[str | None, str], tuple[tuple, str, str]] = {}
+        self.views: dict = {}  # campaign views by campaign, reused while their outputs are unchanged
         self.lock = threading.Lock()
 
     def render_page(self, scope: Scope, nonce: str) -> str:
@@ -88,7 +89,7 @@ class ReviewApp:
             cached = self.pages.get(key)
         if cached is None or cached[0] != fp:
             placeholder = secrets.token_hex(16)  # stands for the nonce in the stored page
-            review = load_review(self.output, assets=self.assets, campaigns=campaigns)
+            review = load_review(self.output, assets=self.assets, campaigns=campaigns, cache=self.views)
             live = Live(action=f"{scope.prefix}decide", csrf=self.csrf(scope), nonce=placeholder,
                         base=f"{scope.prefix}files/", scope=scope.campaign or "")
             cached = (fp, gallery_html(review, live=live), placeholder)
