@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="cổng nhận chuyển hướng / loopback redirect port")
     p.add_argument("--no-browser", action="store_true", help="chỉ in liên kết / only print the link")
 
+    p = sub.add_parser("conform", parents=[common],
+                       help="kiểm tra (và sửa) một video theo nền tảng / check (and fix) a video for a platform")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--platform", required=True, metavar="P", help="tiktok, facebook_reels, instagram_reels, …")
+    p.add_argument("--fix", action="store_true",
+                   help="ghi bản đạt chuẩn bên cạnh (<tên>.<nền tảng>.mp4) / write a conforming copy beside it")
+    p.add_argument("--fps", type=float, default=None, help="tốc độ khung bắt buộc / an exact frame rate asked")
+
     p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
     return parser
 
@@ -210,6 +218,19 @@ def cmd_auth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_conform(args: argparse.Namespace) -> int:
+    from .conform.report import conform_files
+
+    def say(line) -> None:
+        if not line.ok:
+            print(line.text, flush=True)
+        else:
+            _say(args, line.text)
+
+    ok = conform_files(args.files, args.platform, fix=args.fix, fps=args.fps, say=say)
+    return EXIT_OK if ok else EXIT_FAILED
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .spec import json_schema
 
@@ -218,7 +239,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "serve": cmd_serve,
-            "review": cmd_review, "schema": cmd_schema, "publish": cmd_publish, "auth": cmd_auth}
+            "review": cmd_review, "schema": cmd_schema, "publish": cmd_publish, "auth": cmd_auth,
+            "conform": cmd_conform}
 
 
 def main(argv: list[str] | None = None) -> int:

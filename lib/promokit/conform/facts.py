@@ -136,6 +136,7 @@ def timing(p: Packets) -> dict[str, Any]:
     if pts:
         keys = sorted(t for t, k in zip(p.video_pts, p.video_key, strict=False) if k)
         out["key_frames"] = len(keys)
+        out["open_gop_at"] = None
         out["frames"] = len(pts)
         end = max(p.video_end, pts[-1])
         gaps = [b - a for a, b in zip(keys, keys[1:], strict=False)] + ([end - keys[-1]] if keys else [end - pts[0]])

@@ -109,9 +109,9 @@ def _bitrate_caps(f: Facts, t: Target, duration: float, audio_bps: int) -> tuple
     """x264 (maxrate, bufsize) b/s keeping any 1 s under the peak ceiling and the file under the size limit."""
     p = t.preset
     caps = []
-    if p.max_bytes:
-        rate = int(p.max_bytes * 8 * 0.92 / max(duration, 1.0)) - audio_bps
-        caps.append((rate, rate * 2))
+    if p.max_bytes:  # bits written ≤ maxrate × duration + buffer; the buffer is 1 s of maxrate
+        rate = int((p.max_bytes * 8 * 0.92 - audio_bps * duration) / (max(duration, 1.0) + 1.0))
+        caps.append((rate, rate))
     if p.max_bitrate:
         rate = int(p.max_bitrate * ENCODE["peak_share"])
         caps.append((rate, rate // 2))

@@ -223,6 +223,13 @@ def parse_audio_specific_config(asc: bytes) -> tuple[int, int | None, int | None
         rate()
         core = aot()
         return object_type, sample_rate, channels, sbr if core else sbr
+    if object_type == 2 and n - pos >= 3 + 16:  # GASpecificConfig, then backward-compatible SBR/PS signalling
+        take(3)
+        if take(11) == 0x2B7 and aot() == 5 and take(1):  # sync extension: SBR present (HE-AAC)
+            rate()
+            object_type, sbr = 5, True
+            if n - pos >= 12 and take(11) == 0x548 and take(1):  # PS present (HE-AACv2)
+                object_type = 29
     return object_type, sample_rate, channels, sbr
 
 

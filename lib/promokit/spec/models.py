@@ -216,6 +216,16 @@ class Posts(Strict):
         None, description="When to publish (ISO 8601 with +07:00), or per platform: {tiktok: ..., zalo: ...}")
     privacy: Literal["private", "unlisted", "public"] = Field(
         "private", description="YouTube privacy (TikTok: the creator picks; unaudited apps post privately)")
+    videos: dict[str, RelPath] = Field(
+        default_factory=dict, description="A video made elsewhere to post instead of the render, per platform: "
+        "{tiktok: clips/phong-su.tiktok.mp4}; check and fix it first with `promokit conform FILE --platform P --fix`")
+
+    @field_validator("videos")
+    @classmethod
+    def _videos(cls, v: dict[str, str]) -> dict[str, str]:
+        for name in v:
+            PLATFORMS.known(name)
+        return v
 
     @field_validator("schedule")
     @classmethod
