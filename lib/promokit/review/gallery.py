@@ -34,7 +34,6 @@ class Live:
     nonce: str
     base: str  # prefix of file links, e.g. "/files/" or "/r/<token>/files/"
     scope: str = ""  # the one campaign a review link shows ("" = all)
-    loaded: str = ""  # when the page was made (ISO), sent back with decisions
 
 
 @functools.cache
