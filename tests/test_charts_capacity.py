@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
+from promokit.catalog import Catalog
 from promokit.charts.kinds.table import min_wrap_width
 from promokit.charts.labels import is_ordinal, short_period
 from promokit.charts.layout import Poster, render_raster, texts_of, verify
@@ -49,7 +50,8 @@ def make(tmp: Path, kind: str, header: list[str], rows: list[list], sizes: list[
 
 def render(folder: Path, **kw):
     brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir, folder.parent.parent / "out", **kw)
+    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
+                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
 
 
 def poster(folder: Path, size: str) -> Poster:

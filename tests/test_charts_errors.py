@@ -10,6 +10,7 @@ import pytest
 from fontTools import subset
 
 from promokit import testing
+from promokit.catalog import Catalog
 from promokit.charts.data import ChartData
 from promokit.charts.figure import build_figure
 from promokit.charts.kinds import KINDS
@@ -35,7 +36,8 @@ def campaign(tmp: Path, header=("xa", "so_san_pham"), rows=ROWS, delimiter=",", 
 
 def render(folder: Path, **kw):
     brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir, folder.parent.parent / "out", **kw)
+    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
+                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
 
 
 def one_problem(err: pytest.ExceptionInfo) -> tuple[str, str]:

@@ -3,7 +3,6 @@ written atomically with alt text and checks, every chart kind at every raster si
 
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from PIL import Image
 
 from promokit import testing
+from promokit.catalog import Catalog, read_checks
 from promokit.charts.demo import write_demo_campaign
 from promokit.charts.kinds import KINDS
 from promokit.charts.layout import render_raster, verify
@@ -46,7 +46,8 @@ def bar(**over) -> dict:
 
 def render(folder: Path, **kw):
     brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir, folder.parent.parent / "out", **kw)
+    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
+                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -101,7 +102,7 @@ def test_text_stays_inside_the_safe_zone(tmp_path: Path, size: str) -> None:
 def test_outputs_alt_text_and_checks_beside_each_poster(tmp_path: Path) -> None:
     folder = make(tmp_path, [bar(sizes=["square", "story"])], dict([OCOP]))
     results = render(folder)
-    out = folder.parent.parent / "out"
+    out = folder.parent.parent / "out" / folder.name / "infographics"
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["ocop-square.png", "ocop-square.txt", "ocop-square.png.checks.json",
          "ocop-story.png", "ocop-story.txt", "ocop-story.png.checks.json"])
@@ -110,9 +111,10 @@ def test_outputs_alt_text_and_checks_beside_each_poster(tmp_path: Path) -> None:
     assert r.alt.startswith("Biểu đồ cột: Sản phẩm OCOP theo xã.")
     assert "Cao nhất Tân Khánh Trung 12 sản phẩm" in r.alt and "thấp nhất Vĩnh Thạnh 2 sản phẩm" in r.alt
     assert r.alt.endswith("Số liệu minh họa.")  # make_campaign's data is sample data
-    checks = json.loads((out / "ocop-square.png.checks.json").read_text(encoding="utf-8"))
-    assert checks["text_inside"] is True and checks["contrast_min"] >= 4.5
-    assert checks["alt"] == r.alt and (checks["width"], checks["height"]) == (1080, 1080)
+    record = read_checks(out / "ocop-square.png")
+    assert record.kind == "infographic" and record.ok and record.get("text_inside").ok
+    assert record.get("contrast").value >= 4.5
+    assert record.facts["alt"] == r.alt and (record.facts["width"], record.facts["height"]) == (1080, 1080)
     # the PNG carries its title and alt text too
     info = Image.open(r.path).info
     assert info.get("Description") == r.alt and info.get("Title") == "Sản phẩm OCOP theo xã"
@@ -149,7 +151,7 @@ def test_no_partial_file_when_a_poster_fails(tmp_path: Path) -> None:
                   {**dict([OCOP]), "xau.csv": (["xa", "so_san_pham"], [["A", "nhiều"]])})
     with pytest.raises(Exception, match="nhiều"):
         render(folder)
-    out = folder.parent.parent / "out"
+    out = folder.parent.parent / "out" / folder.name / "infographics"
     names = sorted(p.name for p in out.iterdir())
     assert not [n for n in names if n.startswith(".") or ".part" in n]
     assert "xau-square.png" not in names
@@ -160,15 +162,16 @@ def test_every_kind_renders_at_every_raster_size(tmp_path: Path) -> None:
     campaign = load_campaign(folder)
     assert {g.kind for g in campaign.infographics} == set(KINDS.names())
     brand, brand_dir = load_brand(tmp_path)
-    results = render_infographics(campaign, brand, folder, brand_dir, tmp_path / "out")
+    results = render_infographics(campaign, brand, folder, brand_dir, Catalog(tmp_path / "out").campaign(campaign.id))
     assert len(results) == len(KINDS.names()) * len(RASTER)
     for r in results:
         assert png_size(r.path) == RASTER[r.size]
         assert r.checks["text_inside"] and r.checks["contrast_min"] >= 4.5
         assert r.checks["texts"] >= 5
-        layout = {c["name"]: c for c in r.checks["audit"]}  # the layout audit on the drawn poster
+        record = read_checks(r.path)  # the layout audit on the drawn poster, in its checks record
+        layout = {c.name: c for c in record.checks if c.name.startswith("layout.")}
         assert {"layout.overlap", "layout.contrast", "layout.empty_band", "layout.split_word"} <= set(layout)
-        assert all(c["ok"] for c in layout.values()), (r.path.name, [c for c in layout.values() if not c["ok"]])
+        assert all(c.ok for c in layout.values()), (r.path.name, [c for c in layout.values() if not c.ok])
     alts = {r.kind: r.alt for r in results}
     assert all(a.count("Số liệu minh họa") + a.count("số liệu minh họa") <= 1 for a in alts.values())
     assert "tăng từ 120,5 nghìn lượt (2019) đến 185,6 nghìn lượt (2023)" in alts["line"]
@@ -183,10 +186,12 @@ def test_every_kind_renders_at_every_raster_size(tmp_path: Path) -> None:
 def test_only_the_requested_ids_and_sizes(tmp_path: Path) -> None:
     folder = write_demo_campaign(tmp_path / "campaigns")
     brand, brand_dir = load_brand(tmp_path)
-    results = render_infographics(load_campaign(folder), brand, folder, brand_dir, tmp_path / "out",
+    campaign = load_campaign(folder)
+    results = render_infographics(campaign, brand, folder, brand_dir, Catalog(tmp_path / "out").campaign(campaign.id),
                                   ids=["ocop-theo-sao"], sizes=["portrait"])
     assert [(r.id, r.size) for r in results] == [("ocop-theo-sao", "portrait")]
-    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".json", ".png", ".txt"]
+    out = tmp_path / "out" / campaign.id / "infographics"
+    assert sorted(p.suffix for p in out.iterdir()) == [".json", ".png", ".txt"]
 
 
 def test_draft_marks_and_previews_print_sizes_as_png(tmp_path: Path) -> None:
@@ -196,8 +201,11 @@ def test_draft_marks_and_previews_print_sizes_as_png(tmp_path: Path) -> None:
     assert all(r.draft and r.checks["draft"] for r in results)
     w, h = png_size(results[1].path)
     assert max(w, h) == 1600 and abs(w / h - (303 / 426)) < 0.01  # A3 + bleed, preview resolution
+    assert all(r.path.parent.name == "draft" for r in results)  # drafts live apart from finals
     draft = np.asarray(Image.open(results[0].path))
-    final = np.asarray(Image.open(render(folder, sizes=["square"])[0].path))  # same name: replaces the draft
+    final_result = render(folder, sizes=["square"])[0]
+    assert final_result.path.parent.name == "infographics" and results[0].path.is_file()
+    final = np.asarray(Image.open(final_result.path))
     x0, y0, x1, y1 = _diff_box(final, draft)  # the "NHÁP" mark, in the header
     assert y1 < 200
 

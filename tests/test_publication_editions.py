@@ -26,7 +26,8 @@ import yaml
 from PIL import Image
 
 from promokit import testing
-from promokit.manifest import read_manifest, write_manifest
+from promokit.catalog import Catalog, Checks, write_checks
+from promokit.manifest import read_manifest, update_manifest
 from promokit.project import CampaignContext, open_campaign
 from promokit.publication import epubcheck, render_publication
 from promokit.publication.pdf import verify_pdf
@@ -94,11 +95,11 @@ def make_rich(root: Path) -> Path:
     testing.make_article(folder / "articles" / "02-le-hoi.md", nfd, body=unicodedata.normalize("NFD", ARTICLE_2),
                          author="Tổ biên tập", date="2024-04-12", summary="Rước kiệu, hát bội, đua ghe.")
     testing.make_article(folder / "articles" / "03-so-lieu.md", "Số liệu OCOP", body=ARTICLE_3)
-    out = root / "output" / "rich"
-    png = testing.make_image(out / "infographics" / "ocop-theo-xa-square.png", (1080, 1080), (11, 93, 59))
-    png.with_name(png.name + ".checks.json").write_text(json.dumps({"alt": INFO_ALT}, ensure_ascii=False))
-    testing.make_image(out / "video" / "youtube-cover.jpg", (1280, 720), (200, 16, 46))
-    write_manifest(out, "rich")
+    out = Catalog(root / "output").campaign("rich")
+    png = testing.make_image(out.poster("ocop-theo-xa", "square", "png"), (1080, 1080), (11, 93, 59))
+    write_checks(png, Checks("infographic", facts={"alt": INFO_ALT}))
+    testing.make_image(out.cover("youtube"), (1280, 720), (200, 16, 46))
+    update_manifest(out)
     testing.make_palette_png_with_alpha(root / "brand" / "logo.png", (96, 48))  # the brand logo, with alpha
     (root / "brand" / "brand.yml").write_text("logo: logo.png\n", encoding="utf-8")
     assert read_manifest(out)["outputs"]
@@ -279,13 +280,14 @@ def test_html_pictures_are_downscaled_and_placed_from_the_output(rich: dict) -> 
 
 
 def test_checks_files_are_written_for_the_manifest(rich: dict) -> None:
-    out = rich["ctx"].out_dir
-    manifest = write_manifest(out, "rich")
+    outs = rich["ctx"].outputs
+    manifest = update_manifest(outs)
     entries = {e["path"]: e for e in json.loads(manifest.read_text(encoding="utf-8"))["outputs"]}
-    assert entries["publication/rich.epub"]["checks"]["epubcheck"]["ok"] is True
-    assert entries["publication/rich.pdf"]["checks"]["page"] == "A4"
+    epub = Checks.from_dict(entries["publication/rich.epub"]["checks"])
+    assert epub.kind == "publication" and epub.get("epubcheck").ok and epub.get("epubcheck").source == "EPUBCheck"
+    assert Checks.from_dict(entries["publication/rich.pdf"]["checks"]).facts["page"] == "A4"
     assert entries["publication/rich.html"]["kind"] == "publication"
-    assert not list((out / "publication").glob(".*part*"))  # no temp files left
+    assert not list(outs.folder("publication").glob(".*part*"))  # no temp files left
 
 
 def test_campaign_spec_is_untouched(rich: dict) -> None:

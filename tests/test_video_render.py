@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from promokit.catalog import Catalog, read_checks
 from promokit.conform import gather
 from promokit.errors import ToolError
 from promokit.platforms import Preset, safe_zone
@@ -189,8 +190,11 @@ def test_every_platform_file_conforms_and_has_sidecars_and_cover(tmp_path):
         with Image.open(r.cover) as cover:
             assert cover.format == "JPEG"
             assert cover.size == ((1280, 720) if r.platform == "youtube" else preset_size)
-        assert (out / f"{r.platform}.mp4.checks.json").is_file()
-    assert not [p for p in out.iterdir() if ".part" in p.name or p.name.startswith(".")]
+        record = read_checks(r.video)
+        assert record is not None and record.ok and record.kind == "video" and record.facts["platform"] == r.platform
+        assert r.video == Catalog(out).campaign(c.id).video(r.platform)
+    folder_out = Catalog(out).campaign(c.id).folder("video")
+    assert not [p for p in folder_out.iterdir() if ".part" in p.name or p.name.startswith(".")]
 
 
 def test_a_failing_check_is_reported(tmp_path):
@@ -210,10 +214,10 @@ def test_a_failing_check_is_reported(tmp_path):
 def test_draft_and_preview(tmp_path):
     c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ"}, {"a.jpg": flat((200, 60, 40))})
     res = render_campaign(c, b, folder, bd, tmp_path / "out", draft=True, platforms=["tiktok"])
-    assert res[0].video == tmp_path / "out" / "draft" / "tiktok.mp4"
+    assert res[0].video == tmp_path / "out" / c.id / "video" / "draft" / "tiktok.mp4"
     facts = gather(res[0].video, loudness=False)
     assert facts.width == 270 and facts.sample_rate == 24000 and facts.channels == 2 and res[0].ok, res[0].checks
-    assert not (tmp_path / "out" / "tiktok.mp4").exists()  # a draft never replaces a final render
+    assert not (tmp_path / "out" / c.id / "video" / "tiktok.mp4").exists()  # a draft never replaces a final
     plan = make_plans(c, b, folder, bd, ["tiktok"])["tiktok"]
     im = preview_frame(plan, 1.0)
     assert im.size == (1080, 1920) and im.mode == "RGB"

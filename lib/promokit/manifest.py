@@ -1,20 +1,26 @@
-"""output/<id>/manifest.json: every output with its kind, size, checksum and checks."""
+"""output/<id>/manifest.json: every output with its kind, role, size, checksum and checks record.
+
+Written as each job ends (by the batch) and by each product's notebook call (so a notebook run by hand in
+JupyterLab reaches the manifest and the gallery). Writers take a lock beside the manifest, so two jobs of one
+campaign ending together keep both job records. Paths and kinds come from the catalog.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .atomic import write_atomic
-from .catalog import kind_of
+from .catalog import CampaignOutputs, CatalogError, is_draft, is_record, kind_of, read_checks, role_of
 
-#: Output sub-folder -> kind (DESIGN §3).
-KINDS = {"video": "video", "infographics": "infographic", "publication": "publication", "posts": "post",
-         "notebooks": "notebook"}
-CHECKS_SUFFIX = ".checks.json"  # renderers may leave `<file>.checks.json` with their conformance verdicts
+MANIFEST_VERSION = 2
 
 
 def sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -25,47 +31,103 @@ def sha256(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def build_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = None) -> dict:
-    """Describe every file under `out_dir` (temp and hidden files skipped)."""
+def campaign_info(campaign: Any) -> dict[str, Any]:
+    """What readers show of a campaign besides its id: title, theme, dates (ISO), and its post texts."""
+    dates = getattr(campaign, "dates", None)
+    posts = getattr(campaign, "posts", None)
+    return {"title": getattr(campaign, "title", "") or "", "theme": getattr(campaign, "theme", "") or "",
+            "dates": {"from": str(getattr(dates, "from_", "") or ""), "to": str(getattr(dates, "to", "") or "")}
+            if dates else {},
+            "posts": {"caption": posts.caption, "title": posts.title or campaign.title, "hashtags": list(posts.hashtags)}
+            if posts else {}}
+
+
+def build_manifest(outputs: CampaignOutputs, jobs: list[dict] | None = None,
+                   info: dict[str, Any] | None = None) -> dict:
+    """Describe every output file of a campaign (records, temp and hidden files skipped).
+
+    A checks record that cannot be read is named in the entry (`checks_error`), never guessed.
+    """
+    out_dir = outputs.dir
     entries = []
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(out_dir)
-        if path.name.startswith(".") or ".part" in path.name or path.name == "manifest.json" \
-                or path.name.endswith(CHECKS_SUFFIX):
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file()) if out_dir.is_dir() else []
+    for path in files:
+        rel = path.relative_to(out_dir).as_posix()
+        if is_record(rel) or any(part.startswith(".") for part in path.relative_to(out_dir).parts):
             continue
-        entry = {"path": rel.as_posix(), "kind": kind_of(rel.as_posix()),
-                 "bytes": path.stat().st_size, "sha256": sha256(path)}
-        checks = path.with_name(path.name + CHECKS_SUFFIX)
-        if checks.is_file():
-            entry["checks"] = json.loads(checks.read_text(encoding="utf-8"))
+        entry: dict[str, Any] = {"path": rel, "kind": kind_of(rel), "role": role_of(rel), "draft": is_draft(rel),
+                                 "bytes": path.stat().st_size, "sha256": sha256(path)}
+        try:
+            record = read_checks(path)
+        except CatalogError as e:
+            entry["checks_error"] = str(e)
+        else:
+            if record is not None:
+                entry["checks"] = record.to_dict()
         entries.append(entry)
-    return {"campaign": campaign_id, "promokit": __version__,
-            "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "jobs": jobs or [], "outputs": entries}
+    return {"version": MANIFEST_VERSION, "campaign": outputs.campaign, "campaign_info": info or {},
+            "promokit": __version__, "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "jobs": jobs or [], "outputs": entries}
 
 
-def write_manifest(out_dir: Path, campaign_id: str, jobs: list[dict] | None = None) -> Path:
-    manifest = build_manifest(out_dir, campaign_id, jobs)
-    return write_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+@contextlib.contextmanager
+def _locked(outputs: CampaignOutputs) -> Iterator[None]:
+    outputs.dir.mkdir(parents=True, exist_ok=True)
+    with open(outputs.dir / ".manifest.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def read_manifest(out_dir: Path) -> dict | None:
-    path = out_dir / "manifest.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+def update_manifest(outputs: CampaignOutputs, *, job: dict | None = None, jobs: list[dict] | None = None,
+                    info: dict[str, Any] | None = None) -> Path:
+    """Rewrite the campaign's manifest from the files on disk, keeping earlier job records.
+
+    `job` (or each of `jobs`) replaces the record of the same notebook; `info` the campaign's title/theme/dates.
+    """
+    with _locked(outputs):
+        try:
+            old = read_manifest(outputs) or {}
+        except CatalogError:
+            old = {}  # a corrupt manifest is rebuilt from the files; its job records are lost, not guessed
+        new_jobs = [*(jobs or []), *([job] if job else [])]
+        names = {j.get("notebook") for j in new_jobs}
+        kept = [j for j in old.get("jobs", []) if isinstance(j, dict) and j.get("notebook") not in names]
+        manifest = build_manifest(outputs, kept + new_jobs, info or old.get("campaign_info") or {})
+        return write_atomic(outputs.manifest, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 
-def verdict(checks: object) -> tuple[bool | None, list[str]]:
-    """(passed?, names of failed checks) for a renderer's checks: a list of {name, ok, …} or a dict of facts
-    whose boolean values are the verdicts, or a `catalog.Checks` record. None when there is nothing to judge."""
-    if isinstance(checks, dict) and "version" in checks and isinstance(checks.get("checks"), list):
-        checks = checks["checks"]
-    if isinstance(checks, list):
-        items = [(str(c.get("name", i)), c.get("ok")) for i, c in enumerate(checks) if isinstance(c, dict)]
-    elif isinstance(checks, dict):
-        items = [(k, v) for k, v in checks.items() if isinstance(v, bool) and k not in {"draft", "sample_data", "vector"}]
-    else:
-        return None, []
-    judged = [(n, ok) for n, ok in items if isinstance(ok, bool)]
-    if not judged:
-        return None, []
-    failed = [n for n, ok in judged if not ok]
-    return not failed, failed
+
+
+def read_manifest(outputs: CampaignOutputs | Path) -> dict | None:
+    """The manifest (None when there is none); CatalogError naming the file when it is corrupt."""
+    path = outputs.manifest if isinstance(outputs, CampaignOutputs) else Path(outputs) / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CatalogError.fail("manifest.json hỏng", f"corrupt manifest.json ({type(e).__name__})", file=path,
+                                fix_vi="chạy `promokit gallery` hoặc chạy lại sổ tay để ghi lại",
+                                fix_en="run `promokit gallery` or re-run a notebook to rewrite it") from e
+    if not isinstance(data, dict) or not isinstance(data.get("outputs"), list):
+        raise CatalogError.fail("manifest.json không đúng dạng", "manifest.json of another shape", file=path,
+                                fix_vi="chạy lại sổ tay để ghi lại", fix_en="re-run a notebook to rewrite it")
+    return data
+
+
+def refresh_manifests(output: Path) -> list[Path]:
+    """Rewrite every campaign's manifest from its files (e.g. before building the gallery)."""
+    from .catalog import Catalog
+
+    cat = Catalog(Path(output))
+    done = []
+    root = Path(output)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        if folder.name.startswith(".") or folder.name == "reports":
+            continue
+        if (folder / "manifest.json").is_file() or any(folder.glob("*/*")):
+            done.append(update_manifest(cat.campaign(folder.name)))
+    return done

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalog import CampaignOutputs, Catalog
 from .errors import Problem, PromokitError, SpecError, UsageError
 from .spec import Brand, Campaign, load_brand
 from .spec.loader import check_campaign_spec, default_brand
@@ -67,7 +68,12 @@ class CampaignContext:
 
     @property
     def out_dir(self) -> Path:
-        return self.output / self.campaign.id
+        return self.outputs.dir
+
+    @property
+    def outputs(self) -> CampaignOutputs:
+        """This campaign's output paths (the catalog)."""
+        return Catalog(self.output).campaign(self.campaign.id)
 
 
 def code_allowed(brand: Brand, allow_code: bool = False) -> bool:

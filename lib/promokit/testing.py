@@ -426,7 +426,7 @@ def make_rendered_campaign(
     108x192 or 192x108; `clip` to copy one instead), covers, WebVTT, posters with alt texts, editions, checks
     records and the manifest with `campaign_info`. `failed_check` makes every video fail that check."""
     from .catalog import Catalog, Check, checks_from, write_checks
-    from .manifest import write_manifest
+    from .manifest import update_manifest
     from .platforms import PLATFORMS
 
     out = Catalog(Path(output)).campaign(id)
@@ -457,13 +457,7 @@ def make_rendered_campaign(
     for fmt in editions:
         path = out.edition(fmt)
         _prepare(path).write_bytes(f"<!doctype html><title>{id}</title>".encode() if fmt == "html" else b"%PDF-1.7\n")
-    write_manifest(out.dir, id)
-    manifest = out.manifest
-    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))  # JSON is YAML
-    data["campaign_info"] = {"title": title, "theme": theme,
-                             "dates": dates or {"from": "2024-04-18", "to": "2024-04-18"},
-                             "posts": {"caption": caption, "title": title, "hashtags": list(hashtags)}}
-    import json
-
-    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    update_manifest(out, info={"title": title, "theme": theme,
+                               "dates": dates or {"from": "2024-04-18", "to": "2024-04-18"},
+                               "posts": {"caption": caption, "title": title, "hashtags": list(hashtags)}})
     return out.dir

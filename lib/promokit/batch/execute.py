@@ -208,7 +208,7 @@ def _execute_with(spec: dict, source: Path, final: Path, km: object) -> dict:
 
     from ..atomic import atomic_path
 
-    failed_copy = final.with_name(final.stem + ".failed.ipynb")
+    failed_copy = Path(spec["failed"])  # the catalog's name for the executed copy of a failed run
     declared = set(pm.inspect_notebook(_literal(source)))
     params = {k: v for k, v in spec["parameters"].items() if k in declared}
     try:

@@ -77,7 +77,7 @@ class NotebookKind:
     name: str
     applies: str  # the Campaign attribute that must be set, e.g. "video"
     inputs: Callable[[Campaign], list[str]]  # campaign-relative files or folders ("images/")
-    outputs: str  # its folder under output/<id>/
+    outputs: str  # the output kind it writes (a `catalog.FOLDERS` value)
     after: tuple[str, ...] = ()  # notebooks of the same campaign whose outputs it uses
 
     def applies_to(self, campaign: Campaign) -> bool:
@@ -86,7 +86,7 @@ class NotebookKind:
 
 NOTEBOOKS: Registry[NotebookKind] = Registry("sổ tay", "notebook")
 NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video", _video_inputs, "video"))
-NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", _chart_inputs, "infographics"))
+NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", _chart_inputs, "infographic"))
 NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication", _publication_inputs, "publication",
                                             after=("infographic", "promo_video")))
 NOTEBOOKS.add("radio_bulletin", NotebookKind("radio_bulletin", "radio", _radio_inputs, "radio"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import PromokitError, UsageError
-from ..manifest import read_manifest, sha256, write_manifest
+from ..manifest import campaign_info, sha256, update_manifest
 from ..project import open_campaign, select_ids
 from ..resources import require_writable
 from ..scratch import sweep, sweep_partials
@@ -124,9 +124,9 @@ def _signals(stop: _Stop) -> Iterator[None]:
 
 def _outputs(output: Path, job: Job) -> list[tuple[str, int, str]]:
     """The files a job owns: its output folder and its executed notebook (path, bytes, sha256)."""
-    base = output / job.campaign
-    files = [base / "notebooks" / f"{job.notebook}.ipynb"]
-    folder = base / job.outputs
+    outs = Catalog(output).campaign(job.campaign)
+    files = [outs.notebook(job.notebook)]
+    folder = outs.folder(job.outputs)
     if folder.is_dir():
         files += sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     return [(p.relative_to(output).as_posix(), p.stat().st_size, sha256(p)) for p in files if p.is_file()]
@@ -255,13 +255,6 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
                 _sweep(output, ledger, run_id, list(contexts))
             status = "interrupted" if result.interrupted else ("ok" if result.ok else "failed")
             ledger.finish_run(run_id, status)
-    for cid in contexts:
-        out_dir = output / cid
-        if out_dir.is_dir():
-            # this run's jobs replace the same notebooks' earlier records; the others' stay
-            now = {r.job.notebook: r.as_dict() for r in result.results if r.job.campaign == cid}
-            earlier = [j for j in (read_manifest(out_dir) or {}).get("jobs", []) if j.get("notebook") not in now]
-            write_manifest(out_dir, cid, earlier + list(now.values()))
     result.seconds = time.monotonic() - t0
     return result
 
@@ -283,6 +276,10 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
         ledger.update_job(ids[job.label], **fields)
         if res.status == "ok":
             ledger.record_outputs(ids[job.label], _outputs(output, job))
+        # the manifest is written as each job ends: its record replaces the same notebook's earlier one
+        outs = Catalog(output).campaign(job.campaign)
+        if outs.dir.is_dir():
+            update_manifest(outs, job=res.as_dict(), info=campaign_info(contexts[job.campaign].campaign))
         progress.finish(job.label, res.status, res.seconds, res.error)
 
     while (pending or running) and not stop.is_set():
@@ -304,8 +301,10 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
                 finish(job, JobResult(job, "skipped"))
                 ledger.record_outputs(ids[job.label], last[1])
                 continue
-            spec = {"notebook": str(nb), "output": str(Catalog(output).campaign(job.campaign).notebook(job.notebook)),
-                    "parameters": job.parameters, "timeout": opts.timeout, "scratch": str(Catalog(output).scratch)}
+            outs = Catalog(output).campaign(job.campaign)
+            spec = {"notebook": str(nb), "output": str(outs.notebook(job.notebook)),
+                    "failed": str(outs.failed_notebook(job.notebook)), "parameters": job.parameters,
+                    "timeout": opts.timeout, "scratch": str(Catalog(output).scratch)}
             if opts.allow_code:  # the notebook's open_campaign and VideoJob read it (no notebook parameter)
                 spec["env"] = {"PROMOKIT_ALLOW_CODE": "1"}
             progress.start(job.label)

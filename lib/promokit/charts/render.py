@@ -1,15 +1,14 @@
 """Render a campaign's infographics: every `infographics:` entry at each of its sizes.
 
-`render_infographics` writes `out_dir/<id>-<size>.png` (raster, exact px) or `.pdf` (vector, fonts
-embedded, TrimBox/BleedBox), the alt text beside it (`<id>-<size>.txt`) and the checks
-(`<file>.checks.json`, read into the manifest). Files appear atomically (temp file in the same folder,
+`render_infographics` writes each poster at the catalog's path (`infographics/<id>-<size>.png`, raster, exact
+px, or `.pdf`, vector, fonts embedded, TrimBox/BleedBox; drafts under `infographics/draft/`), the alt text
+beside it and its checks record (read into the manifest). Files appear atomically (temp file in the same folder,
 then rename). `poster_image` and `data_table` are for the notebook.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import struct
 import time
@@ -23,6 +22,7 @@ from PIL import Image
 
 from ..atomic import atomic_path, write_atomic
 from ..audit import audit_checks
+from ..catalog import CampaignOutputs, Check, Checks, alt_text_path, write_checks
 from ..errors import SpecError
 from ..fonts import check_coverage
 from ..text import nfc
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from ..project import CampaignContext
     from ..spec.models import Brand, Campaign, Infographic
 
-CHECKS_SUFFIX = ".checks.json"
 PREVIEW_LONG_SIDE = 1600  # px of a raster preview of a print size (draft, notebook)
 
 
@@ -236,22 +235,34 @@ def pdf_facts(pdf: bytes) -> dict[str, Any]:
             "media_box": box(b"MediaBox"), "trim_box": box(b"TrimBox"), "bleed_box": box(b"BleedBox")}
 
 
-def _write_checks(path: Path, checks: dict[str, Any]) -> None:
-    write_atomic(path.with_name(path.name + CHECKS_SUFFIX), json.dumps(checks, ensure_ascii=False, indent=2) + "\n")
+def poster_record(facts: dict[str, Any]) -> Checks:
+    """The checks record of a poster from what `verify` and the writer found (verdicts apart from facts)."""
+    verdicts = [
+        Check("text_inside", bool(facts.get("text_inside")), facts.get("texts"), "every text inside its box",
+              "" if facts.get("text_inside") else "chữ tràn khung / text overflows its box", "layout"),
+        Check("contrast", facts.get("contrast_min", 0) >= facts.get("contrast_required", 4.5) - 1e-9,
+              facts.get("contrast_min"), f"≥ {facts.get('contrast_required')}", "", "layout"),
+    ]
+    if "fonts_embedded" in facts:
+        verdicts.append(Check("fonts_embedded", bool(facts["fonts_embedded"]), facts.get("fonts"), "all embedded",
+                              "" if facts["fonts_embedded"] else "phông chưa nhúng / fonts not embedded", "pdf"))
+    skip = {"text_inside", "fonts_embedded"}
+    return Checks("infographic", tuple(verdicts), {k: v for k, v in facts.items() if k not in skip})
 
 
 # -- public ---------------------------------------------------------------------------------------
 
 def render_infographics(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path | None,
-                        out_dir: Path, *, ids: list[str] | None = None, sizes: list[str] | None = None,
+                        outputs: CampaignOutputs, *, ids: list[str] | None = None, sizes: list[str] | None = None,
                         draft: bool = False) -> list[PosterResult]:
     """Render the campaign's infographics (all, or `ids`) at their sizes (or at `sizes` instead).
 
-    Writes `out_dir/<id>-<size>.png|.pdf`, `<id>-<size>.txt` (alt text) and `<file>.checks.json`.
-    `draft`: every size as a PNG preview marked "NHÁP" (print sizes at about 1600 px).
+    Writes each poster (`.png|.pdf`), its alt text and its checks record at the catalog's paths.
+    `draft`: every size as a PNG preview marked "NHÁP" (print sizes at about 1600 px) under `draft/`,
+    so a draft never replaces a final.
     Raises SpecError/DataError/FontError/AssetError naming the file and field of the first problem.
     """
-    campaign_dir, out_dir = Path(campaign_dir), Path(out_dir)
+    campaign_dir = Path(campaign_dir)
     spec_file = campaign_dir / "campaign.yml"
     chosen = _select(campaign, ids, spec_file)
     plan = [(i, g, _sizes(g, sizes, spec_file, i)) for i, g in chosen]  # every size name checked first
@@ -266,25 +277,24 @@ def render_infographics(campaign: Campaign, brand: Brand, campaign_dir: Path, br
         alt = alt_text(g, data, sample_data=campaign.sample_data)
         for size in size_names:
             t0 = time.perf_counter()
-            results.append(_render_one(g, data, theme, size, words, check, logo, alt, out_dir, draft, brand))
+            results.append(_render_one(g, data, theme, size, words, check, logo, alt, outputs, draft, brand))
             results[-1].seconds = round(time.perf_counter() - t0, 3)
     return results
 
 
 def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words: PosterText, check: Any,
-                logo: np.ndarray | None, alt: str, out_dir: Path, draft: bool, brand: Brand) -> PosterResult:
+                logo: np.ndarray | None, alt: str, outputs: CampaignOutputs, draft: bool, brand: Brand) -> PosterResult:
     info = SIZES.get(size)
     poster = build_poster(g, data, theme, size, words, check=check, logo=logo)
     fr = poster.frame
     stem = f"{g.id}-{size}"
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
         if info.vector and not draft:
             pdf = _pdf_bytes(poster, {"Title": words.title, "Author": brand.organisation, "Subject": alt,
                                       "Creator": "promokit"})
             checks = verify(poster)
             checks.update(pdf_facts(pdf))
-            path = out_dir / f"{stem}.pdf"
+            path = outputs.poster(g.id, size, "pdf", draft=draft)
             with atomic_path(path) as tmp:
                 tmp.write_bytes(pdf)
             w, h = fr.mm if fr.mm else (fr.width / MM, fr.height / MM)
@@ -299,20 +309,19 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
             h, w = rgb.shape[:2]
             if not info.vector and (w, h) != (info.width, info.height):
                 raise RuntimeError(f"{stem}: rendered {w}x{h}, expected {info.width}x{info.height}")
-            path = out_dir / f"{stem}.png"
+            path = outputs.poster(g.id, size, "png", draft=draft)
             data = png_bytes(rgb, {"Title": words.title, "Description": alt, "Software": "promokit"})
             with atomic_path(path) as tmp:
                 tmp.write_bytes(data)
             unit = "px"
         drawn = None if info.vector and not draft else rgb
-        checks["audit"] = [c.to_dict() for c in audit_checks(poster_defects(poster, drawn))]
+        audit = audit_checks(poster_defects(poster, drawn))
     finally:
         poster.fig.clear()
     checks.update({"kind": g.kind, "size": size, "draft": draft, "sample_data": words.sample_data,
                    "alt": alt, "width": w, "height": h, "unit": unit})
-    alt_path = out_dir / f"{stem}.txt"
-    write_atomic(alt_path, alt + "\n")
-    _write_checks(path, checks)
+    alt_path = write_atomic(alt_text_path(path), alt + "\n")
+    write_checks(path, poster_record(checks).with_checks(*audit))
     return PosterResult(g.id, size, g.kind, path, alt, alt_path, float(w), float(h), unit,
                         info.vector and not draft, draft, checks=checks)
 
@@ -385,6 +394,11 @@ def data_table(campaign: Campaign, campaign_dir: Path, infographic_id: str) -> D
 
 def render_campaign_infographics(ctx: CampaignContext, *, ids: list[str] | None = None,
                                  sizes: list[str] | None = None, draft: bool = False) -> list[PosterResult]:
-    """`render_infographics` for a loaded campaign, into output/<id>/infographics/ (the notebook's call)."""
-    return render_infographics(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.out_dir / "infographics",
-                               ids=ids or None, sizes=sizes or None, draft=draft)
+    """`render_infographics` for a loaded campaign at the catalog's paths (the notebook's call); then the
+    campaign's manifest is brought up to date, so a notebook run by hand reaches the gallery."""
+    from ..manifest import campaign_info, update_manifest
+
+    results = render_infographics(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.outputs,
+                                  ids=ids or None, sizes=sizes or None, draft=draft)
+    update_manifest(ctx.outputs, info=campaign_info(ctx.campaign))
+    return results

@@ -3,7 +3,7 @@
     results = render_publication(ctx)                 # every format the campaign asks for
     results = render_publication(ctx, formats=["epub"], page="a5", draft=True)
 
-writes `output/<id>/publication/<id>.html|.pdf|.epub` atomically (with `<file>.checks.json` beside each,
+writes the catalog's `publication/<id>.html|.pdf|.epub` (drafts under `publication/draft/`) atomically (with the checks record beside each,
 read into the manifest) and returns one `EditionResult` per edition: format, path, bytes, seconds,
 checks (the EPUBCheck verdict for EPUB, pages/page size/fonts/tags for PDF, pictures for HTML).
 
@@ -33,9 +33,10 @@ from typing import Any
 from PIL import Image
 
 from .. import assets
-from ..atomic import atomic_path, write_atomic
+from ..atomic import atomic_path
+from ..catalog import Check, Checks, write_checks
 from ..errors import Problem, ProblemList, PromokitError, SpecError, ToolError, UsageError
-from ..manifest import CHECKS_SUFFIX
+from ..manifest import campaign_info, update_manifest
 from ..overview import HTML
 from ..project import CampaignContext
 from ..spec.models import THEMES, Publication
@@ -387,6 +388,7 @@ def render_publication(ctx: CampaignContext, *, formats: list[str] | None = None
         r.checks["prepare_seconds"] = round(prepared.seconds, 3)
         r.checks["pictures_ready_seconds"] = round(ready - t_start, 3)
         _write_checks(r)
+    update_manifest(ctx.outputs, info=campaign_info(ctx.campaign))  # a notebook run by hand reaches the gallery
     for r in done.values():
         v = r.checks.get("epubcheck")
         if v and v.get("ran") and not v.get("ok"):
@@ -401,7 +403,7 @@ def render_publication(ctx: CampaignContext, *, formats: list[str] | None = None
 def _write_edition(fmt: str, prepared: Prepared, ctx: CampaignContext, draft: bool, validate: bool) -> EditionResult:
     t0 = time.perf_counter()
     data, checks = WRITERS[fmt](prepared, ctx)
-    path = ctx.out_dir / "publication" / f"{ctx.id}.{fmt}"
+    path = ctx.outputs.edition(fmt, draft=draft)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
         if fmt == "epub":
@@ -415,8 +417,28 @@ def _write_edition(fmt: str, prepared: Prepared, ctx: CampaignContext, draft: bo
     return result
 
 
+#: Facts of an edition that are verdicts: name -> (what was wanted, reason when not met).
+_VERDICTS = {
+    "self_contained": ("no external files", "trang HTML dùng tệp bên ngoài / the HTML uses outside files"),
+    "page_size_ok": ("the asked page size", "khổ trang sai / wrong page size"),
+}
+
+
+def edition_record(facts: dict) -> Checks:
+    """The checks record of an edition: its verdicts (EPUBCheck, page size, self-contained) apart from facts."""
+    verdicts = [Check(k, bool(facts[k]), facts[k], want, "" if facts[k] else why, "writer")
+                for k, (want, why) in _VERDICTS.items() if k in facts]
+    v = facts.get("epubcheck")
+    if isinstance(v, dict) and v.get("ran"):
+        verdicts.append(Check("epubcheck", bool(v.get("ok")), f"{v.get('errors', 0)} errors, {v.get('warnings', 0)} warnings",
+                              "0 errors, 0 warnings", "; ".join(v.get("messages", [])[:3]), "EPUBCheck"))
+    warnings = [str(w) for w in facts.get("warnings", [])] if isinstance(facts.get("warnings"), list) else []
+    rest = {k: v for k, v in facts.items() if k not in _VERDICTS and k != "warnings"}
+    return Checks("publication", tuple(verdicts), rest, tuple(warnings))
+
+
 def _write_checks(r: EditionResult) -> None:
-    write_atomic(r.path.with_name(r.path.name + CHECKS_SUFFIX), json.dumps(r.checks, ensure_ascii=False, indent=2) + "\n")
+    write_checks(r.path, edition_record(r.checks))
 
 
 # ----------------------------------------------------------------------------------------------------------

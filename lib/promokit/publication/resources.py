@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import posixpath
 from collections.abc import Callable, Iterable
@@ -22,8 +21,9 @@ from PIL import Image
 
 from .. import assets, fonts
 from ..atomic import write_atomic
+from ..catalog import CampaignOutputs, CatalogError, Checks, kind_of
 from ..errors import AssetError, Problem, PromokitError, Where
-from ..manifest import CHECKS_SUFFIX, read_manifest
+from ..manifest import read_manifest
 from ..project import CampaignContext
 from ..text import VIETNAMESE_LETTERS, nfc
 from .fetcher import Sandbox
@@ -77,40 +77,39 @@ def _at(err: PromokitError, file: str, line: int | None, fld: str | None, prefix
 
 @dataclass
 class OutputIndex:
-    """The campaign's rendered outputs, from output/<id>/manifest.json (and the files on disk)."""
+    """The campaign's rendered outputs as its manifest lists them (the catalog's relative paths).
 
-    out_dir: Path
+    Only what the manifest lists is used: a file on disk the manifest does not know (a render interrupted
+    before its manifest was written) is not guessed at.
+    """
+
+    outputs: CampaignOutputs
     entries: dict[str, dict]
 
     @classmethod
-    def load(cls, out_dir: Path) -> OutputIndex:
+    def load(cls, outputs: CampaignOutputs) -> OutputIndex:
         try:
-            manifest = read_manifest(out_dir) or {}
-        except (OSError, ValueError):
+            manifest = read_manifest(outputs) or {}
+        except CatalogError:
             manifest = {}
-        entries = {nfc(e["path"]): e for e in manifest.get("outputs", []) if isinstance(e, dict) and "path" in e}
-        return cls(Path(out_dir), entries)
+        entries = {nfc(e["path"]): e for e in manifest.get("outputs", [])
+                   if isinstance(e, dict) and "path" in e and not e.get("draft")}
+        return cls(outputs, entries)
 
     def find(self, rel: str) -> tuple[Path, dict] | None:
-        """The file and its manifest entry (or a stand-in built from its checks file when the manifest
-        predates it); None when the output does not exist."""
-        path = self.out_dir / rel
+        """The file and its manifest entry; None when the manifest does not list it or it is gone."""
         entry = self.entries.get(rel)
-        if not path.is_file():
+        path = self.outputs.dir / rel
+        if entry is None or not path.is_file():
             return None
-        if entry is None:
-            checks_file = path.with_name(path.name + CHECKS_SUFFIX)
-            checks = {}
-            if checks_file.is_file():
-                try:
-                    checks = json.loads(checks_file.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    checks = {}
-            entry = {"path": rel, "checks": checks, "in_manifest": False}
         return path, entry
 
     def listed(self, prefix: str) -> list[str]:
         return sorted(r for r in self.entries if r.startswith(prefix) and r.lower().endswith(RASTER_EXTS))
+
+
+def _rel(outputs: CampaignOutputs, path: Path) -> str:
+    return path.relative_to(outputs.dir).as_posix()
 
 
 def _output_choices(ref: str, ctx: CampaignContext) -> tuple[list[str], str, str]:
@@ -129,12 +128,13 @@ def _output_choices(ref: str, ctx: CampaignContext) -> tuple[list[str], str, str
         sizes = [size] if size else [s for s in INFOGRAPHIC_SIZES if s in spec.sizes] + \
             [s for s in spec.sizes if s not in INFOGRAPHIC_SIZES] + [s for s in INFOGRAPHIC_SIZES if s not in spec.sizes]
         caption = spec.title + (f". {spec.source}" if spec.source else "")
-        return [f"infographics/{gid}-{s}.png" for s in sizes], caption, "infographic"
+        out = ctx.outputs
+        return [_rel(out, out.poster(gid, s, "png")) for s in sizes], caption, "infographic"
     if scheme == "video-cover":
         platforms = [rest.strip("/")] if rest.strip("/") else \
             [p for p in COVER_PLATFORMS if c.video and p in c.video.platforms] + list(COVER_PLATFORMS)
         title = (c.video.title if c.video and c.video.title else "") or c.title
-        return [f"video/{p}-cover.jpg" for p in dict.fromkeys(platforms)], title, "video-cover"
+        return [_rel(ctx.outputs, ctx.outputs.cover(p)) for p in dict.fromkeys(platforms)], title, "video-cover"
     raise AssetError.fail(f"không hiểu '{ref}'", f"unknown reference '{ref}'", fix_vi="xem README", fix_en="see README")
 
 
@@ -157,18 +157,20 @@ def find_output(pic: Picture, ctx: CampaignContext, index: OutputIndex, sandbox:
             continue
         path, entry = found
         sandbox.check(path)
-        checks = entry.get("checks") or {}
-        alt = str(checks.get("alt") or "")
-        txt = path.with_suffix(".txt")
-        if not alt and kind == "infographic" and txt.is_file() and sandbox.allows(txt):
-            alt = txt.read_text(encoding="utf-8").strip()
+        record = entry.get("checks")
+        alt = ""
+        if isinstance(record, dict):
+            try:
+                alt = str(Checks.from_dict(record, file=ctx.outputs.manifest).facts.get("alt") or "")
+            except CatalogError:
+                alt = ""
         if not alt and kind == "video-cover":
             alt = f"Ảnh bìa video: {caption}"
         return path, nfc(alt), nfc(caption)
     shown = ", ".join(f"output/{ctx.id}/{r}" for r in rels[:3])
     have = index.listed(posixpath.dirname(rels[0]) + "/")
     hint = (" Đã có / available: " + ", ".join(have[:6])) if have else ""
-    notebook = "infographic" if kind in ("infographic", "output") and "infographics/" in rels[0] else "promo_video"
+    notebook = "infographic" if kind_of(rels[0]) == "infographic" else "promo_video"
     raise AssetError.fail(
         f"chưa có tệp {shown} cho '{pic.target}'", f"no file {shown} for '{pic.target}'",
         file=pic.file, line=pic.line, field=pic.field,
@@ -184,7 +186,7 @@ def find_pictures(doc: Document, ctx: CampaignContext, sandbox: Sandbox) -> dict
     defaults: dict[str, tuple[str, str]] = {}
     for key, pic in doc.pictures.items():
         if pic.kind == "output":
-            index = index or OutputIndex.load(ctx.out_dir)
+            index = index or OutputIndex.load(ctx.outputs)
             path, alt, caption = find_output(pic, ctx, index, sandbox)
             defaults[key] = (alt, caption)
         else:

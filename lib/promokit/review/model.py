@@ -29,7 +29,6 @@ from ..catalog import is_draft as _is_draft
 from ..catalog import is_record as _is_record
 from ..catalog import kind_of as _kind_of
 from ..catalog import role_of as _role_of
-from ..manifest import verdict as legacy_verdict
 from ..platforms import PLATFORMS, Preset
 from ..text import format_date, format_number, nfc
 from . import approvals
@@ -100,32 +99,15 @@ class Verdict:
 
 
 def verdict_of(checks: object, file: str = "") -> Verdict:
-    """Read any checks record a manifest may embed: the typed record (`catalog.Checks`), the older list
-    of {name, ok, detail}, or a dict of facts with boolean verdicts."""
+    """Read the checks record a manifest embeds (`catalog.Checks`); any other shape is named, never guessed."""
     if checks is None:
         return Verdict(None, "chưa kiểm tra / not checked")
-    if isinstance(checks, dict) and "version" in checks:
-        try:
-            rec = Checks.from_dict(checks, file=file)
-        except CatalogError as e:
-            return Verdict(False, "✗ hồ sơ kiểm tra hỏng / corrupt checks record", (str(e),))
-        reasons = tuple(f"{c.name}: {c.reason or f'{c.value} (cần / expected {c.expected})'}" for c in rec.failed)
-        return Verdict(rec.ok if rec.checks else None, rec.summary(), reasons, rec.warnings, dict(rec.facts))
-    if isinstance(checks, list):
-        items = [c for c in checks if isinstance(c, dict)]
-        failed = [c for c in items if c.get("ok") is False]
-        reasons = tuple(f"{c.get('name', '?')}: {c.get('detail') or c.get('reason') or ''}".rstrip(": ")
-                        for c in failed)
-        if not items:
-            return Verdict(None, "chưa kiểm tra / not checked")
-        summary = (f"✓ {len(items)} đạt / passed" if not failed
-                   else f"✗ {', '.join(str(c.get('name', '?')) for c in failed)} ({len(failed)}/{len(items)})")
-        return Verdict(not failed, summary, reasons)
-    ok, failed_names = legacy_verdict(checks)
-    facts = {k: v for k, v in checks.items() if not isinstance(v, bool)} if isinstance(checks, dict) else {}
-    if ok is None:
-        return Verdict(None, "chưa kiểm tra / not checked", facts=facts)
-    return Verdict(ok, "✓ đạt / passed" if ok else f"✗ {', '.join(failed_names)}", tuple(failed_names), facts=facts)
+    try:
+        rec = Checks.from_dict(checks, file=file)
+    except CatalogError as e:
+        return Verdict(False, "✗ hồ sơ kiểm tra hỏng hoặc dạng cũ / corrupt or old checks record", (str(e),))
+    reasons = tuple(f"{c.name}: {c.reason or f'{c.value} (cần / expected {c.expected})'}" for c in rec.failed)
+    return Verdict(rec.ok if rec.checks else None, rec.summary(), reasons, rec.warnings, dict(rec.facts))
 
 
 @dataclass(frozen=True)

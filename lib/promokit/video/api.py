@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
-from ..catalog import Checks, write_checks
+from ..catalog import CampaignOutputs, Catalog, Checks, write_checks
 from ..conform import check_render
 from ..errors import SpecError, UsageError
 from ..platforms import PLATFORMS, Preset
@@ -163,7 +163,7 @@ class CampaignLike(Protocol):
     brand_dir: Path
 
     @property
-    def out_dir(self) -> Path: ...
+    def outputs(self) -> CampaignOutputs: ...
 
 
 class VideoJob:
@@ -219,8 +219,12 @@ class VideoJob:
 
     def render(self, progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
         """Render every platform into `<output>/<id>/video/` (drafts: `video/draft/`)."""
+        from ..manifest import campaign_info, update_manifest
+
         sound, self._sound = self._sound or self._start_sound(), None
-        return render_plans(self.plans, self.ctx.out_dir / "video", progress=progress, sound=sound)
+        results = render_plans(self.plans, self.ctx.outputs, progress=progress, sound=sound)
+        update_manifest(self.ctx.outputs, info=campaign_info(self.ctx.campaign))  # a hand run reaches the gallery
+        return results
 
     # -- moviepy: any clip as a shot, and the planned video as a clip
 
@@ -400,6 +404,12 @@ class RenderResult:
         return self.checks.ok
 
 
+def video_record(platform: str, plan: Plan, checks: Checks, warnings: list[str], seconds: float) -> Checks:
+    """The checks record of a rendered video: the conformance verdicts with the plan's facts and warnings."""
+    return checks.with_facts(platform=platform, draft=plan.draft, planned_duration=plan.duration,
+                             seconds=round(seconds, 3)).with_warnings(*warnings)
+
+
 def _same_frames(a: Plan, b: Plan) -> bool:
     return (a.width, a.height, a.fps, a.frames, a.texts, a.shots, a.logo, a.end_card) == \
         (b.width, b.height, b.fps, b.frames, b.texts, b.shots, b.logo, b.end_card)
@@ -432,18 +442,19 @@ def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
     return Path(path)
 
 
-def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, out_dir: Path, *,
+def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, output: Path, *,
                     platforms: list[str] | None = None, draft: bool = False,
                     progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
-    """Render the promo for each platform: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir`
-    (`draft`: a small, fast version in `out_dir/draft/`). See `render_plans`."""
+    """Render the promo for each platform into `output/<id>/video/` (`draft`: a small, fast version in
+    `video/draft/`). See `render_plans`."""
     plans = make_plans(campaign, brand, campaign_dir, brand_dir, platforms, draft=draft)
-    return render_plans(plans, out_dir, progress=progress)
+    return render_plans(plans, Catalog(Path(output)).campaign(campaign.id), progress=progress)
 
 
-def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[str, int, int], None] | None = None,
+def render_plans(plans: dict[str, Plan], outputs: CampaignOutputs, *,
+                 progress: Callable[[str, int, int], None] | None = None,
                  sound: SoundJob | None = None) -> list[RenderResult]:
-    """Render each platform's plan: `<platform>.mp4 .srt .vtt -cover.jpg` in `out_dir` (drafts: `out_dir/draft/`).
+    """Render each platform's plan: video, captions and cover at the catalog's paths (drafts in `video/draft/`).
 
     Platforms with the same frame share one render (copied). The sound is mixed once, while the first
     video's frames are drawn. After each file, the conformance checks are written beside it as
@@ -455,7 +466,7 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
         return results
     first = next(iter(plans.values()))
     draft = first.draft
-    out_dir = Path(out_dir) / "draft" if draft else Path(out_dir)
+    out_dir = outputs.folder("video", draft=draft)
     out_dir.mkdir(parents=True, exist_ok=True)
     for plan in plans.values():
         check_texts(plan)  # glyphs and fitting, before any long work
@@ -471,7 +482,7 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
         t0 = time.perf_counter()
         group = [PLATFORMS.get(n) for n in names if leader[n] == name]
         cb = (lambda k, n, _name=name: progress(_name, k, n)) if progress else None
-        warnings = encode(plans[name], out_dir / f"{name}.mp4", sound_file, preset=_strictest(group), progress=cb)
+        warnings = encode(plans[name], outputs.video(name, draft=draft), sound_file, preset=_strictest(group), progress=cb)
         return warnings, time.perf_counter() - t0
 
     with sound or SoundJob(first, None, bitrate) as sound:
@@ -487,19 +498,22 @@ def render_plans(plans: dict[str, Plan], out_dir: Path, *, progress: Callable[[s
             plan = plans[name]
             preset = PLATFORMS.get(name)
             t0 = time.perf_counter()
-            video = out_dir / f"{name}.mp4"
+            video = outputs.video(name, draft=draft)
             warnings = list(plan.warnings)
             if leader[name] != name:
                 with atomic_path(video) as part:
-                    shutil.copyfile(out_dir / f"{leader[name]}.mp4", part)
+                    shutil.copyfile(outputs.video(leader[name], draft=draft), part)
             else:
                 more, took = encoded[name] if name in encoded else encode_one(name, sound.future)
                 warnings += more
                 t0 -= took if name in encoded else 0.0
-            srt, vtt = write_sidecars(plan, video)
-            cover = write_cover(plan, preset, out_dir / f"{name}-cover.jpg")
+            srt, vtt = write_sidecars(plan, outputs.captions(name, "srt", draft=draft),
+                                      outputs.captions(name, "vtt", draft=draft))
+            cover = write_cover(plan, preset, outputs.cover(name, draft=draft))
             checks = check_render(video, preset, size=plan.size, fps=plan.fps, audio_rate=plan.audio.rate,
                                   min_audio_bitrate=min(128_000, bitrate))
+            seconds = time.perf_counter() - t0
+            checks = video_record(name, plan, checks, warnings, seconds)
             write_checks(video, checks)
-            results.append(RenderResult(name, video, srt, vtt, cover, checks, time.perf_counter() - t0, warnings))
+            results.append(RenderResult(name, video, srt, vtt, cover, checks, seconds, warnings))
     return results

@@ -92,11 +92,9 @@ def to_vtt(cues: list[Cue]) -> str:
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
-def write_sidecars(plan: Plan, mp4: Path) -> tuple[Path, Path]:
-    """`<name>.srt` and `<name>.vtt` beside the video, written atomically."""
+def write_sidecars(plan: Plan, srt: Path, vtt: Path) -> tuple[Path, Path]:
+    """The `.srt` and `.vtt` caption files at the given paths (the catalog's), written atomically."""
     from ..atomic import write_atomic
 
     cues = sidecar_cues(plan)
-    srt = write_atomic(Path(mp4).with_suffix(".srt"), to_srt(cues))
-    vtt = write_atomic(Path(mp4).with_suffix(".vtt"), to_vtt(cues))
-    return srt, vtt
+    return write_atomic(Path(srt), to_srt(cues)), write_atomic(Path(vtt), to_vtt(cues))
