@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
-from promokit.catalog import Catalog
+from promokit.catalog import Catalog, Check, Checks
 from promokit.cli import main
 from promokit.platforms import PLATFORMS
 from promokit.review import approvals
@@ -176,13 +176,14 @@ def test_states_follow_the_ledger_and_a_rerender_makes_changed(output: Path, cli
     assert approvals.state(ledger, "gio-to", "tiktok", load_review(output).card("gio-to", "tiktok").digest) == "changed"
 
 
-def test_verdict_reads_every_record_shape() -> None:
+def test_verdict_reads_the_checks_record_and_names_any_other_shape() -> None:
     assert verdict_of(None).ok is None
-    old = verdict_of([{"name": "gop", "ok": False, "detail": "key frames every 4 s"}, {"name": "size", "ok": True}])
-    assert old.ok is False and old.reasons == ("gop: key frames every 4 s",)
-    bad = verdict_of({"version": 1, "kind": "video", "checks": "nope"}, file="x.mp4.checks.json")
-    assert bad.ok is False and "x.mp4.checks.json" in bad.reasons[0]
-    assert verdict_of({"contrast_ok": True, "alt": "x"}).ok is True
+    good = verdict_of(Checks("video", (Check("gop", False, 4.0, 2.0, "key frames every 4 s"),)).to_dict())
+    assert good.ok is False and good.reasons == ("gop: key frames every 4 s",)
+    for other in ([{"name": "gop", "ok": False, "detail": "key frames every 4 s"}], {"contrast_ok": True},
+                  {"version": 1, "kind": "video", "checks": "nope"}):
+        bad = verdict_of(other, file="x.mp4.checks.json")  # an old or corrupt shape is named, never guessed
+        assert bad.ok is False and "x.mp4.checks.json" in bad.reasons[0]
 
 
 def test_overlay_css_draws_the_design_safe_zone() -> None:
