@@ -165,3 +165,25 @@ def test_new_campaign_turns_on_two_platforms_and_lists_the_rest_commented(tmp_pa
     text = (folder / "campaign.yml").read_text(encoding="utf-8")
     commented = [ln for ln in text.splitlines() if ln.strip().startswith("# platforms:")]
     assert commented and all(name in commented[0] for name in PLATFORMS.names())
+
+
+@pytest.mark.parametrize(("args", "names"), [
+    (["--notebook", "promo-vid"], ["promo_video", "infographic", "e_publication"]),
+    (["--platform", "tik-tok"], ["tiktok", "có phải 'tiktok'", "did you mean 'tiktok'"]),
+    (["--platform", "myspace"], ["youtube_shorts", "facebook_reels"]),
+])
+def test_run_unknown_notebook_or_platform_is_a_usage_error_naming_the_choices(assets, tmp_path, capsys, args, names):
+    code = main(["run", "--assets", str(assets), "--output", str(tmp_path / "out"), "--quiet", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    for name in names:
+        assert name in err
+    assert not (tmp_path / "out" / "promokit.sqlite").exists()  # refused before anything ran
+
+
+def test_run_platform_no_campaign_lists_says_so(assets, tmp_path, capsys):
+    # the mini campaign lists tiktok only; youtube is a real platform no campaign lists
+    code = main(["run", "--assets", str(assets), "--output", str(tmp_path / "out"), "--quiet",
+                 "--notebook", "promo_video", "--platform", "YouTube"])
+    err = capsys.readouterr().err
+    assert code == 2 and "youtube" in err and "video.platforms" in err

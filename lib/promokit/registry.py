@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from .errors import SpecError
+from .errors import SpecError, UsageError
 
 T = TypeVar("T")
 
@@ -61,6 +61,22 @@ class Registry(Generic[T]):
         use_en, use_vi = (f"use '{near}' or ", f"dùng '{near}' hoặc ") if near else ("use ", "dùng ")
         raise ValueError(f"unknown {self.what_en} '{name}'{did_en}; {use_en}one of: {known} / "
                          f"{self.what_vi} '{name}' không tồn tại{did_vi}; {use_vi}một trong: {known}")
+
+    def choose(self, name: str, *, option: str) -> str:
+        """The registered name a user meant on the command line (case and '-'/'_' forgiven), or a
+        UsageError (exit 2) naming the choices and the closest one."""
+        import difflib
+
+        key = str(name).strip().lower().replace("-", "_")
+        if key in self._items:
+            return key
+        known = ", ".join(self._items)
+        close = difflib.get_close_matches(key, list(self._items), n=1, cutoff=0.6)
+        hint_vi = f"có phải '{close[0]}'? " if close else ""
+        hint_en = f"did you mean '{close[0]}'? " if close else ""
+        raise UsageError.fail(f"{self.what_vi} '{name}' không tồn tại", f"unknown {self.what_en} '{name}'",
+                              field=option, fix_vi=f"{hint_vi}dùng một trong: {known}",
+                              fix_en=f"{hint_en}use one of: {known}")
 
     def __contains__(self, name: object) -> bool:
         return name in self._items

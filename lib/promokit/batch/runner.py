@@ -57,6 +57,7 @@ class JobResult:
 class BatchResult:
     results: list[JobResult] = field(default_factory=list)
     invalid: dict[str, list[str]] = field(default_factory=dict)  # campaign -> problem lines
+    notes: list[str] = field(default_factory=list)  # what the user should know about the plan (not failures)
     interrupted: bool = False
     seconds: float = 0.0
 
@@ -215,9 +216,36 @@ def _remote_job(spec: dict, event_name: str) -> dict:
     return run_job(spec, event, poll=0.5)
 
 
+def checked_options(opts: RunOptions) -> RunOptions:
+    """`opts` with notebook and platform names resolved (case forgiven); UsageError (exit 2) for unknown ones."""
+    from dataclasses import replace
+
+    from ..platforms import PLATFORMS
+    from .jobs import NOTEBOOKS
+
+    notebooks = [NOTEBOOKS.choose(n, option="--notebook") for n in opts.notebooks] if opts.notebooks else None
+    platforms = [PLATFORMS.choose(p, option="--platform") for p in opts.platforms] if opts.platforms else None
+    return replace(opts, notebooks=notebooks, platforms=platforms)
+
+
+def _platform_notes(contexts: dict, platforms: list[str] | None, notebooks: list[str] | None) -> list[str]:
+    """Asked platforms that no campaign lists (said, never silently planned as nothing)."""
+    if not platforms or (notebooks and "promo_video" not in notebooks):
+        return []
+    listed = {p for ctx in contexts.values() if ctx.campaign.video for p in ctx.campaign.video.platforms}
+    missing = [p for p in platforms if p not in listed]
+    if contexts and len(missing) == len(platforms):
+        raise UsageError.fail(
+            f"không chiến dịch nào có nền tảng {', '.join(missing)} trong video.platforms",
+            f"no campaign lists {', '.join(missing)} in video.platforms", field="--platform",
+            fix_vi="thêm nền tảng vào video.platforms của campaign.yml, hoặc bỏ --platform",
+            fix_en="add the platform to video.platforms in campaign.yml, or drop --platform")
+    return [f"⚠ không chiến dịch nào có / no campaign lists: {p} (bỏ qua / skipped)" for p in missing]
+
+
 def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> BatchResult:
     """Validate the campaigns, plan the jobs, skip what is current, run the rest; record everything."""
-    opts = opts or RunOptions()
+    opts = checked_options(opts or RunOptions())
     t0 = time.monotonic()
     assets, output = Path(assets).resolve(), Path(output).resolve()
     if not assets.is_dir():
@@ -232,10 +260,13 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
             contexts[cid] = open_campaign(cid, assets, output, allow_code=opts.allow_code)
         except PromokitError as e:
             result.invalid[cid] = [str(p) for p in e.problems]
+    result.notes = _platform_notes(contexts, opts.platforms, opts.notebooks)
     jobs = plan_jobs({c: ctx.campaign for c, ctx in contexts.items()}, opts.notebooks, assets=assets, output=output,
                      platforms=opts.platforms, draft=opts.draft)
     stop = _Stop()
     progress = Progress(len(jobs), quiet=opts.quiet)
+    for line in result.notes:
+        progress.note(line)
     for cid, lines in result.invalid.items():
         progress.note(f"✗ {cid}: chiến dịch không hợp lệ / invalid campaign ({len(lines)} lỗi/problems)")
     with Ledger(Catalog(output).ledger) as ledger, _signals(stop):
