@@ -11,7 +11,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..errors import PromokitError, UsageError
-from ..manifest import read_manifest, write_manifest
+from ..manifest import update_manifest
 from ..platforms import PLATFORMS
 from ..project import campaign_ids, open_campaign, select_ids
 from ..review import approvals
@@ -84,14 +84,10 @@ def build_packages(assets: Path, output: Path, ids: list[str] | None = None, pla
                          "changes_requested": "cần sửa / changes requested"}[state]
             warn = f" · ⚠ {len(res.checks.warnings)}" if res.checks.warnings else ""
             lines.append(Line(True, f"✓ {cid}/{platform}: {state}{warn} → {rel}"))
-        _refresh_manifest(Catalog(output).campaign(cid).dir, cid)
+        outs = Catalog(output).campaign(cid)
+        if outs.dir.is_dir():  # the manifest lists the packages too (the gallery reads it); job records kept
+            update_manifest(outs)
     return lines
-
-
-def _refresh_manifest(out_dir: Path, cid: str) -> None:
-    """The campaign's manifest lists the packages too (the gallery and the review page read it); jobs kept."""
-    if out_dir.is_dir():
-        write_manifest(out_dir, cid, jobs=(read_manifest(out_dir) or {}).get("jobs"))
 
 
 def _token_source(platform: str) -> TokenSource:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -29,6 +28,7 @@ from ..catalog import is_draft as _is_draft
 from ..catalog import is_record as _is_record
 from ..catalog import kind_of as _kind_of
 from ..catalog import role_of as _role_of
+from ..manifest import read_manifest
 from ..platforms import PLATFORMS, Preset
 from ..text import format_date, format_number, nfc
 from . import approvals
@@ -342,15 +342,13 @@ class _Hasher:
 
 
 def _read_manifest(path: Path) -> tuple[dict | None, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    """The manifest at `path`, or None and why (missing, corrupt, of another shape: named by the manifest module)."""
+    if not path.is_file():
         return None, "thiếu manifest.json / manifest.json missing"
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        return None, f"manifest.json hỏng / corrupt manifest.json ({type(e).__name__}: {e})"
-    if not isinstance(data, dict) or not isinstance(data.get("outputs", []), list):
-        return None, "manifest.json không đúng dạng (cần 'outputs': [...]) / manifest.json of another shape"
-    return data, ""
+    try:
+        return read_manifest(path.parent), ""
+    except CatalogError as e:
+        return None, str(e)
 
 
 def _entries(manifest: dict) -> tuple[list[dict], list[str]]:
