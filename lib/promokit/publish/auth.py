@@ -91,7 +91,11 @@ def service_of(name: str) -> str:
         return name
     from .publishers import PUBLISHERS
 
-    return PUBLISHERS.get(name, field="platform").service
+    if name not in PUBLISHERS:
+        known = ", ".join([*PROVIDERS.names(), *PUBLISHERS.names()])
+        raise UsageError.fail(f"nền tảng '{name}' không tồn tại", f"unknown platform '{name}'", field="platform",
+                              fix_vi=f"dùng một trong: {known}", fix_en=f"use one of: {known}")
+    return PUBLISHERS.get(name).service
 
 
 def pkce_pair() -> tuple[str, str]:

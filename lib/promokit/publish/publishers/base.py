@@ -59,6 +59,7 @@ class Job:
     poll_for: float = 600.0  # s before giving up for this run (the state is kept)
     progress: Callable[[int, int], None] = lambda sent, total: None
     extra: dict[str, Any] = field(default_factory=dict)
+    _written: float = field(default=0.0, repr=False)
 
     @property
     def video(self) -> Path:
@@ -106,7 +107,12 @@ class Job:
         return self.save(name, send())
 
     def sent(self, offset: int) -> None:
-        self.ledger.update(self.post_id, sent=offset, total=self.size)
+        """Progress (bytes the platform holds): shown at once, written to the ledger at most once a second
+        and at the end (a resume asks the platform, or reads the steps, never this figure)."""
+        now = time.monotonic()
+        if offset >= self.size or now - self._written >= 1.0:
+            self.ledger.update(self.post_id, sent=offset, total=self.size)
+            self._written = now
         self.progress(offset, self.size)
 
     def note(self, **fields: Any) -> None:

@@ -14,7 +14,7 @@ import httpx
 from ..http import PublishHttpError, file_body
 from .base import Job, Outcome, Publisher, register
 
-CHUNK = 8 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks)
+CHUNK = 32 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks; streamed, not held)
 
 
 def _next(r: httpx.Response) -> int:
