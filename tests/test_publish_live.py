@@ -230,3 +230,27 @@ def test_no_token_in_the_ledger_tables(site, monkeypatch):
     assert all(GOOD not in r[1] for r in rows)
     assert fake.uploads[next(k for k in fake.uploads if k.startswith("yt"))].meta["thumbnail"] == \
         Catalog(output).campaign("mini").post_file("youtube", "cover.jpg").read_bytes()
+
+
+def test_status_lists_every_package_state(site, monkeypatch, capsys):
+    from promokit.cli import main
+
+    assets, output, fake, base, tmp = site
+    _approve(output, "tiktok")
+    _token(monkeypatch, "tiktok")
+    publish_one(output, "mini", "tiktok")
+    _approve(output, "zalo")
+    ledger = PublishLedger(Catalog(output).ledger)
+    rec = ledger.open("mini", "youtube", "d", 1000)
+    ledger.update(rec.id, sent=250)
+    rec = ledger.open("mini", "instagram_reels", "d", 1000)
+    ledger.update(rec.id, state="failed", error="Instagram từ chối / refused (HTTP 400)")
+    assert main(["publish", "--status", "--assets", str(assets), "--output", str(output)]) == 1  # one failed
+    out = capsys.readouterr()
+    lines = {line.split()[1]: line for line in (out.out + out.err).splitlines() if line.startswith("mini")}
+    assert "published" in lines["tiktok"] and "pub" in lines["tiktok"]
+    assert "approved" in lines["zalo"] and "awaiting approval" in lines["facebook_reels"]
+    assert "uploading 25 %" in lines["youtube"]
+    assert "failed: Instagram" in lines["instagram_reels"]
+    assert publish_state(output, "mini", "youtube") == {"state": "uploading", "percent": 25.0, "url": "", "error": "",
+                                                        "schedule": ""}

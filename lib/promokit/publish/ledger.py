@@ -55,18 +55,40 @@ class PostRecord:
 _COLS = "id, campaign, platform, digest, state, remote_id, url, error, sent, total, note, started, updated"
 
 
+class _Conn:
+    """The shared connection, with a no-op `close` (callers close after each use)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        return self.db.execute(*args)
+
+    def close(self) -> None:
+        pass
+
+
 class PublishLedger:
     """The publish tables of one ledger file; every write is its own committed transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
 
-    def _db(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-        db.execute("PRAGMA busy_timeout=30000")
-        db.executescript(SCHEMA)
-        return db
+    def _db(self) -> _Conn:
+        """One connection per ledger object (the schema made once); each statement commits on its own."""
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout=30000")
+            db.executescript(SCHEMA)
+            self._conn = db
+        return _Conn(self._conn)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _one(self, sql: str, args: tuple) -> PostRecord | None:
         if not self.path.is_file():
