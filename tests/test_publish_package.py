@@ -223,3 +223,26 @@ def test_draft_packages_are_labelled_and_never_published(tmp_path, capsys):
     with pytest.raises(PromokitError, match="never published"):
         publish_one(output, "mini", "tiktok", no_approval=True)
     assert _cli("publish", "mini", "--draft", "--live", "--assets", str(assets), "--output", str(output)) == 2
+
+
+def test_a_video_made_elsewhere_is_posted_instead_of_the_render(site):
+    from promokit import testing
+
+    assets, output = site
+    folder = assets / "campaigns" / "mini"
+    own = testing.make_clip(folder / "clips" / "phong-su.mp4", 4.0, size=(360, 640), fps=25, faststart=True)
+    import yaml
+
+    f = folder / "campaign.yml"
+    spec = yaml.safe_load(f.read_text(encoding="utf-8"))
+    spec["posts"]["videos"] = {"tiktok": "clips/phong-su.mp4"}
+    f.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    assert all(line.ok for line in build_packages(assets, output, platforms=["tiktok", "zalo"]))
+    co = Catalog(output).campaign("mini")
+    assert sha256_file(co.post_file("tiktok", "video.mp4")) == sha256_file(own)
+    assert read_package(co, "tiktok").facts["duration"] == pytest.approx(4.0, abs=0.1)
+    assert sha256_file(co.post_file("zalo", "video.mp4")) == sha256_file(co.video("zalo"))  # the others: the render
+    spec["posts"]["videos"] = {"tiktok": "../../escape.mp4"}
+    f.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    lines = build_packages(assets, output, platforms=["tiktok"])
+    assert not lines[0].ok and "posts.videos.tiktok" in lines[0].text

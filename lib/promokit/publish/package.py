@@ -30,7 +30,7 @@ from ..platforms import PLATFORMS
 from ..project import CampaignContext, campaign_dir
 from ..review import approvals
 from ..review.package import package_hashes
-from ..spec import read_yaml
+from ..spec import check_relpath, read_yaml
 from ..text import nfc
 from .media import image_facts, sha256_file, video_facts
 from .publishers import PUBLISHERS
@@ -123,6 +123,15 @@ def plan_package(ctx: CampaignContext, platform: str, *, draft: bool = False) ->
     rules = RULES.get(platform)
     outputs = Catalog(ctx.output).campaign(ctx.id)
     video, cover = outputs.video(platform, draft=draft), outputs.cover(platform, draft=draft)
+    made_elsewhere = ctx.campaign.posts.videos.get(platform)
+    if made_elsewhere:  # posts.videos: a video made elsewhere (checked with promokit conform) instead of the render
+        file = ctx.folder / "campaign.yml"
+        video = check_relpath(made_elsewhere, ctx.folder, file, f"posts.videos.{platform}", None)
+        if not video.is_file():
+            raise PublishError.fail(f"không thấy video {made_elsewhere}", f"video {made_elsewhere} not found",
+                                    file=file, field=f"posts.videos.{platform}",
+                                    fix_vi="sửa đường dẫn (tính từ thư mục chiến dịch)",
+                                    fix_en="fix the path (relative to the campaign folder)")
     if not video.is_file():
         other = outputs.video(platform, draft=not draft).is_file()
         hint_vi = " (đã có bản nháp: thêm --draft để xem trước gói)" if other and not draft else ""
