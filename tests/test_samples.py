@@ -8,7 +8,6 @@ generated file (images, clips, music, logo), then run it again to prove it is id
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -32,22 +31,17 @@ from promokit.text import parse_number, wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
-SCRIPT = ROOT / "scripts" / "make_samples.py"
 GENERATED = ("images", "clips", "music", "voice")
 FFPROBE = shutil.which("ffprobe")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_samples", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = mod  # the worker processes find it by this name
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, str(ROOT / "scripts"))  # the generator's package, scripts/samples/
+from samples import base, driver, scenes_country, writers  # noqa: E402
+from samples.media import MEDIA_FILE, load_media  # noqa: E402
 
-
-ms = _load_script()
 CAMPAIGN_DIRS = sorted(p.parent for p in (ASSETS / "campaigns").glob("*/campaign.yml"))
 IDS = [p.name for p in CAMPAIGN_DIRS]
+MEDIA = {d.name: m for d in CAMPAIGN_DIRS if (m := load_media(d)) is not None}  # each campaign's samples.yml
 
 
 def campaigns() -> dict[str, object]:
@@ -96,7 +90,7 @@ def probe(path: Path) -> dict:
 
 def test_at_least_seven_campaigns_all_in_the_media_table():
     assert len(IDS) >= 7
-    assert set(IDS) == set(ms.MEDIA), "every sample campaign has media in make_samples.MEDIA and vice versa"
+    assert set(IDS) == set(MEDIA), f"every sample campaign has its {MEDIA_FILE} (media drawn by make_samples.py)"
 
 
 @pytest.mark.parametrize("cid", IDS)
@@ -185,7 +179,7 @@ def test_captions_fit_the_video_and_a_phone(cid):
 @pytest.mark.parametrize("cid", [c for c in IDS if load_campaign(ASSETS / "campaigns" / c).publication])
 def test_articles_have_front_matter_and_real_text(cid):
     folder = ASSETS / "campaigns" / cid
-    names = {s.name for s in ms.MEDIA[cid].images}
+    names = {s.name for s in MEDIA[cid].images}
     for rel in load_campaign(folder).publication.articles:
         meta, body = front_matter(folder / rel)
         assert {"title", "author", "date", "summary"} <= set(meta), f"{rel}: front matter"
@@ -200,7 +194,7 @@ def test_articles_have_front_matter_and_real_text(cid):
 
 @pytest.mark.parametrize("cid", IDS)
 def test_every_media_path_named_is_in_the_generator_table(cid):
-    media = ms.MEDIA[cid]
+    media = MEDIA[cid]
     made = {f"images/{s.name}" for s in media.images} | {f"clips/{media.clip.name}", f"music/{media.music.name}"}
     c = load_campaign(ASSETS / "campaigns" / cid)
     for field, path in c.paths():
@@ -217,13 +211,13 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
         raise RuntimeError("killed")
 
     with pytest.raises(RuntimeError):
-        ms.atomic(target, boom)
+        writers.atomic(target, boom)
     assert not target.exists() and list(target.parent.iterdir()) == []
 
 
 def test_rendering_is_deterministic():
-    a = ms.render_scene(ms.scene_river, (240, 160), 7, (("mood", "sunset"),))
-    b = ms.render_scene(ms.scene_river, (240, 160), 7, (("mood", "sunset"),))
+    a = writers.render_scene(scenes_country.scene_river, (240, 160), 7, (("mood", "sunset"),))
+    b = writers.render_scene(scenes_country.scene_river, (240, 160), 7, (("mood", "sunset"),))
     assert a.tobytes() == b.tobytes()
 
 
@@ -232,7 +226,7 @@ def test_rendering_is_deterministic():
 # ---------------------------------------------------------------------------------------------
 
 slow = pytest.mark.slow
-needs_ffmpeg = pytest.mark.skipif(FFPROBE is None or not Path(ms.FFMPEG).exists(), reason="needs ffmpeg/ffprobe")
+needs_ffmpeg = pytest.mark.skipif(FFPROBE is None or not Path(base.FFMPEG).exists(), reason="needs ffmpeg/ffprobe")
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +253,7 @@ def generated(tmp_path_factory) -> Path:
     rc = None
     try:
         shutil.copytree(ASSETS, assets, ignore=shutil.ignore_patterns(*GENERATED, "logo.png"))
-        rc = ms.main(["--assets", str(assets)])
+        rc = driver.main(["--assets", str(assets)])
     finally:
         done.write_text("ok" if rc == 0 else f"failed: {rc}")
     assert rc == 0
@@ -290,7 +284,7 @@ def test_generated_paths_exist_and_validate(generated):
 @needs_ffmpeg
 @pytest.mark.parametrize("cid", IDS)
 def test_images_are_photo_like_jpegs(generated, cid):
-    specs = ms.MEDIA[cid].images
+    specs = MEDIA[cid].images
     assert 4 <= len(specs) <= 6 and sum(s.portrait for s in specs) >= 2 and any(not s.portrait for s in specs)
     for s in specs:
         im = Image.open(generated / "campaigns" / cid / "images" / s.name)
@@ -308,7 +302,7 @@ def test_images_are_photo_like_jpegs(generated, cid):
 @needs_ffmpeg
 @pytest.mark.parametrize("cid", IDS)
 def test_clip_and_music_probe_as_promised(generated, cid):
-    media = ms.MEDIA[cid]
+    media = MEDIA[cid]
     folder = generated / "campaigns" / cid
     info = probe(folder / "clips" / media.clip.name)
     v = next(s for s in info["streams"] if s["codec_type"] == "video")
@@ -333,7 +327,7 @@ def test_clip_and_music_probe_as_promised(generated, cid):
 @needs_ffmpeg
 def test_second_run_writes_nothing(generated, capsys):
     files = {p: p.stat().st_mtime_ns for p in generated.rglob("*") if p.is_file()}
-    assert ms.main(["--assets", str(generated)]) == 0
+    assert driver.main(["--assets", str(generated)]) == 0
     after = {p: p.stat().st_mtime_ns for p in generated.rglob("*") if p.is_file()}
     assert after == files, "a second run must not rewrite or add files"
     out = capsys.readouterr().out

@@ -1,0 +1,1 @@
+"""The sample campaigns' media generator (`scripts/make_samples.py`): procedural photos, clips, music, voices."""
