@@ -4,12 +4,15 @@ The reference job: a 30 s 1080x1920 30 fps promo from 8 generated photos (two po
 0.5 s crossfades, a title card, a logo, music with fades. It is rendered by
 
   run       `promokit run --notebook promo_video` (the final render as staff run it: the CLI, a Papermill
-            job with its own kernel, and the notebook's cells: checks, contact sheet, storyboard, preview,
-            render, conformance table); the issue's target is this one at most 0.8x the ffmpeg graph
+            job with its own kernel, and the notebook's cells: checks, contact sheet, render, conformance
+            table; storyboard and preview are not drawn in a batch run); target: at most 0.65x the graph
+  run-moviepy  the same with one 3 s moviepy shot (shots/cot.py, a rising bar) in place of the fourth photo;
+            target: at most 1.1x `run`
   promokit  promokit.video.render_campaign called directly (the render alone, one platform: tiktok)
   ffmpeg    one hand-written filter graph (zoompan, xfade, drawtext, overlay, afade)
-  moviepy   the naive moviepy 2.x script a notebook user would write (ImageClip, a resize lambda for
-            the zoom, CrossFadeIn, TextClip, CompositeVideoClip, write_videofile); about 4 minutes
+  moviepy   the whole job as the moviepy 2.x composition a notebook user would write (ImageClip, a resize
+            lambda for the zoom, CrossFadeIn, TextClip, CompositeVideoClip) written by moviepy's own
+            `write_videofile`; about 4 minutes: the ratio shows what the fast path saves
 
 all with libx264 at the same preset and CRF (styles/video.yml `encode`). Each runs in its own child
 process; the table gives wall time, the ratio to the ffmpeg graph and the peak memory of the largest
@@ -121,7 +124,38 @@ def make_reference(root: Path, seconds: float) -> Path:
             "video": {"duration": seconds, "platforms": ["tiktok"], "title": TITLE, "shots": shots,
                       "music": "music/nhac.wav", "transition": "crossfade", "transition_duration": XF}}
     (camp / "campaign.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # the same job with one 3 s moviepy shot (a rising bar drawn by numpy) in place of the fourth photo
+    mp = assets / "campaigns" / "bench-moviepy"
+    (mp / "shots").mkdir(parents=True, exist_ok=True)
+    for sub in ("images", "music"):
+        if not (mp / sub).exists():
+            (mp / sub).symlink_to(camp / sub, target_is_directory=True)
+    (mp / "shots" / "cot.py").write_text(SHOT, encoding="utf-8")
+    spec_mp = {**spec, "id": "bench-moviepy", "video": {**spec["video"], "shots": [
+        *shots[:3], {"moviepy": "shots/cot.py", "duration": 3}, *shots[4:]]}}
+    (mp / "campaign.yml").write_text(yaml.safe_dump(spec_mp, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return assets
+
+
+SHOT = textwrap.dedent('''
+    import numpy as np
+    from moviepy import VideoClip
+
+
+    def make_clip(ctx):
+        w, h = ctx.size
+        ground, bar = np.array(ctx.rgb("primary"), np.uint8), np.array(ctx.rgb("accent"), np.uint8)
+
+        def frame(t):
+            a = np.empty((h, w, 3), np.uint8)
+            a[:] = ground
+            x = min(1.0, t / (0.7 * ctx.duration))
+            top = int(h * (0.8 - 0.6 * (1 - (1 - x) ** 3)))
+            a[top:int(h * 0.8), w // 3:2 * w // 3] = bar
+            return a
+
+        return VideoClip(frame_function=frame, duration=ctx.duration)
+''')
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,13 +219,13 @@ def ffmpeg_graph_cmd(assets: Path, out: Path, seconds: float) -> list[str]:
     return args
 
 
-def run_batch(assets: Path, out: Path) -> None:
+def run_batch(assets: Path, out: Path, campaign: str = "bench") -> None:
     """The reference job through the CLI, exactly as `make render` runs a campaign (final, not draft)."""
     exe = Path(sys.executable).with_name("promokit")
     cmd = [str(exe) if exe.exists() else "promokit", "run", "--assets", str(assets), "--output", str(out),
-           "--notebook", "promo_video", "--workers", "1", "--force", "--quiet", "bench"]
+           "--notebook", "promo_video", "--workers", "1", "--force", "--quiet", "--allow-code", campaign]
     subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL)
-    if not (out / "bench" / "video" / "tiktok.mp4").is_file():
+    if not (out / campaign / "video" / "tiktok.mp4").is_file():
         raise SystemExit("promokit run wrote no video")
 
 
@@ -243,6 +277,7 @@ def run_moviepy(assets: Path, out: Path, seconds: float) -> None:
 def child(variant: str, assets: Path, out: Path, seconds: float) -> None:
     out.mkdir(parents=True, exist_ok=True)
     {"promokit": lambda: run_promokit(assets, out), "run": lambda: run_batch(assets, out),
+     "run-moviepy": lambda: run_batch(assets, out, "bench-moviepy"),
      "ffmpeg": lambda: run_ffmpeg(assets, out, seconds),
      "moviepy": lambda: run_moviepy(assets, out, seconds)}[variant]()
 
@@ -265,7 +300,7 @@ def measure(variant: str, assets: Path, out: Path, seconds: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-naive", action="store_true", help="skip the naive moviepy script (about 4 min)")
-    ap.add_argument("--only", choices=["run", "promokit", "ffmpeg", "moviepy"], action="append",
+    ap.add_argument("--only", choices=["run", "run-moviepy", "promokit", "ffmpeg", "moviepy"], action="append",
                     help="run only these")
     ap.add_argument("--seconds", type=float, default=30.0, help="length of the promo (default 30)")
     ap.add_argument("--repeat", type=int, default=1,
@@ -283,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="promokit-bench-"))
     try:
         assets = make_reference(root, args.seconds)
-        variants = args.only or ["ffmpeg", "run", "promokit"] + ([] if args.skip_naive else ["moviepy"])
+        variants = args.only or ["ffmpeg", "run", "run-moviepy", "promokit"] + ([] if args.skip_naive else ["moviepy"])
         runs: dict[str, list[dict]] = {v: [] for v in variants}
         for _ in range(max(1, args.repeat)):
             for v in variants:
@@ -295,15 +330,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reference job: {args.seconds:g} s {W}x{H} {FPS} fps, {N_PHOTOS} photos, x264 "
               f"{'/'.join(map(str, _encode_settings()))} (preset/CRF), {os.cpu_count()} CPUs, "
               f"best of {max(1, args.repeat)}, load average {os.getloadavg()[0]:.1f}")
-        print(f"{'variant':<10} {'wall s':>8} {'x graph':>8} {'cpu s':>7} {'peak MB':>8}")
+        print(f"{'variant':<12} {'wall s':>8} {'x graph':>8} {'cpu s':>7} {'peak MB':>8}")
         for r in rows:
             ratio = f"{r['seconds'] / base:.2f}" if base else "-"
             r["ratio"] = None if not base else round(r["seconds"] / base, 3)
-            print(f"{r['variant']:<10} {r['seconds']:>8.2f} {ratio:>8} {r['cpu_s']:>7.1f} {r['peak_mb']:>8.0f}")
-        if base and any(r["variant"] == "run" for r in rows):
-            run = next(r for r in rows if r["variant"] == "run")
-            print(f"target: run at most 0.80x the graph -> {run['ratio']:.2f}x "
-                  f"({'met' if run['ratio'] <= 0.8 else 'NOT met'})")
+            print(f"{r['variant']:<12} {r['seconds']:>8.2f} {ratio:>8} {r['cpu_s']:>7.1f} {r['peak_mb']:>8.0f}")
+        by = {r["variant"]: r for r in rows}
+        if base and "run" in by:
+            run = by["run"]
+            print(f"target: run at most 0.65x the graph -> {run['ratio']:.2f}x "
+                  f"({'met' if run['ratio'] <= 0.65 else 'NOT met'})")
+        if "run" in by and "run-moviepy" in by:
+            k = by["run-moviepy"]["seconds"] / by["run"]["seconds"]
+            print(f"target: one 3 s moviepy shot at most 1.1x the job without it -> {k:.2f}x "
+                  f"({'met' if k <= 1.1 else 'NOT met'})")
+        if "run" in by and "moviepy" in by:
+            print(f"the whole job as a moviepy composition (write_videofile) takes "
+                  f"{by['moviepy']['seconds'] / by['run']['seconds']:.1f}x promokit run")
         if args.json:
             args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     finally:

@@ -271,3 +271,22 @@ def _draft_preview(job, t):
     from promokit.video.api import preview_frame
 
     return preview_frame(job.plan(), t)
+
+
+@pytest.mark.slow
+def test_batch_runs_draw_no_storyboard_and_a_second_storyboard_is_instant(tmp_path, monkeypatch):
+    from PIL import Image as PILImage
+
+    from promokit.video.api import Skipped
+
+    campaign_with_code(tmp_path, RED_BOX)
+    ctx = open_campaign("t", tmp_path, tmp_path / "out")
+    monkeypatch.setenv("PROMOKIT_BATCH", "1")
+    job = VideoJob(ctx, ["tiktok"], draft=True)
+    assert isinstance(job.storyboard(), Skipped) and isinstance(job.preview(1.0), Skipped)
+    assert "batch" in repr(job.storyboard())
+    monkeypatch.delenv("PROMOKIT_BATCH")
+    first = job.storyboard()
+    assert isinstance(first, PILImage.Image)
+    t0 = time.perf_counter()
+    assert job.storyboard() is first and time.perf_counter() - t0 < 0.1

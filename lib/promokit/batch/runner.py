@@ -336,8 +336,9 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
             spec = {"notebook": str(nb), "output": str(outs.notebook(job.notebook)),
                     "failed": str(outs.failed_notebook(job.notebook)), "parameters": job.parameters,
                     "timeout": opts.timeout, "scratch": str(Catalog(output).scratch)}
-            if opts.allow_code:  # the notebook's open_campaign and VideoJob read it (no notebook parameter)
-                spec["env"] = {"PROMOKIT_ALLOW_CODE": "1"}
+            # the notebook skips what only a person looks at (storyboard, previews); --allow-code reaches its
+            # open_campaign and VideoJob (no notebook parameter)
+            spec["env"] = {"PROMOKIT_BATCH": "1", **({"PROMOKIT_ALLOW_CODE": "1"} if opts.allow_code else {})}
             progress.start(job.label)
             running[executor.submit(spec, job.label)] = job
         if not running:

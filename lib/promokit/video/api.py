@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import shutil
 import tempfile
 import time
@@ -154,6 +155,22 @@ def make_plans(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: 
     return {p: make_plan(campaign, brand, campaign_dir, brand_dir, p, draft=draft, inputs=inputs) for p in names}
 
 
+def in_batch() -> bool:
+    """True in a notebook run by `promokit run` (PROMOKIT_BATCH=1): what only a person looks at is skipped."""
+    return os.environ.get("PROMOKIT_BATCH") == "1"
+
+
+class Skipped:
+    """What a batch run did not draw, shown as one line in the executed notebook."""
+
+    def __init__(self, what_vi: str, what_en: str) -> None:
+        self.text = (f"({what_vi}: không vẽ khi chạy hàng loạt — mở sổ tay và chạy ô này để xem / {what_en}: "
+                     f"not drawn in a batch run — open the notebook and run this cell to see it)")
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 class CampaignLike(Protocol):
     """What a `VideoJob` needs of an opened campaign (`promokit.project.CampaignContext` is one)."""
 
@@ -183,6 +200,7 @@ class VideoJob:
         self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir,
                                       allow_code=bool(getattr(ctx, "allow_code", False)))
         self._plans: dict[tuple[str, bool], Plan] = {}
+        self._boards: dict[str, Image.Image] = {}
         # The sound is the same for every frame shape and takes seconds of one core (mix, loudness, AAC):
         # start it now, so it is ready or nearly so by the time `render()` is called after the looks.
         self._sound = self._start_sound() if self.platforms else None
@@ -209,12 +227,22 @@ class VideoJob:
         """Every platform's plan, at the job's size."""
         return {p: self.plan(p) for p in self.platforms}
 
-    def storyboard(self, platform: str | None = None) -> Image.Image:
-        """The storyboard of `platform` (default: the first), drawn from draft-size frames (quick)."""
-        return storyboard(self.plan(platform, draft=True))
+    def storyboard(self, platform: str | None = None) -> Image.Image | Skipped:
+        """The storyboard of `platform` (default: the first), drawn from draft-size frames (quick; kept, so a
+        second call is instant). In a batch run (PROMOKIT_BATCH=1, set by `promokit run`) nobody looks at
+        it: nothing is drawn."""
+        if in_batch():
+            return Skipped("kịch bản dựng", "storyboard")
+        key = platform or (self.platforms[0] if self.platforms else "")
+        if key not in self._boards:
+            self._boards[key] = storyboard(self.plan(platform, draft=True))
+        return self._boards[key]
 
-    def preview(self, t: float, platform: str | None = None) -> Image.Image:
-        """The frame at `t` s of `platform` (default: the first) at full size, as the final render draws it."""
+    def preview(self, t: float, platform: str | None = None) -> Image.Image | Skipped:
+        """The frame at `t` s of `platform` (default: the first) at full size, as the final render draws it.
+        Not drawn in a batch run (PROMOKIT_BATCH=1)."""
+        if in_batch():
+            return Skipped("khung hình xem trước", "preview frame")
         return preview_frame(self.plan(platform, draft=False), t)
 
     def render(self, progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
@@ -280,7 +308,7 @@ class VideoJob:
         job = copy.copy(self)
         job.ctx = dataclasses.replace(c, campaign=campaign)  # type: ignore[type-var]
         job.inputs = dataclasses.replace(self.inputs, media={**self.inputs.media, key: facts})
-        job._plans = {}
+        job._plans, job._boards = {}, {}
         job._sound = job._start_sound() if job.platforms else None
         return job
 
