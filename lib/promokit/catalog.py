@@ -190,6 +190,21 @@ def is_draft(rel: str) -> bool:
     return len(parts) > 2 and parts[1] == DRAFT_DIR
 
 
+def conformed_copy(source: Path, platform: str) -> Path:
+    """`<stem>.<platform>.mp4` beside a user's video (`promokit conform --fix`): a free name, so nothing there
+    is overwritten, nor the source."""
+    source = Path(source)
+    stem = source.stem
+    if stem.endswith(f".{platform}"):
+        stem = stem[: -len(platform) - 1]
+    out = source.with_name(f"{stem}.{_safe_name(platform, 'platform')}.mp4")
+    n = 2
+    while out.exists() or out.resolve() == source.resolve():
+        out = source.with_name(f"{stem}.{platform}-{n}.mp4")
+        n += 1
+    return out
+
+
 def checks_path(output: Path) -> Path:
     """The checks sidecar of an output file."""
     return Path(output).with_name(Path(output).name + CHECKS_SUFFIX)

@@ -18,7 +18,16 @@ from typing import Any
 
 from . import __version__
 from .atomic import write_atomic
-from .catalog import CampaignOutputs, CatalogError, is_draft, is_record, kind_of, read_checks, role_of
+from .catalog import (
+    MANIFEST_NAME,
+    CampaignOutputs,
+    CatalogError,
+    is_draft,
+    is_record,
+    kind_of,
+    read_checks,
+    role_of,
+)
 
 MANIFEST_VERSION = 2
 
@@ -103,7 +112,7 @@ def update_manifest(outputs: CampaignOutputs, *, job: dict | None = None, jobs: 
 
 def read_manifest(outputs: CampaignOutputs | Path) -> dict | None:
     """The manifest (None when there is none); CatalogError naming the file when it is corrupt."""
-    path = outputs.manifest if isinstance(outputs, CampaignOutputs) else Path(outputs) / "manifest.json"
+    path = outputs.manifest if isinstance(outputs, CampaignOutputs) else Path(outputs) / MANIFEST_NAME
     if not path.is_file():
         return None
     try:
@@ -128,6 +137,6 @@ def refresh_manifests(output: Path) -> list[Path]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
         if folder.name.startswith(".") or folder.name == "reports":
             continue
-        if (folder / "manifest.json").is_file() or any(folder.glob("*/*")):
+        if (folder / MANIFEST_NAME).is_file() or any(folder.glob("*/*")):
             done.append(update_manifest(cat.campaign(folder.name)))
     return done

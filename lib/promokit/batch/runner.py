@@ -33,7 +33,6 @@ from .progress import Progress
 
 # The product notebooks; PROMOKIT_NOTEBOOKS points elsewhere (an office's own copies, tests)
 NOTEBOOKS_DIR = Path(os.environ.get("PROMOKIT_NOTEBOOKS", Path(__file__).resolve().parents[3] / "notebooks"))
-LEDGER = "promokit.sqlite"
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import atomic_path
-from ..catalog import Checks
+from ..catalog import Checks, conformed_copy
 from ..errors import ToolError
 from .facts import Facts
 from .probe import gather
@@ -65,17 +65,8 @@ class FixResult:
 
 
 def fixed_path(source: Path, platform: str) -> Path:
-    """`<stem>.<platform>.mp4` beside `source` (a free name: nothing there is overwritten, nor the source)."""
-    source = Path(source)
-    stem = source.stem
-    if stem.endswith(f".{platform}"):
-        stem = stem[: -len(platform) - 1]
-    out = source.with_name(f"{stem}.{platform}.mp4")
-    n = 2
-    while out.exists() or out.resolve() == source.resolve():
-        out = source.with_name(f"{stem}.{platform}-{n}.mp4")
-        n += 1
-    return out
+    """Where `promokit conform --fix` writes (the catalog's `conformed_copy`)."""
+    return conformed_copy(source, platform)
 
 
 def _target_fps(f: Facts, t: Target) -> float:

@@ -1,0 +1,74 @@
+"""The house: every output path is built in the catalog alone; the checks suffix and output names are
+defined once; no file in lib/ grows past ~600 lines."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+LIB = Path(__file__).resolve().parent.parent / "lib" / "promokit"
+CATALOG = LIB / "catalog.py"
+#: Names only the catalog may spell: sidecars, records and the output folder's own files.
+OUTPUT_NAMES = (".checks.json", "-cover.jpg", "manifest.json", ".failed.ipynb", "promokit.sqlite", "index.html")
+#: Folders of a campaign's output (DESIGN §3): joined with `/` they build an output path.
+OUTPUT_DIRS = {"video", "infographics", "publication", "posts", "radio", "notebooks", "draft", "reports"}
+#: How an output file name ends: an f-string ending so builds one.
+OUTPUT_EXTS = (".mp4", ".srt", ".vtt", ".png", ".pdf", ".epub", ".html", ".mp3", ".ipynb", ".docx")
+#: Input paths that share a name with an output folder: (file, line's text), each with why it is not an output.
+INPUTS = {
+    ("runner.py", "notebooks"): "the project's notebook sources",
+    ("runner.py", ".ipynb"): "the notebook source a job executes",
+    ("lab.py", "notebooks"): "JupyterLab's root is the folder holding notebooks/",
+    ("api.py", "radio"): "a campaign's radio/ scripts (input)",
+    ("testing.py", ".mp4"): "tiny input clips of a test campaign",
+}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                ids.add(id(first.value))
+    return ids
+
+
+def offences(path: Path) -> list[str]:
+    """Places in `path` that spell an output name or build an output path (docstrings aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            # a path-like string (a message that mentions a file name is fine)
+            if " " not in node.value and any(node.value.endswith(name) for name in OUTPUT_NAMES):
+                found.append(f"{path.name}:{node.lineno} spells {node.value!r}")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant) \
+                and node.right.value in OUTPUT_DIRS and (path.name, node.right.value) not in INPUTS:
+            found.append(f"{path.name}:{node.lineno} joins / {node.right.value!r}")
+        elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[-1], ast.Constant) \
+                and str(node.values[-1].value).endswith(OUTPUT_EXTS):
+            end = str(node.values[-1].value)
+            if not any((path.name, e) in INPUTS for e in OUTPUT_EXTS if end.endswith(e)):
+                found.append(f"{path.name}:{node.lineno} names a file ending {end!r}")
+    return found
+
+
+def test_the_guard_sees_what_it_guards(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text('"""x.checks.json in a docstring is fine."""\n'
+                   'a = out / "video" / f"{p}.mp4"\nb = p.name + ".checks.json"\n', encoding="utf-8")
+    assert len(offences(bad)) == 3
+
+
+def test_every_output_path_is_built_in_the_catalog_alone() -> None:
+    found = [o for p in sorted(LIB.rglob("*.py")) if p != CATALOG for o in offences(p)]
+    assert not found, "build output paths with promokit.catalog:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", sorted(LIB.rglob("*.py")), ids=lambda p: str(p.relative_to(LIB)))
+def test_no_file_in_lib_is_over_650_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 650
