@@ -96,6 +96,14 @@ def new_page(browser, width: int = 1280, context=None):
     return page, errors
 
 
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll `expression` from here (the served page's CSP forbids the in-page eval of wait_for_function)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.05)
+
+
 def serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -113,11 +121,11 @@ def test_static_gallery_plays_overlays_opens_posters_and_filters(browser, output
     assert page.locator("video").count() == 0
     cover = page.locator("#post-gio-to-tiktok a.play img")
     cover.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('#post-gio-to-tiktok a.play img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('#post-gio-to-tiktok a.play img').naturalWidth > 0")
     page.click("#post-gio-to-tiktok a.play")
     video = page.locator("#post-gio-to-tiktok video")
     assert video.get_attribute("preload") == "none" and video.get_attribute("poster").endswith("tiktok-cover.jpg")
-    page.wait_for_function("document.querySelector('#post-gio-to-tiktok video').readyState >= 2", timeout=15000)
+    wait_until(page, "document.querySelector('#post-gio-to-tiktok video').readyState >= 2")
     assert page.evaluate("document.activeElement.tagName") == "VIDEO"
     # the safe-zone overlay: hidden, then drawn over the frame where DESIGN §6 puts it
     safe = page.locator("#post-gio-to-tiktok .ui .safe")
@@ -217,7 +225,7 @@ def test_review_link_in_a_fresh_context_sees_only_its_campaign(browser, output: 
         assert page.locator("section.campaign").count() == 1 and page.locator("#c-ocop").count() == 1
         assert "gio-to" not in page.content()
         page.click("#post-ocop-facebook_reels a.play")
-        page.wait_for_function("document.querySelector('video').readyState >= 2", timeout=15000)
+        wait_until(page, "document.querySelector('video').readyState >= 2")
         page.fill("#r-post-ocop-facebook_reels", "Chủ tịch UBND huyện")
         page.click("#post-ocop-facebook_reels button[value=changes_requested]")
         page.wait_for_url(f"**/r/{token}/#post-ocop-facebook_reels")
