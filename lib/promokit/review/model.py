@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..catalog import (
-    FOLDERS,
     MANIFEST_NAME,
     Catalog,
     CatalogError,
@@ -33,6 +32,7 @@ from ..platforms import PLATFORMS, Preset
 from ..text import format_date, format_number, nfc
 from . import approvals
 from .counting import Counter, counters, hashtag_list, post_text
+from .freshness import campaign_dirs, campaign_keys
 from .package import POST_FILES, file_sha256, text_sha256
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -496,18 +496,6 @@ def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | Non
         tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems))
 
 
-def _campaign_dirs(root: Path) -> list[str]:
-    """Folders under output/ that hold a campaign's outputs (a manifest or an output kind's folder)."""
-    if not root.is_dir():
-        return []
-    out = []
-    for p in root.iterdir():
-        if p.is_dir() and not p.name.startswith(".") and not p.is_symlink() and (
-                (p / MANIFEST_NAME).exists() or any((p / f).is_dir() for f in FOLDERS)):
-            out.append(nfc(p.name))
-    return sorted(out)
-
-
 def _with_ledger(view: CampaignView, decisions: Mapping[tuple[str, str], list[approvals.Decision]],
                  published: Mapping[tuple[str, str], Published]) -> CampaignView:
     """A campaign's view with its cards' decisions, states and publish records taken from the ledger now."""
@@ -536,13 +524,13 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
     runs = _ledger_runs(catalog.ledger)
     published = _ledger_posts(catalog.ledger)
     views, broken = [], []
-    for cid in _campaign_dirs(root):
+    for cid in campaign_dirs(root):
         if wanted is not None and cid not in wanted:
             continue
         key = None
         if cache is not None and not fresh:
             keys: list = [tuple(sorted((k, v) for k, v in runs.items() if k[0] == cid))]
-            _campaign_keys(root, cid, assets, keys)
+            campaign_keys(root, cid, assets, keys)
             key = tuple(keys)
             hit = cache.get(cid)
             if hit is not None and hit[0] == key:
@@ -567,54 +555,3 @@ def load_review(output: Path, *, assets: Path | None = None, campaigns: Iterable
 
 __all__ = ["PUBLISH_LABELS", "STATE_LABELS", "Published", "Broken", "CampaignView", "Edition", "OtherFile", "PostCard", "Poster",
            "Review", "Verdict", "campaign_view", "load_review", "verdict_of"]
-
-
-def _stat_key(path: Path) -> tuple[str, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (str(path), st.st_size, st.st_mtime_ns)
-
-
-def _tree_keys(folder: Path, out: list) -> None:
-    try:
-        with os.scandir(folder) as it:
-            for e in it:
-                if e.is_dir(follow_symlinks=False):
-                    _tree_keys(Path(e.path), out)
-                else:
-                    try:
-                        st = e.stat()
-                    except OSError:
-                        continue
-                    out.append((e.path, st.st_size, st.st_mtime_ns))
-    except OSError:
-        return
-
-
-def fingerprint(output: Path, *, assets: Path | None = None, campaigns: Iterable[str] | None = None) -> tuple:
-    """Everything `load_review` reads, as (path, size, mtime) triples: equal fingerprints, equal reviews
-    (but for the time it was built). Cheap: a few stat calls per output, no reading."""
-    root = Path(output)
-    wanted = set(campaigns) if campaigns is not None else None
-    keys: list = []
-    ledger = Catalog(root).ledger
-    for p in (ledger, ledger.with_name(ledger.name + "-wal")):
-        keys.append(_stat_key(p))
-    keys.append(("approvals", approvals.last_id(ledger)))
-    for cid in _campaign_dirs(root):
-        if wanted is not None and cid not in wanted:
-            continue
-        _campaign_keys(root, cid, assets, keys)
-    return tuple(keys)
-
-
-def _campaign_keys(root: Path, cid: str, assets: Path | None, keys: list) -> None:
-    """(path, size, mtime) of what one campaign's view is read from: manifest, outputs shown, spec, brand."""
-    keys.append(_stat_key(root / cid / MANIFEST_NAME))
-    for folder in ("video", "posts", "infographics"):
-        _tree_keys(root / cid / folder, keys)
-    if assets is not None:
-        keys.append(_stat_key(Path(assets) / "campaigns" / cid / "campaign.yml"))
-        keys.append(_stat_key(Path(assets) / "brand" / "brand.yml"))
