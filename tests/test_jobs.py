@@ -40,3 +40,17 @@ def test_refused_parameters(params):
 def test_plain_parameters_pass():
     p = {"campaign": "a", "draft": False, "n": 3, "ratio": 0.5, "platforms": ["tiktok", "zalo"]}
     assert check_parameters(p) == p
+
+
+def test_the_one_list_of_files_serves_check_and_the_inputs_hash(tmp_path):
+    """`Campaign.inputs(section)` is what a job hashes; every file `check` validates (`paths`) is in one."""
+    from promokit import testing
+    from promokit.spec import load_campaign
+
+    folder = testing.make_campaign(tmp_path, "mot", images=2, clips=0, music=True)
+    c = load_campaign(folder)
+    assert c.inputs("video") == ["images/", "clips/", "music/nhac-nen.wav"]  # default shots: the folders
+    assert c.inputs("publication") == ["articles/01-gioi-thieu.md", "images/"]  # any picture may be shown
+    assert c.inputs("radio") == []  # a section the campaign lacks reads nothing
+    sections = ("video", "infographics", "publication", "radio")
+    assert {p for _, p in c.paths()} <= {p for s in sections for p in c.inputs(s)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,43 +39,12 @@ def secret_reason(name: str, value: object) -> str | None:
     return None
 
 
-def _video_inputs(c: Campaign) -> list[str]:
-    v = c.video
-    if v is None:
-        return []
-    shots = [s.file for s in v.shot_list()] if v.shots is not None else ["images/", "clips/"]
-    extra = [p for p in (v.music, v.voiceover, v.captions if isinstance(v.captions, str) else None) if p]
-    return shots + extra
-
-
-def _chart_inputs(c: Campaign) -> list[str]:
-    return sorted({g.data for g in c.infographics})
-
-
-def _publication_inputs(c: Campaign) -> list[str]:
-    p = c.publication
-    if p is None:
-        return []
-    # articles refer to pictures by path; any picture may appear, so all of images/ is an input
-    return [*p.articles, *([p.cover] if p.cover else []), "images/"]
-
-
-def _radio_inputs(c: Campaign) -> list[str]:
-    r = c.radio
-    if r is None:
-        return []
-    # a script names voices, jingles, a bed and articles inside the campaign folder: those folders are inputs
-    return [*(b for b in r.bulletins if isinstance(b, str)), *(p for _, p in r.paths()), "radio/", "voice/",
-            "music/", "articles/"]
-
-
 @dataclass(frozen=True)
 class NotebookKind:
     """A product notebook: when it applies, which campaign files it reads, where it writes, what it waits for."""
 
     name: str
-    applies: str  # the Campaign attribute that must be set, e.g. "video"
-    inputs: Callable[[Campaign], list[str]]  # campaign-relative files or folders ("images/")
+    applies: str  # the campaign section it renders (must be set; its files are its inputs: `Campaign.inputs`)
     outputs: str  # the output kind it writes (a `catalog.FOLDERS` value)
     after: tuple[str, ...] = ()  # notebooks of the same campaign whose outputs it uses
 
@@ -85,11 +53,11 @@ class NotebookKind:
 
 
 NOTEBOOKS: Registry[NotebookKind] = Registry("sổ tay", "notebook")
-NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video", _video_inputs, "video"))
-NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", _chart_inputs, "infographic"))
-NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication", _publication_inputs, "publication",
+NOTEBOOKS.add("promo_video", NotebookKind("promo_video", "video", "video"))
+NOTEBOOKS.add("infographic", NotebookKind("infographic", "infographics", "infographic"))
+NOTEBOOKS.add("e_publication", NotebookKind("e_publication", "publication", "publication",
                                             after=("infographic", "promo_video")))
-NOTEBOOKS.add("radio_bulletin", NotebookKind("radio_bulletin", "radio", _radio_inputs, "radio"))
+NOTEBOOKS.add("radio_bulletin", NotebookKind("radio_bulletin", "radio", "radio"))
 
 
 @dataclass(frozen=True)
@@ -150,7 +118,7 @@ def plan_jobs(campaigns: dict[str, Campaign], notebooks: list[str] | None, *, as
                     continue  # the campaign lists none of the asked platforms
                 params["platforms"] = wanted
             after = tuple(f"{cid}/{a}" for a in kind.after if a in planned)
-            jobs.append(Job(cid, kind.name, check_parameters(params), tuple(kind.inputs(campaign)), after))
+            jobs.append(Job(cid, kind.name, check_parameters(params), tuple(campaign.inputs(kind.applies)), after))
     order = {n: i for i, n in enumerate(NOTEBOOKS.names())}
     # dependencies first (registry order puts them first), campaigns interleaved so workers share the load
     return sorted(jobs, key=lambda j: (len(j.after) > 0, order[j.notebook]))

@@ -369,6 +369,20 @@ class Campaign(Strict):
             out += self.radio.paths()
         return out
 
+    #: Folders a section reads as a whole beyond the paths it names (any file in them may be used).
+    _FOLDERS_READ = {"publication": ("images/",), "radio": ("radio/", "voice/", "music/", "articles/")}
+
+    def inputs(self, section: str) -> list[str]:
+        """The campaign-relative files (and whole folders, ending '/') a section reads: the one list behind
+        `promokit check` (`paths`) and the batch's inputs hash. `section`: video, infographics, publication, radio."""
+        named = [p for f, p in self.paths() if f.split(".")[0].split("[")[0] == section]
+        if section == "video" and self.video is not None and self.video.shots is None:
+            named = ["images/", "clips/", *named]  # default shots: every picture and clip by name
+        if section == "radio" and self.radio is not None:
+            named = [*(b for b in self.radio.bulletins if isinstance(b, str)), *named]
+        folders = self._FOLDERS_READ.get(section, ()) if getattr(self, section, None) else ()
+        return list(dict.fromkeys([*named, *folders]))
+
     def code_files(self) -> list[tuple[str, str]]:
         """The campaign's own code (moviepy shots) as (field, path): it runs only where code is allowed."""
         v = self.video
