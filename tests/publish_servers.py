@@ -233,6 +233,8 @@ class Handler(BaseHTTPRequestHandler):
                 up.polls += 1
                 code = "PUBLISHED" if up.published else "FINISHED" if up.done and up.polls > fake.in_progress \
                     else "IN_PROGRESS"
+                if code == "FINISHED" and fake.fault("container_error"):
+                    code = "ERROR"
                 self.reply(200, {"status_code": code, "id": parts[1]})
             else:
                 st = {"uploading_phase": {"status": "complete" if up.done else "in_progress",
@@ -449,6 +451,9 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"error": 0, "data": {"url": "https://zalo.example/cover.jpg"}})
         elif path == "article/create":
             f = self.form()
+            if fake.fault("plan"):
+                self.reply(200, {"error": -224, "message": "OA has not permission to use this feature"})
+                return
             tok = f["video_id"].replace("zv", "ztok")
             fake.uploads[tok].meta["article"] = f
             fake.publish("zalo", tok)

@@ -254,3 +254,40 @@ def test_status_lists_every_package_state(site, monkeypatch, capsys):
     assert "failed: Instagram" in lines["instagram_reels"]
     assert publish_state(output, "mini", "youtube") == {"state": "uploading", "percent": 25.0, "url": "", "error": "",
                                                         "schedule": ""}
+
+
+def test_instagram_container_error_makes_a_new_container_next_run(site, monkeypatch):
+    assets, output, fake, base, tmp = site
+    _approve(output, "instagram_reels")
+    _token(monkeypatch, "instagram_reels")
+    fake.faults["container_error"] = 1
+    with pytest.raises(PromokitError, match="ERROR"):
+        publish_one(output, "mini", "instagram_reels")
+    assert publish_state(output, "mini", "instagram_reels")["state"] == "failed" and not fake.posts
+    publish_one(output, "mini", "instagram_reels")
+    assert_one_post(fake, output, "instagram_reels", tmp)
+    assert sum(1 for k in fake.uploads if k.startswith("cont")) == 2
+
+
+def test_still_processing_is_kept_and_the_next_run_finishes(site, monkeypatch):
+    assets, output, fake, base, tmp = site
+    _approve(output, "zalo")
+    _token(monkeypatch, "zalo")
+    fake.in_progress = 10_000
+    line = publish_one(output, "mini", "zalo", poll_for=0.2)
+    assert line.ok and "not finished yet" in line.text
+    assert publish_state(output, "mini", "zalo")["state"] == "processing" and not fake.posts
+    fake.in_progress = 0
+    publish_one(output, "mini", "zalo")
+    assert_one_post(fake, output, "zalo", tmp)
+    assert sum(1 for k in fake.uploads if k.startswith("ztok")) == 1  # the video was uploaded once
+
+
+def test_zalo_plan_without_the_article_api_is_named(site, monkeypatch):
+    assets, output, fake, base, tmp = site
+    _approve(output, "zalo")
+    _token(monkeypatch, "zalo")
+    fake.faults["plan"] = 1
+    with pytest.raises(PromokitError, match="OA plan lacks the article API") as e:
+        publish_one(output, "mini", "zalo")
+    assert "oa.zalo.me/home/pricing" in str(e.value) and GOOD not in str(e.value)
