@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -175,10 +174,9 @@ def make_bomb_png(path: Path, megapixels: float = 400) -> Path:
 
 
 def _ffmpeg() -> str:
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        raise RuntimeError("ffmpeg not found: sudo apt-get install ffmpeg")
-    return exe
+    from .tools import tool
+
+    return tool("ffmpeg")
 
 
 def _run(args: list[str]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, replace
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from ..errors import AssetError, ToolError
+from ..tools import tool
 
 if TYPE_CHECKING:
     pass
@@ -54,15 +54,6 @@ _PROBE_CACHE_MAX = 2048
 PROBE_TIMEOUT = 60.0  # s per ffprobe call
 
 
-def _tool(name: str) -> str:
-    exe = shutil.which(name)
-    if exe is None:
-        raise ToolError.fail(
-            f"không tìm thấy chương trình {name}", f"{name} not found",
-            fix_vi="cài ffmpeg: sudo apt-get install ffmpeg (hoặc conda install ffmpeg)",
-            fix_en="install ffmpeg: sudo apt-get install ffmpeg (or conda install ffmpeg)",
-        )
-    return exe
 
 
 def _unreadable(path: Path, why: str) -> AssetError:
@@ -74,7 +65,7 @@ def _unreadable(path: Path, why: str) -> AssetError:
 
 
 def _ffprobe(path: Path, *args: str) -> tuple[dict, str]:
-    cmd = [_tool("ffprobe"), "-v", "error", *args, "-print_format", "json", "--", str(path)]
+    cmd = [tool("ffprobe"), "-v", "error", *args, "-print_format", "json", "--", str(path)]
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
@@ -239,7 +230,7 @@ def clip_frame(path: Path, t: float = 0.0, *, max_size: tuple[int, int] | None =
     if max_size:
         scale = min(max_size[0] / w, max_size[1] / h, 1.0)
         w, h = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
-    cmd = [_tool("ffmpeg"), "-v", "error", "-ss", f"{t:.3f}", "-i", str(path), "-frames:v", "1",
+    cmd = [tool("ffmpeg"), "-v", "error", "-ss", f"{t:.3f}", "-i", str(path), "-frames:v", "1",
            "-vf", f"scale={w}:{h}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ToolError
 from ..resources import diagnose
+from ..tools import tool
 
 TIMEOUT = 600.0  # s
 
 
 def exe(name: str) -> str:
-    """The path of `ffmpeg` / `ffprobe`; ToolError naming the package when missing."""
-    found = shutil.which(name)
-    if found is None:
-        raise ToolError.fail(f"không tìm thấy chương trình {name}", f"{name} not found",
-                             fix_vi="cài ffmpeg: sudo apt-get install ffmpeg", fix_en="install ffmpeg: sudo apt-get install ffmpeg")
-    return found
+    """The path of `ffmpeg` / `ffprobe` (`promokit.tools.tool`)."""
+    return tool(name)
 
 
 def start(cmd: list[str]) -> subprocess.Popen:

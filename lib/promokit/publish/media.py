@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import ToolError
+from ..tools import tool
 
 CHUNK = 1024 * 1024  # bytes read at a time: memory stays flat whatever the file size
 
@@ -35,10 +35,7 @@ def _rate(s: str | None) -> float:
 
 def video_facts(path: Path) -> dict[str, Any]:
     """Duration (s), width/height (px, as stored), fps, codecs, bit rate (bit/s) and bytes of a video file."""
-    exe = shutil.which("ffprobe")
-    if exe is None:
-        raise ToolError.fail("không tìm thấy ffprobe", "ffprobe not found", fix_vi="cài ffmpeg (make setup)",
-                             fix_en="install ffmpeg (make setup)")
+    exe = tool("ffprobe")
     r = subprocess.run([exe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
                        capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
     if r.returncode != 0:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import subprocess
 import tempfile
 import wave
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ToolError
+from ..tools import tool
 from .plan import Timeline
 
 RATE = 48_000
@@ -31,11 +31,7 @@ TIMEOUT = 900.0
 
 
 def _ffmpeg() -> str:
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        raise ToolError.fail("không tìm thấy ffmpeg", "ffmpeg not found", fix_vi="cài ffmpeg (scripts/setup-system.sh)",
-                             fix_en="install ffmpeg (scripts/setup-system.sh)")
-    return exe
+    return tool("ffmpeg")
 
 
 def run(args: list[str], what: str) -> str:

@@ -9,7 +9,6 @@ brand.yml, the model path relative to assets/brand/). A new engine is one class 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -20,17 +19,13 @@ import numpy as np
 
 from ..errors import AssetError, ToolError
 from ..registry import Registry
+from ..tools import tool
 
 TIMEOUT = 300.0  # s for one decode or synthesis
 
 
 def _exe(name: str, package: str) -> str:
-    exe = shutil.which(name)
-    if exe is None:
-        raise ToolError.fail(f"không tìm thấy chương trình {name}", f"{name} not found",
-                             fix_vi=f"chạy scripts/setup-system.sh hoặc cài {package}",
-                             fix_en=f"run scripts/setup-system.sh or install {package}")
-    return exe
+    return tool(name)
 
 
 def decode(path: Path, rate: int, *, field: str | None = None, spec_file: Path | None = None) -> np.ndarray:

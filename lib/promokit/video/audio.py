@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import ToolError
 from ..scratch import scratch_dir
+from ..tools import tool
 from .plan import AudioPlan
 
 TIMEOUT = 600.0  # s for one audio pass
@@ -34,11 +35,7 @@ class Loudness:
 
 
 def ffmpeg_exe() -> str:
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        raise ToolError.fail("không tìm thấy chương trình ffmpeg", "ffmpeg not found",
-                             fix_vi="cài ffmpeg: sudo apt-get install ffmpeg", fix_en="install ffmpeg: sudo apt-get install ffmpeg")
-    return exe
+    return tool("ffmpeg")
 
 
 def run_ffmpeg(args: list[str], what: str, timeout: float = TIMEOUT) -> str:
