@@ -18,8 +18,6 @@ def _digests(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="posters and publications write drafts under draft/ once every writer asks the catalog "
-                          "(the migration in progress); this marker goes when it lands", strict=False)
 def test_final_then_draft_leaves_every_final_untouched(tmp_path):
     make_campaign(tmp_path / "assets", "mot", images=2, clips=0, music=True, csv=True, article=True,
                   extra_yaml={"video": {"duration": 2, "platforms": ["tiktok"]},
