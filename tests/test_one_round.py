@@ -143,3 +143,13 @@ def test_problems_about_campaign_yml_get_the_fields_line(assets):
     other = Problem(Where(assets / "x.md", None, "title"), "a", "b")
     fixed = with_lines([Problem(Where(spec, None, "publication.page"), "a", "b"), other], spec)
     assert fixed[0].where.line == 21 and fixed[1] is other
+
+
+def test_one_path_form_per_message(assets, monkeypatch):
+    """A message names the campaign folder one way: as its file prefix is written (relative to the working
+    folder), never once relative and once absolute."""
+    monkeypatch.chdir(assets.parent)
+    report = check_campaigns(assets.relative_to(assets.parent), ["mot"])
+    music = next(str(p) for p in report.campaigns["mot"] if p.where.field == "video.music")
+    assert str(assets) not in music, music
+    assert music.count(f"{assets.name}/campaigns/mot/") == 3, music  # the file, both halves of the fix

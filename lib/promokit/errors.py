@@ -29,6 +29,12 @@ def _cut(text: str, limit: int = MESSAGE_MAX) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def shown_path(path: str | Path) -> str:
+    """A path in a message, written the way `Where` writes file names (relative to the working folder when
+    inside it), so one message never mixes two forms of the same folder."""
+    return _short(path)
+
+
 @dataclass(frozen=True)
 class Where:
     """Where a problem is: a file, optionally a line (1-based) and a field path like `video.duration`."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import AssetError, Problem, ProblemList, PromokitError, Where
+from ..errors import AssetError, Problem, ProblemList, PromokitError, Where, shown_path
 from ..spec import read_yaml
 from ..text import format_number
 from .articles import read_article
@@ -181,7 +181,9 @@ def check_campaign_files(campaign: Campaign, folder: Path) -> list[Problem]:
         add(AssetError.fail(
             "video không có ảnh hay đoạn phim nào", "the video has no images or clips",
             file=spec, field="video.shots",
-            fix_vi=f"chép ảnh vào {folder / 'images'} hoặc video vào {folder / 'clips'}, hoặc liệt kê video.shots",
-            fix_en=f"put photos in {folder / 'images'} or clips in {folder / 'clips'}, or list video.shots",
+            fix_vi=f"chép ảnh vào {shown_path(folder / 'images')} hoặc video vào {shown_path(folder / 'clips')}, "
+                   "hoặc liệt kê video.shots",
+            fix_en=f"put photos in {shown_path(folder / 'images')} or clips in {shown_path(folder / 'clips')}, "
+                   "or list video.shots",
         ), "video.shots")
     return found.problems

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..errors import AssetError
+from ..errors import AssetError, shown_path
 from ..spec import check_relpath
 from ..text import nfc
 
@@ -141,8 +141,8 @@ def resolve(folder: Path, relpath: str, *, field: str | None = None, spec_file: 
             raise AssetError.fail(
                 f"không tìm thấy tệp '{relpath}'", f"file '{relpath}' not found",
                 file=spec, field=field,
-                fix_vi=f"chép tệp vào {folder / relpath} hoặc sửa đường dẫn{hint_vi}",
-                fix_en=f"copy the file to {folder / relpath} or correct the path{hint_en}",
+                fix_vi=f"chép tệp vào {shown_path(folder / relpath)} hoặc sửa đường dẫn{hint_vi}",
+                fix_en=f"copy the file to {shown_path(folder / relpath)} or correct the path{hint_en}",
             )
         cur = cur / on_disk
     # the entries found may be symlinks: check the real target stays inside, as the spec loader does
