@@ -120,3 +120,29 @@ def test_check_and_run_refuse_a_missing_assets_folder(tmp_path):
     r = subprocess.run([sys.executable, "-m", "promokit.cli", "check", "--assets", str(tmp_path / "nowhere")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "nowhere" in r.stderr
+
+
+@pytest.mark.slow
+def test_a_run_carries_warnings_to_the_checks_record_the_manifest_and_the_summary(tmp_path):
+    import json
+
+    from promokit.batch.runner import RunOptions, run_batch, summary_table
+    from promokit.catalog import Catalog, read_checks
+
+    assets = tmp_path / "assets"
+    folder = testing.make_campaign(assets, "mot", images=0, clips=1, csv=False, article=False,
+                                   extra_yaml={"video": {"duration": 3}})
+    outside = tmp_path / "elsewhere"
+    testing.make_image(outside / "anh-1.jpg")
+    os.symlink(outside, folder / "images")
+    output = tmp_path / "out"
+    res = run_batch(assets, output, RunOptions(notebooks=["promo_video"], draft=True, quiet=True))
+    assert res.ok, [(r.job.label, r.error) for r in res.results]
+    video = Catalog(output).campaign("mot").video("tiktok", draft=True)
+    checks = read_checks(video)
+    assert checks is not None and any("outside the campaign" in w for w in checks.warnings), checks
+    manifest = json.loads((output / "mot" / "manifest.json").read_text(encoding="utf-8"))
+    assert any("outside the campaign" in w["warning"] for w in manifest["warnings"])
+    assert any("outside the campaign" in w for w in res.warnings)
+    table = summary_table(res)
+    assert f"{len(res.warnings)} cảnh báo/warnings" in table and "⚠ mot: images/" in table

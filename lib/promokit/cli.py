@@ -136,7 +136,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                       force=args.force, workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
                       quiet=args.quiet, allow_code=args.allow_code)
     result = run_batch(args.assets, args.output, opts)
-    write_gallery(args.output, args.assets)
+    try:
+        write_gallery(args.output, args.assets)
+    except OSError as e:  # a full or read-only output: the run's own summary still matters more
+        from .resources import named
+
+        result.problems.append(str(named(e, args.output) or e))
     for lines in result.invalid.values():
         for line in lines:
             print(line, file=sys.stderr)
@@ -146,6 +151,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if r.status in {"failed", "blocked"}:
             where = f" (ô/cell {r.cell})" if r.cell is not None else ""
             print(f"✗ {r.job.label}{where}: {r.error}" + (f"\n  → {r.output}" if r.output else ""), file=sys.stderr)
+    for line in result.problems:
+        print(line, file=sys.stderr)
+    if args.quiet and result.warnings:
+        print(f"⚠ {len(result.warnings)} cảnh báo / warnings (bỏ --quiet để xem / drop --quiet to see them)",
+              file=sys.stderr)
     if result.interrupted:
         print("Đã dừng; chạy lại để hoàn tất phần còn thiếu / interrupted; run again to finish what is missing",
               file=sys.stderr)
@@ -259,6 +269,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         if args.debug:
             raise
+        from .resources import named
+
+        known = named(e, getattr(args, "output", Path(".")))  # a full disk, a read-only folder, no memory
+        if known is not None:
+            print(known, file=sys.stderr)
+            return EXIT_FAILED
         print(f"Lỗi nội bộ / internal error: {type(e).__name__}: {e} (chạy lại với --debug / rerun with --debug)",
               file=sys.stderr)
         return EXIT_FAILED

@@ -74,9 +74,16 @@ def build_manifest(outputs: CampaignOutputs, jobs: list[dict] | None = None,
             if record is not None:
                 entry["checks"] = record.to_dict()
         entries.append(entry)
+    # every output's warnings in one list (each once, with the files it concerns), so no reader misses them
+    warned: dict[str, list[str]] = {}
+    for e in entries:
+        c = e.get("checks")
+        for w in (c.get("warnings") or []) if isinstance(c, dict) else []:
+            warned.setdefault(str(w), []).append(e["path"])
     return {"version": MANIFEST_VERSION, "campaign": outputs.campaign, "campaign_info": info or {},
             "promokit": __version__, "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "jobs": jobs or [], "outputs": entries}
+            "jobs": jobs or [], "outputs": entries,
+            "warnings": [{"warning": w, "outputs": files} for w, files in warned.items()]}
 
 
 @contextlib.contextmanager

@@ -240,6 +240,24 @@ def _execute_with(spec: dict, source: Path, final: Path, km: object) -> dict:
     return {"status": "ok", "notebook_copy": str(final)}
 
 
+def _watch_parent(scratch: Path, every: float = 0.5) -> None:
+    """End the job when the runner that started it dies (SIGKILL leaves no one to stop it): its kernel and
+    tools are ended and its scratch folder removed, so a killed runner leaves no job running on."""
+    import threading
+
+    from ..scratch import remove_scratch
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        remove_scratch(scratch)  # ends every process tagged with it (the kernel, ffmpeg), never this one
+        os._exit(1)
+
+    threading.Thread(target=watch, name="promokit-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str]) -> int:
     spec_file, result_file = Path(argv[0]), Path(argv[1])
     # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a parser for ~2 s at
@@ -250,6 +268,7 @@ def main(argv: list[str]) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _term)
+    _watch_parent(spec_file.parent)
     spec = json.loads(spec_file.read_text(encoding="utf-8"))
     try:
         result = _execute(spec)

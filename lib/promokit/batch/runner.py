@@ -21,10 +21,10 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import PromokitError, UsageError
-from ..manifest import campaign_info, sha256, update_manifest
+from ..manifest import campaign_info, read_manifest, sha256, update_manifest
 from ..project import open_campaign, select_ids
-from ..resources import require_writable
-from ..scratch import sweep, sweep_partials
+from ..resources import named, require_writable
+from ..scratch import is_partial, sweep, sweep_partials
 from .execute import run_job
 from .fingerprint import inputs_hash
 from .jobs import Job, plan_jobs
@@ -59,10 +59,13 @@ class BatchResult:
     notes: list[str] = field(default_factory=list)  # what the user should know about the plan (not failures)
     interrupted: bool = False
     seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)  # run-level: a manifest that could not be written
+    warnings: list[str] = field(default_factory=list)  # every output's warnings, from the manifests
 
     @property
     def ok(self) -> bool:
-        return not self.invalid and not self.interrupted and all(r.status in {"ok", "skipped"} for r in self.results)
+        return (not self.invalid and not self.interrupted and not self.problems
+                and all(r.status in {"ok", "skipped"} for r in self.results))
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -149,6 +152,16 @@ def _sweep(output: Path, ledger: Ledger, run_id: int | None, campaigns: list[str
     if not ledger.live_runs(but=run_id):
         for cid in campaigns:
             sweep_partials(output / cid)
+
+
+def _sweep_job(output: Path, job: Job) -> None:
+    """Remove the `.part` files of one job: in its own output folder and its notebook's in notebooks/."""
+    base = Catalog(output).campaign(job.campaign)
+    sweep_partials(base.dir / job.outputs)
+    for p in base.folder("notebook").glob(f".{job.notebook}.*"):
+        if is_partial(p):
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 class _Executor:
@@ -285,6 +298,14 @@ def run_batch(assets: Path, output: Path, opts: RunOptions | None = None) -> Bat
                 _sweep(output, ledger, run_id, list(contexts))
             status = "interrupted" if result.interrupted else ("ok" if result.ok else "failed")
             ledger.finish_run(run_id, status)
+    for cid in contexts:
+        try:
+            manifest = read_manifest(Catalog(output).campaign(cid)) or {}
+        except PromokitError:
+            manifest = {}
+        for w in manifest.get("warnings", []):
+            result.warnings.append(f"{cid}: {w['warning']} ({', '.join(w['outputs'][:3])}"
+                                   + (f" +{len(w['outputs']) - 3}" if len(w["outputs"]) > 3 else "") + ")")
     result.seconds = time.monotonic() - t0
     return result
 
@@ -306,10 +327,15 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
         ledger.update_job(ids[job.label], **fields)
         if res.status == "ok":
             ledger.record_outputs(ids[job.label], _outputs(output, job))
+        elif res.status in {"failed", "interrupted"} and not ledger.live_runs(but=run_id):
+            _sweep_job(output, job)  # a killed kernel cannot remove its atomic writes' temp files
         # the manifest is written as each job ends: its record replaces the same notebook's earlier one
         outs = Catalog(output).campaign(job.campaign)
         if outs.dir.is_dir():
-            update_manifest(outs, job=res.as_dict(), info=campaign_info(contexts[job.campaign].campaign))
+            try:
+                update_manifest(outs, job=res.as_dict(), info=campaign_info(contexts[job.campaign].campaign))
+            except OSError as e:  # a full or read-only disk: say so; the next run writes it
+                result.problems.append(str(named(e, outs.dir) or e))
         progress.finish(job.label, res.status, res.seconds, res.error)
 
     while (pending or running) and not stop.is_set():
@@ -376,7 +402,9 @@ def summary_table(result: BatchResult) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [f"⚠ {w}" for w in result.warnings]
     lines.append(f"Xong / done: {result.count('ok')} ok, {result.count('skipped')} bỏ qua/skipped, "
                  f"{result.count('failed') + result.count('blocked')} lỗi/failed, "
+                 f"{len(result.warnings)} cảnh báo/warnings, "
                  f"{len(result.invalid)} chiến dịch không hợp lệ/invalid, {result.seconds:.1f} s")
     return "\n".join(lines)
