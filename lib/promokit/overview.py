@@ -15,14 +15,13 @@ from PIL import Image, ImageDraw
 
 from . import assets, fonts, lab
 from .project import CampaignContext
+from .style import load_style
 from .text import format_duration, format_number, wrap
-
-STYLE_FILE = Path(__file__).resolve().parent / "styles" / "overview.yml"
 
 
 @functools.lru_cache(maxsize=1)
 def style() -> dict:
-    return yaml.safe_load(STYLE_FILE.read_text(encoding="utf-8"))
+    return load_style("overview")
 
 
 @dataclass(frozen=True)

@@ -14,33 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import SpecError
 from ..fonts import find_font
-from ..spec import deep_merge, read_yaml
 from ..spec.models import Brand
+from ..style import load_style, style_path
 
-STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
-POSTER_STYLE = STYLE_DIR / "poster.yml"
-MPL_STYLE = STYLE_DIR / "promokit.mplstyle"
+POSTER_STYLE = style_path("poster")
+MPL_STYLE = style_path("promokit.mplstyle")
 WHITE = "#FFFFFF"
 
 FONT_ROLES = ("heading", "heading_bold", "body", "body_bold")
 
 
-@functools.lru_cache(maxsize=1)
-def _shipped_style() -> dict:
-    with open(POSTER_STYLE, encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
 def load_poster_style(brand_dir: Path | None = None) -> dict:
-    """styles/poster.yml, with assets/brand/poster.yml (when present) merged over it."""
-    style = _shipped_style()
-    if brand_dir is not None and (Path(brand_dir) / "poster.yml").is_file():
-        style = deep_merge(style, read_yaml(Path(brand_dir) / "poster.yml", "poster.yml").data)
-    return style
+    """styles/poster.yml, with assets/brand/poster.yml (when present) merged over it (`promokit.style`)."""
+    return load_style("poster", brand_dir)
 
 
 @functools.lru_cache(maxsize=1)

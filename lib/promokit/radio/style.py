@@ -8,19 +8,18 @@ from pathlib import Path
 import yaml
 
 from ..errors import SpecError
+from ..style import load_style, style_path
 from ..text import nfc_deep
 from .speech import Dictionary
 
-STYLES = Path(__file__).resolve().parents[1] / "styles"
-STYLE_FILE = STYLES / "radio.yml"
-DICTIONARY_FILE = STYLES / "radio-abbreviations.yml"
+DICTIONARY_FILE = style_path("radio-abbreviations")
 BRAND_DICTIONARY = "radio-abbreviations.yml"  # in assets/brand/
 
 
 @functools.lru_cache(maxsize=1)
 def style() -> dict:
     """The radio style (speaking rate, segment defaults, voice cleaning, mix presets, check tolerances)."""
-    return yaml.safe_load(STYLE_FILE.read_text(encoding="utf-8"))
+    return load_style("radio")
 
 
 def read_dictionary(path: Path) -> Dictionary:

@@ -13,16 +13,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
-import yaml
 
 from ..atomic import write_atomic
 from ..catalog import Catalog
 from ..platforms import safe_zone
+from ..style import load_style
 from ..text import format_number
 from .model import STATE_LABELS, Review, load_review, when
 
 TEMPLATES = Path(__file__).with_name("templates")
-STYLE = Path(__file__).parents[1] / "styles" / "review.yml"
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Live:
 
 @functools.cache
 def _ui_areas() -> dict:
-    return yaml.safe_load(STYLE.read_text(encoding="utf-8"))["ui_areas"]
+    return load_style("review")["ui_areas"]
 
 
 def _pct(v: float, whole: float) -> str:

@@ -8,12 +8,8 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-STYLE_FILE = Path(__file__).resolve().parent.parent / "styles" / "video.yml"
 BRAND_COLORS = ("primary", "secondary", "accent", "background", "text", "muted")
 
 
@@ -74,7 +70,8 @@ def parse_style(data: dict) -> VideoStyle:
 
 
 @functools.lru_cache(maxsize=4)
-def load_style(path: Path = STYLE_FILE) -> VideoStyle:
-    """The shipped video style (cached)."""
-    with open(path, encoding="utf-8") as f:
-        return parse_style(yaml.safe_load(f))
+def load_style() -> VideoStyle:
+    """The shipped video style (`styles/video.yml` through `promokit.style`; cached)."""
+    from ..style import load_style as load
+
+    return parse_style(load("video"))
