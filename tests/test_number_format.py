@@ -39,3 +39,16 @@ def test_kpi_with_mixed_integer_and_decimal_rows_shows_no_comma_zero(tmp_path):
     texts = texts_of(poster)
     assert "317" in texts and "52" in texts and "18.500" in texts and "78,5" in texts, texts
     assert not [t for t in texts if t.endswith(",0")], texts
+
+
+def test_bar_labels_share_one_precision_and_counts_stay_whole(tmp_path):
+    g = {"id": "g", "kind": "bar", "data": "data/t.csv", "x": "xa", "y": "ty_le",
+         "title": "Tỉ lệ hộ dùng nước sạch", "source": "Nguồn: UBND huyện", "sizes": ["square"]}
+    folder = testing.make_campaign(tmp_path, "c", images=0, clips=0, music=False, article=False, csv=False,
+                                   extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["xa", "ty_le"],
+                     [["Tân Mỹ", "2.5"], ["Bình Thành", "2.25"], ["Định Yên", "3"]])
+    brand, brand_dir = load_brand(tmp_path)
+    texts = texts_of(poster_for(load_campaign(folder), brand, folder, brand_dir, "g", "square"))
+    assert "2,50" in texts and "2,25" in texts and "3" in texts, texts
+    assert "2,5" not in texts and "3,00" not in texts

@@ -124,7 +124,12 @@ class ChartArea:
         """A series side by side (tiles, a table column): whole numbers without `,0`, the others to one
         precision (the column's, or what the values need), with the unit ('%' as `30 %`)."""
         column = self.data.columns[col] if col < len(self.data.columns) else None
-        written = [decimals_of(c, self.data.decimal) for c in column.cells] if column is not None else None
+        written = None
+        if column is not None and column.values is not None:  # the decimals each value is written with, by value
+            by_value: dict[float, int] = {}
+            for v, cell in zip(column.values, column.cells, strict=False):
+                by_value[float(v)] = max(by_value.get(float(v), 0), decimals_of(cell, self.data.decimal))
+            written = [by_value.get(float(v), 0) for v in values]
         texts = format_values(values, column.decimals if column is not None else None, written=written)
         return [f"{t}\u00a0%" for t in texts] if self.unit.strip() == "%" else texts
 

@@ -213,7 +213,7 @@ def grouped_values(p: ChartArea, ab: Box, series: list[list[float]], colors: lis
     n, k = len(series[0]), len(series)
     slot = (ab.w if orient == "v" else ab.h) / n
     bar = slot * width / k
-    txt = [[p.fmt(v, j) for v in s] for j, s in enumerate(series)]
+    txt = [p.fmt_all(list(s), j) for j, s in enumerate(series)]
     flat = [t for row in txt for t in row]
     if orient == "v":
         fv = p.fit_all(flat, "value", bar * 1.15, max_lines=1)

@@ -29,7 +29,7 @@ def build(p: ChartArea) -> None:
     vals = [vals[i] for i in order]
     hl = order.index(hl) if hl is not None else None
     area = p.unit_note(p.box)
-    vtxt = [p.fmt(v) for v in vals]
+    vtxt = p.fmt_all(vals)  # one precision for the chart, no ',0' on counts
     base, high = p.color("base"), p.color("highlight")
     colors = [high if i == hl else base for i in range(n)]
     vmax = max(vals) or 1.0
@@ -123,7 +123,7 @@ def need(p: ChartArea, k: float) -> float:
     """Height a bar chart asks for at label size k × preferred: horizontal rows (columns take any height)."""
     labels = [show_label(s) for s in p.data.labels]
     vals = p.data.values(0)
-    vtxt = [p.fmt(v) for v in vals]
+    vtxt = p.fmt_all(vals)  # one precision for the chart, no ',0' on counts
     area = p.unit_note(p.box, draw=False)
     if columns(p, labels, vtxt, area, max(vals) or 1.0) is not None:
         return 0.0
