@@ -32,7 +32,7 @@ from pathlib import Path
 
 import psutil
 
-from ..catalog import Catalog
+from ..catalog import GALLERY_NAME, LEDGER_NAME, Catalog
 from ..manifest import sha256
 from ..scratch import ENV, is_partial
 
@@ -117,7 +117,7 @@ class Chaos:
         out = {}
         for p in sorted(self.output.rglob("*")):
             rel = p.relative_to(self.output).as_posix()
-            if not p.is_file() or rel.startswith((".", "promokit.sqlite", "index.html")) or "/." in rel:
+            if not p.is_file() or rel.startswith((".", LEDGER_NAME, GALLERY_NAME)) or "/." in rel:
                 continue
             out[rel] = sha256(p) if p.suffix in DETERMINISTIC else ""
         return out
