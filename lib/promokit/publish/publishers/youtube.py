@@ -32,8 +32,9 @@ class YouTubeBase(Publisher):
                             "tags": list(post.hashtags)[:15]},
                 "status": {"privacyStatus": post.privacy, "selfDeclaredMadeForKids": False}}
 
-    def _upload(self, job: Job, session: str) -> dict[str, Any]:
-        """Upload through a session until YouTube answers with the video; return its resource."""
+    def _upload(self, job: Job, session: str, fresh: bool) -> dict[str, Any]:
+        """Upload through a session until YouTube answers with the video; return its resource. A session made
+        by this run starts at byte 0; one left by an earlier run is asked how much it holds."""
         total, http = job.size, job.http
         result: dict[str, Any] = {}
 
@@ -54,7 +55,7 @@ class YouTubeBase(Publisher):
                 "Content-Range": f"bytes {offset}-{end - 1}/{total}", "Content-Length": str(end - offset),
                 "Content-Type": job.post.video.content_type}))
 
-        http.resume_upload(total, query(), send, query, job.sent)
+        http.resume_upload(total, 0 if fresh else query(), send, query, job.sent)
         if not result:  # every byte was in already (a crash after the last PUT): the session names the video
             query()
         return result
@@ -63,13 +64,14 @@ class YouTubeBase(Publisher):
         total, http = job.size, job.http
         done = job.step("uploaded")
         while done is None:
+            fresh = job.step("session") is None
             session = job.once("session", lambda: {"url": http.request(
                 "POST", job.url("upload/youtube/v3/videos"),
                 params={"uploadType": "resumable", "part": "snippet,status"}, json=job.post.request,
                 headers={"X-Upload-Content-Length": str(total),
                          "X-Upload-Content-Type": job.post.video.content_type}).headers["location"]})["url"]
             try:
-                result = self._upload(job, session)
+                result = self._upload(job, session, fresh)
             except PublishHttpError as e:
                 if e.status in (404, 410):  # the session expired (about a week): nothing was created
                     job.forget("session")
