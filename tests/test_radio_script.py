@@ -128,3 +128,26 @@ def test_promokit_check_reports_radio_script_problems(tmp_path):
     assert not report.ok
     assert any("a.md:5" in line and "khong-co.wav" in line for line in lines)
     assert any("b.md:4" in line and "bogus" in line for line in lines)
+
+
+def test_bulletin_written_in_campaign_yml_and_engine_registry(tmp_path):
+    from promokit.errors import ToolError
+    from promokit.project import open_campaign
+    from promokit.radio import api, voice
+    from promokit.testing import make_campaign
+
+    make_campaign(tmp_path, "mini", images=1, clips=0, csv=False, extra_yaml={"radio": {"bulletins": [{
+        "name": "nhac-nho", "title": "Nhắc nhở", "slot": 30,
+        "segments": [{"kind": "psa", "text": "UBND xã nhắc bà con nộp hồ sơ trước 17h ngày 18/4/2024."},
+                     {"kind": "news", "article": "articles/01-gioi-thieu.md"}]}]}})
+    ctx = open_campaign("mini", tmp_path, tmp_path / "out")
+    [b] = api.load_bulletins(ctx)
+    assert b.name == "nhac-nho" and b.guide and b.file.name == "campaign.yml"
+    assert b.segments[0].ear.text.startswith("Ủy ban nhân dân xã") and "mười bảy giờ" in b.segments[0].ear.text
+    assert b.segments[1].text.startswith("Giới thiệu lễ hội.")  # the article's title and summary
+    assert b.reading > 0
+    assert "espeak-ng" in voice.ENGINES and "piper" in voice.ENGINES
+    with pytest.raises(SpecError, match="espeak-ng, piper"):
+        voice.engine("khong-co", style())
+    with pytest.raises(ToolError, match=r"radio\.model"):
+        voice.engine("piper", style())
