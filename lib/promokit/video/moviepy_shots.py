@@ -284,6 +284,7 @@ class _Child:
         self.scratch = tempfile.mkdtemp(prefix=".promokit-shot-", dir=folder)
         mp = multiprocessing.get_context("fork")
         self.conn, theirs = mp.Pipe(duplex=False)
+        _widen(theirs)  # a 1 MiB pipe: the child works ahead while the frame before is being used
         self.proc = mp.Process(target=_child, name=f"promokit-shot-{shot.index}", daemon=True,
                                args=(theirs, shot, shot_context(plan, shot), frames, mode, self.scratch,
                                      plan.style.motion))
@@ -343,10 +344,20 @@ class _Child:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-class MoviepySource:
-    """A moviepy shot's frames, drawn ahead by its child process (see the module docstring)."""
+def _widen(conn: Any) -> None:
+    try:
+        import fcntl
 
-    prefetch: ClassVar[bool] = False
+        fcntl.fcntl(conn.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, AttributeError, ValueError):  # other systems, or a lower limit
+        pass
+
+
+class MoviepySource:
+    """A moviepy shot's frames, drawn ahead by its child process (see the module docstring). Opened one shot
+    early on the compositor's helper thread, so making the clip does not hold up the render."""
+
+    prefetch: ClassVar[bool] = True
     short = False
 
     @classmethod
