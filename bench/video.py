@@ -127,9 +127,11 @@ def make_reference(root: Path, seconds: float) -> Path:
     # the same job with one 3 s moviepy shot (a rising bar drawn by numpy) in place of the fourth photo
     mp = assets / "campaigns" / "bench-moviepy"
     (mp / "shots").mkdir(parents=True, exist_ok=True)
-    for sub in ("images", "music"):
-        if not (mp / sub).exists():
-            (mp / sub).symlink_to(camp / sub, target_is_directory=True)
+    for sub in ("images", "music"):  # hard links: a symlink out of the campaign folder is refused (rightly)
+        (mp / sub).mkdir(exist_ok=True)
+        for p in (camp / sub).iterdir():
+            if not (mp / sub / p.name).exists():
+                os.link(p, mp / sub / p.name)
     (mp / "shots" / "cot.py").write_text(SHOT, encoding="utf-8")
     spec_mp = {**spec, "id": "bench-moviepy", "video": {**spec["video"], "shots": [
         *shots[:3], {"moviepy": "shots/cot.py", "duration": 3}, *shots[4:]]}}
