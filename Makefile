@@ -42,11 +42,11 @@ samples: setup
 check: samples
 	$(PROMOKIT) check --assets $(ASSETS) $(CODE)
 
-# the demo renders posters and publications in full, and the videos as quick drafts (output/<id>/video/draft/);
+# the demo renders posters, publications and radio bulletins in full, and the videos as quick drafts (output/<id>/video/draft/);
 # `make render` renders everything in full (final videos for every platform take several minutes per campaign)
 demo: samples
 	$(PROMOKIT) check --assets $(ASSETS) $(CODE)
-	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook infographic --notebook e_publication $(CODE)
+	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook infographic --notebook e_publication --notebook radio_bulletin $(CODE)
 	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook promo_video --draft $(CODE)
 	$(PROMOKIT) publish --assets $(ASSETS) --output $(OUTPUT) --draft --no-approval
 	@echo "Trang duyệt / review page: $(OUTPUT)/index.html — mở bằng trình duyệt / open it in a browser (xdg-open $(OUTPUT)/index.html)"
