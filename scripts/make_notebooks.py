@@ -98,8 +98,12 @@ LOAD = {
     "e_publication": "from promokit.notebook import article_table, open_campaign, summary\n\n",
     "radio_bulletin": "from promokit.notebook import open_campaign, summary\n\n",
 }
-LOAD_CALL = ("ctx = open_campaign(campaign, assets_dir, output_dir)  # kiểm tra campaign.yml và mọi tệp / "
-             "validates everything\nsummary(ctx)")
+DEEP = {"e_publication": ', deep=("publication",)', "radio_bulletin": ', deep=("radio",)'}
+
+
+def load_call(name: str) -> str:
+    return (f"ctx = open_campaign(campaign, assets_dir, output_dir{DEEP.get(name, '')})  # kiểm tra campaign.yml "
+            "và mọi tệp / validates everything\nsummary(ctx)")
 
 INTRO = {
     "promo_video": (
@@ -242,7 +246,7 @@ def build(name: str, campaigns: list[str] | None = None) -> nbformat.NotebookNod
              new_markdown_cell("## Kiểm tra chiến dịch / Load and validate\n\nMọi lỗi được báo cùng lúc, mỗi lỗi "
                                "một dòng ghi rõ tệp (bấm để mở), trường và cách sửa. / *Every problem at once, one "
                                "line each, naming the file (click to open), the field and the fix.*"),
-             new_code_cell(LOAD[name] + LOAD_CALL)]
+             new_code_cell(LOAD[name] + load_call(name))]
     for md, code in FIRST_LOOK[name]:
         cells += [new_markdown_cell(md), new_code_cell(code)]
     nb = new_notebook(cells=cells)

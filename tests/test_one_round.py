@@ -153,3 +153,19 @@ def test_one_path_form_per_message(assets, monkeypatch):
     music = next(str(p) for p in report.campaigns["mot"] if p.where.field == "video.music")
     assert str(assets) not in music, music
     assert music.count(f"{assets.name}/campaigns/mot/") == 3, music  # the file, both halves of the fix
+
+
+def test_notebook_load_checks_front_matter_without_loading_the_publication_room(tmp_path):
+    """A video or poster notebook's load cell reports an article's front-matter problem too, without paying for
+    WeasyPrint (the publication's own deep checks belong to its notebook and `promokit check`)."""
+    import subprocess
+    import sys
+
+    folder = make_campaign(tmp_path, "bay", images=1, clips=0, music=False, csv=False, article=True)
+    (folder / "articles" / "01-gioi-thieu.md").write_text("---\ntitle: A\ncover: ../images/anh-1.jpg\n---\n\nMột.\n",
+                                                          encoding="utf-8")
+    code = ("import sys\nfrom promokit.checks import campaign_problems\n"
+            f"_, ps = campaign_problems('bay', {str(tmp_path)!r}, deep=())\n"
+            "print([p.where.field for p in ps]); print('weasyprint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert "cover_alt" in out[0] and out[1] == "False", out

@@ -56,19 +56,44 @@ def font_problems(ctx: CampaignContext) -> list[Problem]:
     return found
 
 
-def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *,
-                      allow_code: bool = False) -> tuple[CampaignContext | None, list[Problem]]:
+def article_front_matter(ctx: CampaignContext) -> list[Problem]:
+    """The publication's articles read (front matter validated): cheap, without the publication room."""
+    from . import assets
+
+    found: list[Problem] = []
+    pub = ctx.campaign.publication
+    for i, rel in enumerate(pub.articles if pub else []):
+        try:
+            assets.read_article(assets.resolve(ctx.folder, rel, field=f"publication.articles[{i}]"))
+        except PromokitError as e:
+            found.extend(e.problems)
+    return found
+
+
+#: product rooms with checks of their own beyond the spec, files and fonts (imported on use)
+DEEP = ("publication", "radio")
+
+
+def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *, allow_code: bool = False,
+                      deep: tuple[str, ...] | None = None) -> tuple[CampaignContext | None, list[Problem]]:
     """Every problem of one campaign in one round: spec, brand, files and data, articles, fonts; its own
-    code (moviepy shots) unless allowed (`allow_code`, brand.yml, PROMOKIT_ALLOW_CODE=1)."""
+    code (moviepy shots) unless allowed (`allow_code`, brand.yml, PROMOKIT_ALLOW_CODE=1).
+
+    `deep`: the rooms whose own checks run — "publication" (the articles' pictures, alt texts and links; it
+    loads WeasyPrint, ~2 s) and "radio" (bulletin scripts); None = all (`promokit check`). Without
+    "publication" the articles' front matter is still checked."""
     ctx, problems = check_campaign(cid, assets, output, allow_code=allow_code)
     if ctx is None:
         return None, problems
+    rooms = DEEP if deep is None else deep
     # the articles' pictures, alt texts and links (rendered outputs they show come from `run`)
-    if ctx.campaign.publication:
-        from .publication import check_publication  # imported on use: it loads WeasyPrint (~2 s)
+    if ctx.campaign.publication and "publication" in rooms:
+        from .publication import check_publication
 
         problems.extend(check_publication(ctx, outputs=False))
-    if ctx.campaign.radio:
+    elif ctx.campaign.publication:
+        problems.extend(article_front_matter(ctx))
+    if ctx.campaign.radio and "radio" in rooms:
         from .radio.api import check_radio  # bulletin scripts, the files they name, the schedule
 
         problems.extend(check_radio(ctx))
@@ -82,9 +107,11 @@ def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *,
     return ctx, unique
 
 
-def open_checked(cid: str, assets: Path = Path("assets"), output: Path = Path("output")) -> CampaignContext:
-    """The campaign ready to use, or SpecError with every problem `promokit check` would report."""
-    ctx, problems = campaign_problems(cid, assets, output)
+def open_checked(cid: str, assets: Path = Path("assets"), output: Path = Path("output"), *,
+                 allow_code: bool = False, deep: tuple[str, ...] = ()) -> CampaignContext:
+    """The campaign ready to use, or SpecError with every problem found: spec, brand, files, data, the articles'
+    front matter, fonts, and the checks of the rooms in `deep` (what the notebook is about)."""
+    ctx, problems = campaign_problems(cid, assets, output, allow_code=allow_code, deep=deep)
     if problems or ctx is None:
         raise SpecError(*problems)
     return ctx
