@@ -133,21 +133,37 @@ def find_font(name: str, *, brand_dir: Path | None = None, bold: bool = False) -
     )
 
 
+#: Every font role a product draws with: the brand's heading and body families, regular and bold.
+ROLES = ("heading", "heading_bold", "body", "body_bold")
+
+
 @dataclass(frozen=True)
 class BrandFonts:
-    """Font files for the brand's heading and body text (px sizes are chosen by the layouts)."""
+    """Font files for every role (px sizes are chosen by the layouts)."""
 
     heading: Path
     heading_bold: Path
     body: Path
+    body_bold: Path
+
+    def get(self, role: str) -> Path:
+        """The file of `role` (one of `ROLES`)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown font role {role!r}; use one of {', '.join(ROLES)}")
+        return getattr(self, role)
+
+    def as_dict(self) -> dict[str, Path]:
+        return {r: self.get(r) for r in ROLES}
 
 
 def brand_fonts(heading: str, body: str, brand_dir: Path | None = None) -> BrandFonts:
-    """The brand's fonts resolved to files (see `find_font`)."""
+    """The brand's fonts resolved to files for every role (see `find_font`)."""
+    bd = Path(brand_dir) if brand_dir is not None else None
     return BrandFonts(
-        heading=find_font(heading, brand_dir=brand_dir),
-        heading_bold=find_font(heading, brand_dir=brand_dir, bold=True),
-        body=find_font(body, brand_dir=brand_dir),
+        heading=find_font(heading, brand_dir=bd),
+        heading_bold=find_font(heading, brand_dir=bd, bold=True),
+        body=find_font(body, brand_dir=bd),
+        body_bold=find_font(body, brand_dir=bd, bold=True),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
-from ..fonts import find_font
+from ..fonts import brand_fonts
 from ..spec.models import Brand
 from ..style import load_style, style_path
 
@@ -23,7 +23,6 @@ POSTER_STYLE = style_path("poster")
 MPL_STYLE = style_path("promokit.mplstyle")
 WHITE = "#FFFFFF"
 
-FONT_ROLES = ("heading", "heading_bold", "body", "body_bold")
 
 
 def load_poster_style(brand_dir: Path | None = None) -> dict:
@@ -175,11 +174,6 @@ class Theme:
 def make_theme(brand: Brand, brand_dir: Path | None = None, style: dict | None = None) -> Theme:
     """Resolve the brand's fonts to files (brand fonts first, then installed fallbacks) and load the style."""
     bd = Path(brand_dir) if brand_dir is not None else None
-    fonts = {
-        "heading": find_font(brand.fonts.heading, brand_dir=bd),
-        "heading_bold": find_font(brand.fonts.heading, brand_dir=bd, bold=True),
-        "body": find_font(brand.fonts.body, brand_dir=bd),
-        "body_bold": find_font(brand.fonts.body, brand_dir=bd, bold=True),
-    }
+    fonts = brand_fonts(brand.fonts.heading, brand.fonts.body, bd).as_dict()
     return Theme(brand=brand, fonts=fonts, style=style if style is not None else load_poster_style(bd),
                  brand_file=(bd / "brand.yml") if bd is not None else None)

@@ -311,10 +311,8 @@ class Face:
 
 def brand_faces(ctx: CampaignContext) -> list[Face]:
     """Body regular and bold, heading bold: the brand's fonts (files in brand/fonts or installed families)."""
-    f = ctx.brand.fonts
-    return [Face("PK Body", 400, fonts.find_font(f.body, brand_dir=ctx.brand_dir)),
-            Face("PK Body", 700, fonts.find_font(f.body, brand_dir=ctx.brand_dir, bold=True)),
-            Face("PK Heading", 700, fonts.find_font(f.heading, brand_dir=ctx.brand_dir, bold=True))]
+    bf = fonts.brand_fonts(ctx.brand.fonts.heading, ctx.brand.fonts.body, ctx.brand_dir)
+    return [Face("PK Body", 400, bf.body), Face("PK Body", 700, bf.body_bold), Face("PK Heading", 700, bf.heading_bold)]
 
 
 def check_fonts(faces: list[Face], doc: Document) -> None:

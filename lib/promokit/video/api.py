@@ -122,8 +122,7 @@ def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_
     if video is not None and isinstance(video.captions, str):
         cues = read_captions(resolve(Path(campaign_dir), video.captions, field="video.captions"))
     bf = F.brand_fonts(brand.fonts.heading, brand.fonts.body, Path(brand_dir))
-    fonts = Fonts(heading=bf.heading, heading_bold=bf.heading_bold, body=bf.body,
-                  body_bold=F.find_font(brand.fonts.body, brand_dir=Path(brand_dir), bold=True))
+    fonts = Fonts(**bf.as_dict())
     logo = None
     if brand.logo:
         cand = Path(brand_dir) / brand.logo
