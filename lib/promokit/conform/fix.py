@@ -74,7 +74,9 @@ def _target_fps(f: Facts, t: Target) -> float:
     if t.fps:
         return t.fps
     p = t.preset
-    near = min(STANDARD_RATES, key=lambda r: abs(r - f.fps)) if f.fps else p.fps
+    # a phone's variable rate is its camera rate with frames held longer: take the rate of the shortest step
+    rate = 1.0 / f.frame_step[0] if not f.constant_rate and f.frame_step[0] > 0 else f.fps
+    near = min(STANDARD_RATES, key=lambda r: abs(r - rate)) if rate else p.fps
     if abs(near - f.fps) / near < 0.01 and f.constant_rate:
         near = f.fps  # 29.97 stays 29.97 where the platform takes it
     return min(max(near, p.min_fps), p.max_fps)
@@ -239,5 +241,11 @@ def fix_file(source: Path, target: Target, out: Path | None = None, *, facts: Fa
         raise FixError.fail("không ghi đè tệp gốc", "the original is never overwritten", file=source,
                             fix_vi="chọn tên khác", fix_en="choose another name")
     run_plan(source, plan, out)
-    after = judge(gather(out), target)
+    if plan.audio != "encode" and plan.trim is None:  # the same sound packets: the same loudness, not measured again
+        g = gather(out, loudness=False)
+        g = g.with_(loudness=f.loudness, true_peak=f.true_peak,
+                    sources={**g.sources, **{k: f.sources[k] for k in ("loudness", "true_peak") if k in f.sources}})
+    else:
+        g = gather(out)
+    after = judge(g, target)
     return FixResult(source, out, plan, before, after, time.perf_counter() - t0)
