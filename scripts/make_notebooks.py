@@ -47,11 +47,12 @@ def params_cell(name: str, campaigns: list[str]) -> str:
     ]
     extra = {
         "promo_video": [
-            'platforms = []  # trống / empty: mọi nền tảng trong campaign.yml / all the campaign lists; "tiktok" hoặc / or ["tiktok", "youtube"]',
+            'platforms = []  # trống / empty: mọi nền tảng trong campaign.yml / all it lists',
+            '#   vd. / e.g. "tiktok" hoặc / or ["tiktok", "youtube"]',
             _listing("nền tảng / platforms", PLATFORM_NAMES),
         ],
         "infographic": [
-            "infographic_ids = []  # trống / empty: mọi đồ họa trong campaign.yml / every infographic; vd. / e.g. [\"ocop-theo-xa\"]",
+            "infographic_ids = []  # trống / empty: mọi đồ họa / every infographic; vd. / e.g. [\"ocop-theo-xa\"]",
             "sizes = []  # trống / empty: kích thước trong campaign.yml / the sizes the spec lists",
             _listing("kích thước / sizes", SIZE_NAMES),
         ],
