@@ -120,3 +120,12 @@ def test_other_exceptions_keep_their_traceback(shell, capsys):
     shell.run_cell("1/0")
     cap = capsys.readouterr()
     assert "ZeroDivisionError" in cap.out + cap.err
+
+
+def test_paths_in_a_notebook_error_are_all_relative_to_the_project_root(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMOKIT_LAB_ROOT", str(tmp_path))
+    music = tmp_path / "assets" / "campaigns" / "x" / "music" / "a.wav"
+    err = SpecError.fail("không tìm thấy tệp", "file not found", file=tmp_path / "assets/campaigns/x/campaign.yml",
+                         line=8, field="video.music", fix_vi=f"chép tệp vào {music}", fix_en=f"copy the file to {music}")
+    (line,) = nb.error_lines(err)
+    assert str(tmp_path) not in line and line.count("assets/campaigns/x/") == 3, line

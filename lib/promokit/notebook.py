@@ -153,7 +153,11 @@ def show_pdf_pages(edition: Any, n: int = 2, *, width: int = 420) -> HTML:
 
 
 def _lab_problem(p: Problem) -> tuple[Problem, str | None]:
-    """The problem with its file named relative to the project root, and the JupyterLab link to that file."""
+    """The problem with its file (and any path in its texts) named relative to the project root, and the
+    JupyterLab link to that file."""
+    base = str(lab.root()).rstrip("/") + "/"
+    p = replace(p, vi=p.vi.replace(base, ""), en=p.en.replace(base, ""), fix_vi=p.fix_vi.replace(base, ""),
+                fix_en=p.fix_en.replace(base, ""))
     if p.where.file is None:
         return p, None
     rel = lab.relative(p.where.file)
