@@ -225,9 +225,15 @@ def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style:
     x = np.frombuffer(raw, dtype="<f4").reshape(-1, channels).copy()
     del raw
     gain = float(preset["lufs"]) - first.integrated
-    x *= np.float32(_lin(gain))
+    ceiling = _lin(float(preset["true_peak"]) - float(preset.get("peak_margin", 1.0)))
     # sample peaks `peak_margin` dB under the true-peak ceiling leave room for the peaks between samples
-    x, limited = limit(x, _lin(float(preset["true_peak"]) - float(preset.get("peak_margin", 1.0))), rate)
+    y, limited = limit(x * np.float32(_lin(gain)), ceiling, rate)
+    if limited:  # the limiter took some loudness: once more with that much more gain (energy ratio, dB)
+        loss = 10 * math.log10(float(np.mean((x * np.float32(_lin(gain))) ** 2)) / max(float(np.mean(y ** 2)), 1e-20))
+        if loss > 0.05:
+            gain += min(loss, 3.0)
+            y, limited = limit(x * np.float32(_lin(gain)), ceiling, rate)
+    x = y
     pcm = (np.clip(x, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
     with ThreadPoolExecutor(max_workers=1) as pool:
         mp3 = pool.submit(encode_mp3, pcm, out_mp3, tags, str(preset["mp3_bitrate"]), rate, channels)
@@ -244,12 +250,16 @@ def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style:
             "out_of_band": round(band, 5), "rate": rate}
 
 
-def encode_mp3(pcm: bytes, out: Path, tags: dict[str, str], bitrate: str, rate: int, channels: int) -> None:
-    """16-bit PCM as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign, artist = station, date, …)."""
+def encode_mp3(pcm: bytes | Path, out: Path, tags: dict[str, str], bitrate: str, rate: int, channels: int,
+               gain_db: float = 0.0) -> None:
+    """16-bit PCM (bytes, or a WAV file) as MP3 (LAME CBR) with ID3v2.3 tags (title, album = campaign,
+    artist = station, date, …); `gain_db` corrects the encoder's loudness change."""
     meta = [a for k, v in tags.items() if v for a in ("-metadata", f"{k}={v}")]
-    _pipe(["-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0", "-c:a", "libmp3lame",
+    src = ["-i", str(pcm)] if isinstance(pcm, Path) else ["-f", "s16le", "-ar", str(rate), "-ac", str(channels),
+                                                          "-i", "pipe:0"]
+    _pipe(["-v", "error", *src, *(["-af", f"volume={gain_db:.2f}dB"] if gain_db else []), "-c:a", "libmp3lame",
            "-b:a", bitrate, "-compression_level", "7", "-id3v2_version", "3", "-write_id3v1", "1", *meta,
-           "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3", stdin=pcm)
+           "-f", "mp3", str(out)], "mã hóa MP3 / encode MP3", stdin=None if isinstance(pcm, Path) else pcm)
 
 
 def band_energy_outside(path: Path, low: float, high: float) -> float:
