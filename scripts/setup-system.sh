@@ -24,6 +24,9 @@ if [ "$want" = test ]; then
   # the publication tests validate with real tools: EPUBCheck and a headless Chromium (driven by Playwright)
   have_cmd epubcheck || missing+=(epubcheck)
   have_cmd chromium || missing+=(chromium)
+  # the report tests open the DOCX with LibreOffice and list the PDF's fonts (pdffonts)
+  have_cmd soffice || missing+=(libreoffice-writer-nogui)
+  have_cmd pdffonts || missing+=(poppler-utils)
 fi
 
 [ ${#missing[@]} -eq 0 ] && { echo "system packages: all present"; exit 0; }

@@ -92,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, default=None, help="tốc độ khung bắt buộc / an exact frame rate asked")
 
     p = sub.add_parser("schema", parents=[common], help="in JSON Schema của campaign.yml / print the JSON Schema")
+    p = sub.add_parser("report", parents=[common], help="báo cáo kết quả (HTML, PDF, DOCX) / results report")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--week", nargs="?", const="", metavar="2024-W16", help="tuần (mặc định: tuần trước) / ISO week")
+    when.add_argument("--month", nargs="?", const="", metavar="2024-04", help="tháng (mặc định: tháng trước) / month")
+    when.add_argument("--year", nargs="?", const="", metavar="2024", help="năm kế hoạch / the plan year")
+    when.add_argument("--from", dest="date_from", metavar="1/4/2024", help="từ ngày / first day (with --to)")
+    p.add_argument("--to", dest="date_to", metavar="30/4/2024", help="đến ngày / last day")
+    p.add_argument("--format", default="html,pdf,docx", help="html,pdf,docx (mặc định cả ba / default all three)")
+    p = sub.add_parser("insights", parents=[common], help="nhập số liệu khán giả / import audience counts")
+    p.add_argument("--import", dest="file", type=Path, required=True, help="tệp CSV xuất từ nền tảng / exported CSV")
+    p.add_argument("--platform", required=True, help="facebook, youtube, tiktok")
+    p.add_argument("--date", default=None, help="ngày số liệu khi tệp không có cột ngày / day of a file without dates")
     return parser
 
 
@@ -248,9 +260,59 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _period(args: argparse.Namespace):  # noqa: ANN202 - report.Period, imported lazily
+    from . import report
+
+    if args.date_from is not None or args.date_to is not None:
+        if args.date_from is None or args.date_to is None:
+            raise UsageError.fail("cần cả --from và --to", "--from and --to go together", field="--from",
+                                  fix_vi="vd. --from 1/4/2024 --to 30/4/2024", fix_en="e.g. --from 1/4/2024 --to 30/4/2024")
+        return report.between(args.date_from, args.date_to)
+    if args.month is not None:
+        return report.month(args.month or None)
+    if args.year is not None:
+        return report.year(args.year or None)
+    return report.week(args.week or None)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import FORMATS, make_report
+
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError.fail(f"định dạng '{', '.join(bad)}' không có", f"unknown format '{', '.join(bad)}'",
+                              field="--format", fix_vi="dùng html, pdf, docx", fix_en="use html, pdf, docx")
+    period = _period(args)
+    result = make_report(args.output, period, assets=args.assets, formats=formats)
+    if result.report.empty:
+        _say(args, f"Kỳ {period.label}: không có dữ liệu / no data for this period")
+    for path in result.paths.values():
+        _say(args, str(path))
+    return EXIT_OK
+
+
+def cmd_insights(args: argparse.Namespace) -> int:
+    from .catalog import Catalog
+    from .report import import_export
+    from .text import parse_date
+
+    taken = None
+    if args.date:
+        try:
+            taken = parse_date(args.date)
+        except ValueError:
+            raise UsageError.fail(f"--date '{args.date}' không hợp lệ", f"invalid --date '{args.date}'",
+                                  field="--date", fix_vi="vd. --date 18/4/2024", fix_en="e.g. --date 18/4/2024") from None
+    read, added = import_export(Catalog(args.output).ledger, args.file, args.platform, taken=taken)
+    _say(args, f"✓ {args.file.name}: {read} dòng / rows, {added} số liệu mới / new snapshots "
+               f"({read - added} đã có / already there)")
+    return EXIT_OK
+
+
 COMMANDS = {"new": cmd_new, "check": cmd_check, "run": cmd_run, "gallery": cmd_gallery, "serve": cmd_serve,
             "review": cmd_review, "schema": cmd_schema, "publish": cmd_publish, "auth": cmd_auth,
-            "conform": cmd_conform}
+            "conform": cmd_conform, "report": cmd_report, "insights": cmd_insights}
 
 
 def main(argv: list[str] | None = None) -> int:

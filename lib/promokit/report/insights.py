@@ -1,0 +1,213 @@
+"""Audience snapshots (`insights` table in `output/promokit.sqlite`) and the platforms' CSV exports.
+
+A snapshot is what a platform showed for one post on one day; snapshots are only ever added (a second
+import of the same day and post is ignored, never overwriting the first). Each platform's export is one
+small class in `EXPORTS` naming its columns; `read_export` refuses missing columns, another platform's file,
+and numbers it cannot read, naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from ..errors import DataError
+from ..registry import Registry
+from ..text import nfc, parse_date
+from .model import METRICS, Snapshot
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS insights (
+  id INTEGER PRIMARY KEY, platform TEXT NOT NULL, remote_id TEXT NOT NULL, url TEXT NOT NULL DEFAULT '',
+  taken TEXT NOT NULL, views REAL NOT NULL DEFAULT 0, reach REAL NOT NULL DEFAULT 0,
+  reactions REAL NOT NULL DEFAULT 0, comments REAL NOT NULL DEFAULT 0, shares REAL NOT NULL DEFAULT 0,
+  watch_s REAL NOT NULL DEFAULT 0, source TEXT NOT NULL DEFAULT '', recorded TEXT NOT NULL,
+  UNIQUE (platform, remote_id, taken));
+CREATE INDEX IF NOT EXISTS insights_post ON insights(platform, remote_id, taken);
+"""
+
+
+# -- exports --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Export:
+    """One platform's CSV export: which header names hold the id, the date and each metric."""
+
+    platform: ClassVar[str] = ""
+    id_column: ClassVar[tuple[str, ...]] = ()
+    url_column: ClassVar[tuple[str, ...]] = ()
+    date_column: ClassVar[tuple[str, ...]] = ()  # empty: the snapshot is dated by --date (default today)
+    columns: ClassVar[dict[str, tuple[str, ...]]] = {}  # metric -> header names (any one; first found wins)
+    watch_unit_s: ClassVar[float] = 1.0  # seconds per unit of the watch-time column
+    signature: ClassVar[tuple[str, ...]] = ()  # headers only this platform's export has
+
+    def required(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [("id", self.id_column), *[(m, names) for m, names in self.columns.items() if m == "views"]]
+
+
+class FacebookExport(Export):
+    platform = "facebook"
+    id_column = ("Post ID",)
+    url_column = ("Permalink",)
+    date_column = ("Date",)
+    columns = {"views": ("Views", "Plays", "3-second video views"), "reach": ("Reach",),
+               "reactions": ("Reactions",), "comments": ("Comments",), "shares": ("Shares",),
+               "watch_s": ("Seconds viewed",)}
+    signature = ("Post ID", "Permalink")
+
+
+class YouTubeExport(Export):
+    platform = "youtube"
+    id_column = ("Content", "Video")
+    url_column = ()
+    date_column = ()
+    columns = {"views": ("Views",), "reach": ("Impressions",), "reactions": ("Likes",),
+               "comments": ("Comments added",), "shares": ("Shares",), "watch_s": ("Watch time (hours)",)}
+    watch_unit_s = 3600.0
+    signature = ("Watch time (hours)",)
+
+
+class TikTokExport(Export):
+    platform = "tiktok"
+    id_column = ("Video ID",)
+    url_column = ("Video link",)
+    date_column = ("Date",)
+    columns = {"views": ("Video views", "Total views"), "reach": ("Reached audience",), "reactions": ("Likes",),
+               "comments": ("Comments",), "shares": ("Shares",), "watch_s": ("Total play time (s)",)}
+    signature = ("Video ID", "Video views")
+
+
+EXPORTS: Registry[Export] = Registry("tệp xuất của nền tảng", "platform export")
+EXPORTS.add("facebook", FacebookExport())
+EXPORTS.add("youtube", YouTubeExport())
+EXPORTS.add("tiktok", TikTokExport())
+
+_NUMBER = re.compile(r"^-?\d+$|^-?\d{1,3}(,\d{3})+$|^-?\d+\.\d+$|^-?\d{1,3}(,\d{3})+\.\d+$")
+
+
+def _number(text: str, *, file: Path, row: int, column: str) -> float:
+    """A count as platforms export it (`1234`, `1,234`, `12.5`); a decimal comma is refused, named."""
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    if t in {"", "-", "—"}:
+        return 0.0
+    if not _NUMBER.match(t):
+        raise DataError.fail(f"hàng {row}, cột '{column}': '{text}' không phải số dạng của tệp xuất",
+                             f"row {row}, column '{column}': '{text}' is not a number as exports write it",
+                             file=file, field=column,
+                             fix_vi="xuất lại tệp với định dạng số tiếng Anh (dấu chấm thập phân, vd. 12.5)",
+                             fix_en="export again with English number format (decimal point, e.g. 12.5)")
+    return float(t.replace(",", ""))
+
+
+def _find(headers: list[str], names: tuple[str, ...]) -> str | None:
+    low = {h.strip().lower(): h for h in headers}
+    return next((low[n.lower()] for n in names if n.lower() in low), None)
+
+
+def read_export(path: Path, platform: str, *, taken: dt.date | None = None) -> list[Snapshot]:
+    """The snapshots in a platform's exported CSV (`taken`: the day of a file without a date column)."""
+    path = Path(path)
+    exp = EXPORTS.get(EXPORTS.choose(platform, option="--platform"))
+    try:
+        text = nfc(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError.fail("không đọc được tệp CSV (UTF-8)", f"cannot read the CSV as UTF-8 ({type(e).__name__})",
+                             file=path, fix_vi="xuất lại tệp CSV dạng UTF-8", fix_en="export the CSV as UTF-8") from e
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h for h in (reader.fieldnames or []) if h]
+    for other in EXPORTS.names():
+        o = EXPORTS.get(other)
+        if other != exp.platform and o.signature and all(_find(headers, (s,)) for s in o.signature) \
+                and not all(_find(headers, (s,)) for s in exp.signature):
+            raise DataError.fail(f"đây là tệp xuất của {other}, không phải {exp.platform}",
+                                 f"this is a {other} export, not {exp.platform}", file=path, field="--platform",
+                                 fix_vi=f"dùng --platform {other}", fix_en=f"use --platform {other}")
+    found: dict[str, str] = {}
+    for what, names in exp.required():
+        col = _find(headers, names)
+        if col is None:
+            raise DataError.fail(f"thiếu cột {' / '.join(names)} ({exp.platform})",
+                                 f"missing column {' / '.join(names)} ({exp.platform})", file=path, field=names[0],
+                                 fix_vi="xuất lại đủ cột, hoặc kiểm tra --platform; có: " + ", ".join(headers),
+                                 fix_en="export with that column, or check --platform; found: " + ", ".join(headers))
+        found[what] = col
+    metric_cols = {m: _find(headers, names) for m, names in exp.columns.items()}
+    url_col = _find(headers, exp.url_column) if exp.url_column else None
+    date_col = _find(headers, exp.date_column) if exp.date_column else None
+    day = taken or dt.date.today()
+    out = []
+    for i, row in enumerate(reader, start=2):
+        rid = (row.get(found["id"]) or "").strip()
+        if not rid or rid.lower() == "total":  # YouTube Studio's "Total" line
+            continue
+        when = day
+        if date_col and (row.get(date_col) or "").strip():
+            try:
+                when = parse_date(row[date_col].strip()[:10])
+            except ValueError:
+                raise DataError.fail(f"hàng {i}: ngày '{row[date_col]}' không đọc được",
+                                     f"row {i}: date '{row[date_col]}' cannot be read", file=path, field=date_col,
+                                     fix_vi="ngày dạng 2024-04-18 hoặc 18/4/2024",
+                                     fix_en="dates as 2024-04-18 or 18/4/2024") from None
+        values = {m: _number(row.get(c) or "", file=path, row=i, column=c) if c else 0.0
+                  for m, c in metric_cols.items()}
+        values["watch_s"] = values.get("watch_s", 0.0) * exp.watch_unit_s
+        out.append(Snapshot(exp.platform, rid, when, url=(row.get(url_col) or "").strip() if url_col else "",
+                            **{m: values.get(m, 0.0) for m in METRICS}))
+    return out
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+def _connect(ledger: Path) -> sqlite3.Connection:
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(ledger), timeout=30, isolation_level=None)
+    db.execute("PRAGMA busy_timeout=30000")
+    db.executescript(SCHEMA)
+    return db
+
+
+def add_snapshots(ledger: Path, snapshots: list[Snapshot], *, source: str = "") -> int:
+    """Add snapshots (never overwriting one already there for that post and day); how many were new."""
+    db = _connect(Path(ledger))
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    try:
+        with db:
+            db.execute("BEGIN")
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO insights(platform, remote_id, url, taken, views, reach, reactions, comments,"
+                " shares, watch_s, source, recorded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(s.platform, s.remote_id, s.url, s.taken.isoformat(), *(getattr(s, m) for m in METRICS), source, now)
+                 for s in snapshots])
+            return db.total_changes - before
+    finally:
+        db.close()
+
+
+def read_snapshots(ledger: Path) -> list[Snapshot]:
+    """Every snapshot in the ledger (none when it has no `insights` table yet)."""
+    ledger = Path(ledger)
+    if not ledger.is_file():
+        return []
+    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='insights'").fetchone():
+            return []
+        rows = db.execute(f"SELECT platform, remote_id, taken, {', '.join(METRICS)}, url FROM insights"  # noqa: S608
+                          " ORDER BY taken, id").fetchall()
+    finally:
+        db.close()
+    return [Snapshot(r[0], r[1], dt.date.fromisoformat(r[2]), *r[3:9], url=r[9]) for r in rows]
+
+
+def import_export(ledger: Path, file: Path, platform: str, *, taken: dt.date | None = None) -> tuple[int, int]:
+    """Import one exported CSV: (rows read, snapshots added)."""
+    snaps = read_export(file, platform, taken=taken)
+    return len(snaps), add_snapshots(ledger, snaps, source=Path(file).name)

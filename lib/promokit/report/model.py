@@ -1,0 +1,361 @@
+"""The results report as data: `build_report(inputs, style, period) -> Report`. Pure: no disk, no clock.
+
+Inputs are plain rows (read by `report.gather` from the ledger, the manifests and the campaign folders).
+Content areas (plan §II) come from each campaign's `theme` and channels from each platform, both through
+the style (`styles/report.yml`), never from code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .period import Period
+
+METRICS = ("views", "reach", "reactions", "comments", "shares", "watch_s")
+UNMAPPED = "—"
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CampaignFacts:
+    id: str
+    title: str = ""
+    theme: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    schedule: dict[str, dt.date] = field(default_factory=dict)  # platform -> day the post is due
+
+
+@dataclass(frozen=True)
+class Product:
+    """One final output file of a campaign, first made on `made`."""
+
+    campaign: str
+    path: str  # relative to the campaign's output folder
+    kind: str  # catalog kind: video, infographic, publication, post, radio, ...
+    role: str  # catalog role: video, image, pdf, audio, ...
+    made: dt.date
+
+
+@dataclass(frozen=True)
+class PostRow:
+    campaign: str
+    platform: str
+    state: str  # uploading, processing, published, failed
+    url: str = ""
+    remote_id: str = ""
+    error: str = ""
+    updated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    campaign: str
+    platform: str
+    decision: str  # approved, changes_requested (the latest decision)
+    decided: dt.date
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class JobRow:
+    campaign: str
+    notebook: str
+    status: str
+    finished: dt.date | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Audience counts of one post as a platform showed them on `taken` (cumulative since publishing)."""
+
+    platform: str
+    remote_id: str
+    taken: dt.date
+    views: float = 0
+    reach: float = 0
+    reactions: float = 0
+    comments: float = 0
+    shares: float = 0
+    watch_s: float = 0  # total watch time, s
+    url: str = ""
+
+    def metrics(self) -> dict[str, float]:
+        return {m: float(getattr(self, m)) for m in METRICS}
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    campaigns: list[CampaignFacts] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    posts: list[PostRow] = field(default_factory=list)
+    approvals: list[ApprovalRow] = field(default_factory=list)
+    jobs: list[JobRow] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be read (named), shown in the report
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Audience:
+    """Counts at the latest snapshot in the period and their change since the snapshot before it."""
+
+    now: dict[str, float] = field(default_factory=lambda: dict.fromkeys(METRICS, 0.0))
+    change: dict[str, float] = field(default_factory=lambda: dict.fromkeys(METRICS, 0.0))
+    posts: int = 0  # posts with a snapshot in the period
+
+    def plus(self, other: Audience) -> Audience:
+        return Audience({m: self.now[m] + other.now[m] for m in METRICS},
+                        {m: self.change[m] + other.change[m] for m in METRICS}, self.posts + other.posts)
+
+
+@dataclass(frozen=True)
+class PostLine:
+    campaign: str
+    title: str
+    platform: str
+    channel: str
+    area: str
+    url: str
+    published: dt.date | None
+    audience: Audience | None
+
+
+@dataclass(frozen=True)
+class Undone:
+    """Something planned (scheduled, approved, started) and not done, with why when known."""
+
+    campaign: str
+    what: str  # platform or notebook
+    planned: str  # vi: what was planned
+    why: str  # vi: why it is not done ("" when not known)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a summary table (an area or a channel)."""
+
+    code: str
+    title: str
+    campaigns: int = 0
+    products: int = 0
+    posts: int = 0
+    bulletins: int = 0
+    audience: Audience = field(default_factory=Audience)
+
+
+@dataclass(frozen=True)
+class CampaignLine:
+    id: str
+    title: str
+    theme: str
+    area: str
+    products: dict[str, int]  # kind -> count made in the period
+    posts: int
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    areas: list[Line]
+    channels: list[Line]
+    campaigns: list[CampaignLine]
+    posts: list[PostLine]
+    undone: list[Undone]
+    total: Line
+    unmapped: list[str]  # campaigns whose theme maps to no content area (named, with the theme)
+    notes: list[str]
+
+    @property
+    def empty(self) -> bool:
+        """No campaign, product, post, snapshot or undone item in the period."""
+        return not (self.campaigns or self.posts or self.undone or self.total.audience.posts or self.total.products)
+
+
+# -- building -------------------------------------------------------------------------------------
+
+def area_of(theme: str, style: dict[str, Any]) -> str:
+    """The plan's content area (`II.4`) of a campaign theme; `—` when the theme is missing or not mapped."""
+    return style.get("themes", {}).get(theme or "", UNMAPPED)
+
+
+def channel_of(platform: str, style: dict[str, Any]) -> str:
+    return style.get("platforms", {}).get(platform, platform)
+
+
+def _audiences(inputs: ReportInputs, period: Period, style: dict[str, Any]) -> dict[tuple[str, str], Audience]:
+    """(channel, remote id) -> audience: the latest snapshot in the period minus the one before it."""
+    series: dict[tuple[str, str], list[Snapshot]] = defaultdict(list)
+    for s in inputs.snapshots:
+        if s.taken <= period.end:
+            series[(channel_of(s.platform, style), s.remote_id)].append(s)
+    out = {}
+    for key, snaps in series.items():
+        snaps.sort(key=lambda s: s.taken)
+        last = snaps[-1]
+        if last.taken not in period:
+            continue
+        before = snaps[-2].metrics() if len(snaps) > 1 else dict.fromkeys(METRICS, 0.0)
+        now = last.metrics()
+        out[key] = Audience(now, {m: now[m] - before[m] for m in METRICS}, 1)
+    return out
+
+
+def build_report(inputs: ReportInputs, style: dict[str, Any], period: Period) -> Report:
+    """Everything the office reports for `period`: per content area and channel, posts with links,
+    audience with change, and what was planned and not done."""
+    camps = {c.id: c for c in inputs.campaigns}
+    areas_def: dict[str, str] = dict(style.get("areas", {}))
+    channels_def: dict[str, str] = dict(style.get("channels", {}))
+    product_channel: dict[str, str] = dict(style.get("products", {}))
+
+    def facts(cid: str) -> CampaignFacts:
+        return camps.get(cid) or CampaignFacts(cid)
+
+    made = [p for p in inputs.products if p.made in period]
+    published = [p for p in inputs.posts if p.state == "published" and p.updated is not None
+                 and p.updated <= period.end]
+    published_now = [p for p in published if p.updated in period]
+    audiences = _audiences(inputs, period, style)
+
+    active = {c.id for c in inputs.campaigns if period.overlaps(c.start, c.end)}
+    active |= {p.campaign for p in made} | {p.campaign for p in published_now}
+    by_post: dict[tuple[str, str], PostRow] = {(channel_of(p.platform, style), p.remote_id): p
+                                               for p in published if p.remote_id}
+
+    # posts: published in the period, or with audience counted in it
+    lines: list[PostLine] = []
+    for p in sorted(published, key=lambda p: (p.updated or dt.date.min, p.campaign, p.platform)):
+        ch = channel_of(p.platform, style)
+        aud = audiences.get((ch, p.remote_id)) if p.remote_id else None
+        if p.updated in period or aud is not None:
+            c = facts(p.campaign)
+            lines.append(PostLine(p.campaign, c.title or p.campaign, p.platform, ch, area_of(c.theme, style),
+                                  p.url, p.updated, aud))
+    stray = {k: a for k, a in audiences.items() if k not in by_post}  # counts of posts the ledger does not know
+
+    # per channel
+    ch_rows: dict[str, dict[str, Any]] = {c: {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
+                                              "audience": Audience()} for c in channels_def}
+
+    def ch_row(ch: str) -> dict[str, Any]:
+        return ch_rows.setdefault(ch, {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
+                                       "audience": Audience()})
+
+    for p in made:
+        ch = product_channel.get(p.kind)
+        if ch:
+            row = ch_row(ch)
+            row["products"] += 1
+            row["campaigns"].add(p.campaign)
+            if p.kind == "radio" and p.role == "audio":
+                row["bulletins"] += 1
+    for p in published_now:
+        row = ch_row(channel_of(p.platform, style))
+        row["posts"] += 1
+        row["campaigns"].add(p.campaign)
+    for pl in lines:
+        if pl.audience is not None:
+            row = ch_row(pl.channel)
+            row["audience"] = row["audience"].plus(pl.audience)
+    for (ch, _rid), a in stray.items():
+        row = ch_row(ch)
+        row["audience"] = row["audience"].plus(a)
+
+    # per area
+    ar_rows: dict[str, dict[str, Any]] = {a: {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
+                                              "audience": Audience()} for a in areas_def}
+
+    def ar_row(code: str) -> dict[str, Any]:
+        return ar_rows.setdefault(code, {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
+                                         "audience": Audience()})
+
+    for cid in active:
+        ar_row(area_of(facts(cid).theme, style))["campaigns"].add(cid)
+    for p in made:
+        row = ar_row(area_of(facts(p.campaign).theme, style))
+        row["products"] += 1
+        row["bulletins"] += int(p.kind == "radio" and p.role == "audio")
+    for p in published_now:
+        ar_row(area_of(facts(p.campaign).theme, style))["posts"] += 1
+    for pl in lines:
+        if pl.audience is not None:
+            row = ar_row(pl.area)
+            row["audience"] = row["audience"].plus(pl.audience)
+
+    def to_lines(rows: dict[str, dict[str, Any]], titles: dict[str, str], unmapped_title: str) -> list[Line]:
+        return [Line(code, titles.get(code, unmapped_title if code == UNMAPPED else code), len(r["campaigns"]),
+                     r["products"], r["posts"], r["bulletins"], r["audience"]) for code, r in rows.items()
+                if code in titles or any((r["campaigns"], r["products"], r["posts"], r["audience"].posts))]
+
+    areas = to_lines(ar_rows, areas_def, "Chưa xác định lĩnh vực")
+    channels = to_lines(ch_rows, channels_def, "Khác")
+    total_aud = Audience()
+    for a in areas:
+        total_aud = total_aud.plus(a.audience)
+    for a in stray.values():
+        total_aud = total_aud.plus(a)
+    total = Line("", "Tổng cộng", len(active), len(made), len(published_now),
+                 sum(1 for p in made if p.kind == "radio" and p.role == "audio"), total_aud)
+
+    per_camp_products: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in made:
+        per_camp_products[p.campaign][p.kind] += 1
+    per_camp_posts = Counter(p.campaign for p in published_now)
+    campaigns = [CampaignLine(cid, facts(cid).title or cid, facts(cid).theme, area_of(facts(cid).theme, style),
+                              dict(sorted(per_camp_products[cid].items())), per_camp_posts[cid])
+                 for cid in sorted(active, key=lambda c: (facts(c).start or dt.date.min, c))]
+    unmapped = sorted(f"{c.id} ({c.theme or 'không có theme / no theme'})" for c in campaigns if c.area == UNMAPPED)
+
+    return Report(period, areas, channels, campaigns, lines, _undone(inputs, period, style, active, published),
+                  total, unmapped, list(inputs.notes))
+
+
+def _undone(inputs: ReportInputs, period: Period, style: dict[str, Any], active: set[str],
+            published: list[PostRow]) -> list[Undone]:
+    """Scheduled or approved posts not published by the period's end, failed posts, failed jobs, and
+    campaigns of the period without any product — each with the reason the ledger gives."""
+    done = {(p.campaign, p.platform) for p in published}
+    posts = {(p.campaign, p.platform): p for p in inputs.posts}
+    out: dict[tuple[str, str], Undone] = {}
+
+    def why_post(key: tuple[str, str]) -> str:
+        p = posts.get(key)
+        if p is None:
+            return "chưa đăng (chưa chạy promokit publish --live)"
+        if p.state == "failed":
+            return f"đăng lỗi: {p.error}" if p.error else "đăng lỗi"
+        return "đang đăng dở (đang tải lên/xử lý)"
+
+    for c in inputs.campaigns:
+        for platform, due in sorted(c.schedule.items()):
+            if due in period and (c.id, platform) not in done:
+                out[(c.id, platform)] = Undone(c.id, platform, f"lịch đăng {due.day}/{due.month}/{due.year}",
+                                               why_post((c.id, platform)))
+    for a in inputs.approvals:
+        key = (a.campaign, a.platform)
+        if a.decision == "approved" and a.decided <= period.end and key not in done and key not in out \
+                and (a.decided in period or a.campaign in active):
+            out[key] = Undone(a.campaign, a.platform, "đã duyệt để đăng", why_post(key))
+    for p in inputs.posts:
+        key = (p.campaign, p.platform)
+        if p.state == "failed" and p.updated in period and key not in out:
+            out[key] = Undone(p.campaign, p.platform, "đăng bài", why_post(key))
+    last_job: dict[tuple[str, str], JobRow] = {}
+    for j in sorted((j for j in inputs.jobs if j.finished is not None and j.finished <= period.end),
+                    key=lambda j: j.finished or dt.date.min):
+        last_job[(j.campaign, j.notebook)] = j
+    for (cid, nb), j in sorted(last_job.items()):
+        if j.status in {"failed", "blocked", "invalid"} and j.finished in period:
+            out[(cid, nb)] = Undone(cid, nb, "dựng sản phẩm", j.error or j.status)
+    with_products = {p.campaign for p in inputs.products if p.made <= period.end}
+    for cid in sorted(active - with_products):
+        if not any(u.campaign == cid for u in out.values()):
+            out[(cid, "")] = Undone(cid, "", "dựng sản phẩm", "chưa có sản phẩm nào được dựng")
+    return sorted(out.values(), key=lambda u: (u.campaign, u.what))
