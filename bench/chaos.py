@@ -46,7 +46,9 @@ def main() -> int:
             shutil.copytree(args.assets / "brand", assets / "brand")
         output = Path(tmp) / "out"
         with small_disk(output, args.disk_mb) as disk:
-            chaos = Chaos(assets, output, seed=seed, notebooks=args.notebooks, workers=args.workers, disk=disk)
+            # the samples are the office's own: their code shots may run (--allow-code)
+            chaos = Chaos(assets, output, seed=seed, notebooks=args.notebooks, workers=args.workers, disk=disk,
+                          extra_args=("--allow-code",))
             t0 = time.monotonic()
             clean = chaos.clean_run()
             if clean.returncode != 0:

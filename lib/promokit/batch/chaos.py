@@ -86,11 +86,12 @@ class Chaos:
 
     def __init__(self, assets: Path, output: Path, *, seed: int, notebooks: list[str] | None = None,
                  workers: int = 2, disk: bool = False, notebooks_dir: Path | None = None,
-                 faults: tuple[str, ...] = FAULTS) -> None:
+                 faults: tuple[str, ...] = FAULTS, extra_args: tuple[str, ...] = ()) -> None:
         self.assets, self.output = Path(assets), Path(output)
         self.rng = random.Random(seed)
         self.seed = seed
         self.notebooks = notebooks or []
+        self.extra_args = list(extra_args)  # more `promokit run` options (e.g. --allow-code)
         self.workers = workers
         self.disk = disk  # the output is a tmpfs this process may fill and remount
         self.faults = tuple(f for f in faults if disk or f not in DISK_FAULTS)
@@ -106,7 +107,7 @@ class Chaos:
                str(self.output), "--draft", "--quiet", "--workers", str(self.workers)]
         for nb in self.notebooks:
             cmd += ["--notebook", nb]
-        return cmd
+        return cmd + self.extra_args
 
     def run(self, timeout: float = 600) -> subprocess.CompletedProcess:
         return subprocess.run(self.command(), env=self.env, capture_output=True, text=True, timeout=timeout,
