@@ -327,14 +327,20 @@ def write_checks(output: Path, checks: Checks) -> Path:
     return write_atomic(checks_path(output), json.dumps(checks.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
+def read_record(path: Path, what_vi: str, what_en: str, fix_vi: str, fix_en: str) -> Any:
+    """A JSON record (checks file, manifest) as data; None when missing; CatalogError naming it when corrupt."""
+    if not Path(path).is_file():
+        return None
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CatalogError.fail(f"{what_vi} hỏng", f"corrupt {what_en} ({type(e).__name__})", file=path,
+                                fix_vi=fix_vi, fix_en=fix_en) from e
+
+
 def read_checks(output: Path) -> Checks | None:
     """The checks record beside `output`; None when there is none; CatalogError when corrupt or of another shape."""
     path = checks_path(output)
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CatalogError.fail("tệp kiểm tra hỏng", f"corrupt checks file ({type(e).__name__})", file=path,
-                                fix_vi="xóa tệp này rồi chạy lại sổ tay", fix_en="delete it and re-run the notebook") from e
-    return Checks.from_dict(data, file=path)
+    data = read_record(path, "tệp kiểm tra", "checks file", "xóa tệp này rồi chạy lại sổ tay",
+                       "delete it and re-run the notebook")
+    return None if data is None else Checks.from_dict(data, file=path)

@@ -26,6 +26,7 @@ from .catalog import (
     is_record,
     kind_of,
     read_checks,
+    read_record,
     role_of,
 )
 
@@ -120,30 +121,9 @@ def update_manifest(outputs: CampaignOutputs, *, job: dict | None = None, jobs: 
 def read_manifest(outputs: CampaignOutputs | Path) -> dict | None:
     """The manifest (None when there is none); CatalogError naming the file when it is corrupt."""
     path = outputs.manifest if isinstance(outputs, CampaignOutputs) else Path(outputs) / MANIFEST_NAME
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CatalogError.fail("manifest.json hỏng", f"corrupt manifest.json ({type(e).__name__})", file=path,
-                                fix_vi="chạy `promokit gallery` hoặc chạy lại sổ tay để ghi lại",
-                                fix_en="run `promokit gallery` or re-run a notebook to rewrite it") from e
-    if not isinstance(data, dict) or not isinstance(data.get("outputs"), list):
+    data = read_record(path, MANIFEST_NAME, MANIFEST_NAME, "chạy `promokit gallery` hoặc chạy lại sổ tay để ghi lại",
+                       "run `promokit gallery` or re-run a notebook to rewrite it")
+    if data is not None and (not isinstance(data, dict) or not isinstance(data.get("outputs"), list)):
         raise CatalogError.fail("manifest.json không đúng dạng", "manifest.json of another shape", file=path,
                                 fix_vi="chạy lại sổ tay để ghi lại", fix_en="re-run a notebook to rewrite it")
     return data
-
-
-def refresh_manifests(output: Path) -> list[Path]:
-    """Rewrite every campaign's manifest from its files (e.g. before building the gallery)."""
-    from .catalog import Catalog
-
-    cat = Catalog(Path(output))
-    done = []
-    root = Path(output)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        if folder.name.startswith(".") or folder.name == "reports":
-            continue
-        if (folder / MANIFEST_NAME).is_file() or any(folder.glob("*/*")):
-            done.append(update_manifest(cat.campaign(folder.name)))
-    return done

@@ -46,12 +46,17 @@ class Decision:
     via: str = ""
 
 
-def _connect(ledger: Path) -> sqlite3.Connection:
+def connect(ledger: Path, schema: str = SCHEMA) -> sqlite3.Connection:
+    """A connection to the ledger with `schema` created if missing (autocommit, waits up to 30 s for a writer)."""
     Path(ledger).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(ledger), timeout=30, isolation_level=None)
     db.execute("PRAGMA busy_timeout=30000")
-    db.executescript(SCHEMA)
+    db.executescript(schema)
     return db
+
+
+def _connect(ledger: Path) -> sqlite3.Connection:
+    return connect(ledger)
 
 
 def record(ledger: Path, campaign: str, platform: str, digest: str, decision: str, reviewer: str,
@@ -108,19 +113,6 @@ def history_all(ledger: Path) -> dict[tuple[str, str], list[Decision]]:
     for r in rows:
         out.setdefault((r[0], r[1]), []).append(Decision(*r))
     return out
-
-
-def latest_all(ledger: Path) -> dict[tuple[str, str], Decision]:
-    """The standing decision of every package that has one, by (campaign, platform): one query."""
-    if not Path(ledger).is_file():
-        return {}
-    db = _connect(ledger)
-    try:
-        rows = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
-                          "WHERE id IN (SELECT MAX(id) FROM approvals GROUP BY campaign, platform)").fetchall()
-    finally:
-        db.close()
-    return {(r[0], r[1]): Decision(*r) for r in rows}
 
 
 def last_id(ledger: Path) -> int:

@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .approvals import connect
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_links (
   id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, token_sha256 TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
@@ -38,11 +40,7 @@ def looks_like_token(token: str) -> bool:
 
 
 def _connect(ledger: Path) -> sqlite3.Connection:
-    Path(ledger).parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(ledger), timeout=30, isolation_level=None)
-    db.execute("PRAGMA busy_timeout=30000")
-    db.executescript(SCHEMA)
-    return db
+    return connect(ledger, SCHEMA)
 
 
 def create_link(ledger: Path, campaign: str) -> str:
