@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     audited = unaudited = 0
     for f in sorted(args.output.rglob("*" + CHECKS_SUFFIX)):
         out = f.with_name(f.name[: -len(CHECKS_SUFFIX)])
-        if out.suffix not in AUDITED or "draft" in out.parts:
+        if out.suffix not in AUDITED:
             continue
         try:
             data = json.loads(f.read_text(encoding="utf-8"))

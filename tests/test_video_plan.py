@@ -109,7 +109,7 @@ def test_share_frames_is_exact():
 @pytest.mark.parametrize("name", PLATFORMS.names())
 def test_text_boxes_lie_inside_the_safe_zone(name):
     c = campaign(duration=10, captions=[{"text": "Chào mừng", "start": 1, "end": 3}],
-                 shots=[{"path": "images/a0.jpg", "caption": "Đình làng"}, "images/a1.jpg"],
+                 shots=[{"path": "images/a0.jpg", "caption": "Đình làng", "duration": 6}, "images/a1.jpg"],
                  end_card={"text": "Cảm ơn", "url": "lapvo.gov.vn"})
     p = plan(c, stills(2), name)
     assert p.width % 2 == 0 and p.height % 2 == 0
@@ -122,9 +122,11 @@ def test_text_boxes_lie_inside_the_safe_zone(name):
 
 
 def test_framing_per_shape():
-    media = stills(1, (3000, 2000))  # landscape photo
-    assert plan(campaign(), media, "tiktok").shots[0].fit == "fit"  # whole picture over a blurred fill
+    media = stills(1, (3000, 2000))  # landscape photo: 9:16 crops it around its focus, no blurred bands
+    assert plan(campaign(), media, "tiktok").shots[0].fit == "fill"
     assert plan(campaign(), media, "youtube").shots[0].fit == "fill"
+    panorama = stills(1, (6000, 1500))  # a crop would keep too little of it: shown whole over a blurred fill
+    assert plan(campaign(), panorama, "tiktok").shots[0].fit == "fit"
     media = stills(1, (2000, 3000))
     assert plan(campaign(), media, "tiktok").shots[0].fit == "fill"
 

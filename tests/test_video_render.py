@@ -165,7 +165,7 @@ def test_every_platform_file_conforms_and_has_sidecars_and_cover(tmp_path):
     video = {"duration": 3, "title": "Giỗ Tổ", "transition_duration": 0.3,
              "platforms": ["tiktok", "facebook_reels", "instagram_reels", "youtube_shorts", "youtube",
                            "facebook_feed", "zalo"],
-             "captions": [{"text": "Chào mừng quý vị", "start": 0.2, "end": 1.8}]}
+             "captions": [{"text": "Chào mừng quý vị", "start": 0.2, "end": 1.8}], "caption_mode": "both"}
     c, b, folder, bd = setup(tmp_path, video, {"a.jpg": flat((200, 60, 40)), "b.jpg": flat((40, 120, 200)).resize((360, 640))})
     out = tmp_path / "out"
     results = render_campaign(c, b, folder, bd, out)

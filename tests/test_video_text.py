@@ -141,3 +141,46 @@ def test_a_font_lacking_a_glyph_is_a_clear_font_error(latin_only_font):
     assert "'ỹ' (U+1EF9)" in msg and "LatinOnly.ttf" in msg and "video.captions" in msg
     # plain ASCII passes with the same font
     check_texts(dataclasses.replace(p, texts=tuple(t for t in p.texts if t.role == "title")))
+
+
+# -- layout: reserved bands, two blocks at most, caption modes -----------------------------------------
+
+def _at(p, t: float):
+    return [x for x in p.texts if x.start <= t < x.end]
+
+
+@pytest.mark.parametrize("preset", ["tiktok", "youtube", "facebook_feed"])
+def test_text_blocks_keep_to_their_bands_and_never_stack_more_than_two(preset: str) -> None:
+    p = plan(captions=parse_captions(SRT), preset=preset,
+             shots=[{"path": "images/a.jpg", "caption": "Đền Hùng, Lấp Vò"}, {"path": "images/a.jpg",
+                                                                              "caption": "Rước kiệu"}])
+    for a in p.texts:
+        for b in p.texts:
+            if a.role != b.role and a.start < b.end and b.start < a.end:  # on screen together
+                assert a.box[3] <= b.box[1] or b.box[3] <= a.box[1], (a.role, a.box, b.role, b.box)
+        x0, y0, x1, y1 = p.safe
+        assert x0 <= a.box[0] and y0 <= a.box[1] and a.box[2] <= x1 and a.box[3] <= y1
+    for t in [i / 10 for i in range(int(p.duration * 10))]:
+        assert len(_at(p, t)) <= 2, (t, [x.role for x in _at(p, t)])
+    title = next(x for x in p.texts if x.role == "title")
+    assert all(x.start >= title.end for x in p.texts if x.role == "lower_third")
+
+
+def test_caption_modes_and_sidecars(tmp_path: Path) -> None:
+    from promokit.video.captions import write_sidecars
+
+    burned = plan(captions=parse_captions(SRT))
+    assert burned.captions() and write_sidecars(burned, tmp_path / "a.mp4") == (None, None)
+    side = plan(captions=parse_captions(SRT), caption_mode="sidecar")
+    assert not side.captions() and [c.text for c in sidecar_cues(side)][0].startswith("Lễ hội")
+    srt, vtt = write_sidecars(side, tmp_path / "b.mp4")
+    assert srt is not None and "Uống nước nhớ nguồn" in srt.read_text(encoding="utf-8")
+    both = plan(captions=parse_captions(SRT), caption_mode="both")
+    assert both.captions() and all(p is not None for p in write_sidecars(both, tmp_path / "c.mp4"))
+
+
+def test_end_card_shows_the_address_without_its_scheme() -> None:
+    from promokit.video.plan import display_url
+
+    assert display_url("https://laptv.vn/") == "laptv.vn" and display_url("http://a.b/c") == "a.b/c"
+    assert display_url("https://") == ""

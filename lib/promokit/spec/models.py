@@ -128,6 +128,9 @@ class Video(Strict):
         None, description="Images and clips in order; default: all images and clips by name"
     )
     captions: RelPath | list[Caption] | None = Field(None, description="An .srt/.vtt file or a list of captions")
+    caption_mode: Literal["burned", "sidecar", "both"] = Field(
+        "burned", description="Captions burned into the picture, in .srt/.vtt sidecar files for the platform's "
+        "subtitle track, or both (a platform showing both would show every line twice)")
     music: RelPath | None = Field(None, description="Music bed (mp3, wav, m4a, ogg, flac)")
     voiceover: RelPath | None = Field(None, description="Voice-over audio; music ducks under it")
     fit_to_music: bool = Field(False, description="Make the video as long as the music")

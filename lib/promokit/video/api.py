@@ -19,12 +19,14 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
+from ..audit import audit_checks
 from ..catalog import CampaignOutputs, Catalog, Checks, write_checks
 from ..conform import check_render
 from ..errors import SpecError, UsageError
 from ..platforms import PLATFORMS, Preset
 from ..spec.models import Brand, Campaign, Shot
 from ..text import format_duration, nfc
+from .audit import video_defects
 from .captions import read_captions, write_sidecars
 from .compositor import Compositor
 from .encoder import SoundJob, encode
@@ -419,8 +421,8 @@ def storyboard(plan: Plan, *, thumb: int = 240, columns: int | None = None) -> I
 class RenderResult:
     platform: str
     video: Path
-    srt: Path
-    vtt: Path
+    srt: Path | None  # None: captions burned in only (video.caption_mode)
+    vtt: Path | None
     cover: Path
     checks: Checks
     seconds: float
@@ -459,9 +461,34 @@ def sound_bitrate(plan: Plan, presets: list[Preset]) -> int:
     return max(p.audio_bitrate for p in presets)
 
 
+def cover_plan(plan: Plan) -> tuple[Plan, float]:
+    """The cover as a designed frame: the sharpest moment of the first shot with the title (and its
+    subtitle) and the logo over it, no captions or lower thirds; (its plan, its time in s)."""
+    from dataclasses import replace
+
+    first = plan.shots[0]
+    title = next((t for t in plan.texts if t.role == "title"), None)
+    bare = replace(plan, texts=())
+    times = [first.start + (first.end - first.start) * k for k in (0.3, 0.55, 0.8)]
+    best = max(times, key=lambda t: _sharpness(preview_frame(bare, t))) if first.kind != "card" else times[0]
+    texts = (replace(title, start=0.0, end=plan.duration, fade=0.0),) if title is not None else ()
+    logo = replace(plan.logo, start=0.0, end=plan.duration) if plan.logo is not None else None
+    return replace(plan, texts=texts, logo=logo), best
+
+
+def _sharpness(im: Image.Image) -> float:
+    """How much detail a frame has (variance of its edges): blurred or dark frames score low."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    g = im.convert("L").resize((max(1, im.width // 4), max(1, im.height // 4)))
+    return float(np.asarray(g.filter(ImageFilter.FIND_EDGES), dtype=np.float32).var())
+
+
 def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
-    """`<platform>-cover.jpg`: the title frame (YouTube: its thumbnail size)."""
-    im = preview_frame(plan, cover_time(plan))
+    """`<platform>-cover.jpg`: a designed cover (see `cover_plan`); YouTube: its thumbnail size."""
+    cp, t = cover_plan(plan)
+    im = preview_frame(cp, t)
     if preset.thumbnail and not plan.draft:
         im = im.resize(preset.thumbnail, Image.Resampling.LANCZOS)
     with atomic_path(Path(path)) as tmp:
@@ -541,6 +568,7 @@ def render_plans(plans: dict[str, Plan], outputs: CampaignOutputs, *,
                                   min_audio_bitrate=min(128_000, bitrate))
             seconds = time.perf_counter() - t0
             checks = video_record(name, plan, checks, warnings, seconds)
+            checks = checks.with_checks(*audit_checks(video_defects(plan)))  # the layout audit
             write_checks(video, checks)
             results.append(RenderResult(name, video, srt, vtt, cover, checks, seconds, warnings))
     return results

@@ -72,8 +72,8 @@ def _stamp(t: float, sep: str) -> str:
 
 
 def sidecar_cues(plan: Plan) -> list[Cue]:
-    """What the sidecars carry: the burned-in captions, else the title and lower thirds (for accessibility)."""
-    caps = plan.captions()
+    """What the sidecars carry: the captions (burned in or not), else the title and lower thirds."""
+    caps = plan.captions() or list(plan.sidecar_only)
     layers = caps or [t for t in plan.texts if t.role in ("title", "lower_third")]
     out = []
     for t in layers:
@@ -92,9 +92,15 @@ def to_vtt(cues: list[Cue]) -> str:
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
-def write_sidecars(plan: Plan, srt: Path, vtt: Path) -> tuple[Path, Path]:
-    """The `.srt` and `.vtt` caption files at the given paths (the catalog's), written atomically."""
+def write_sidecars(plan: Plan, srt: Path, vtt: Path) -> tuple[Path | None, Path | None]:
+    """The `.srt` and `.vtt` caption files at the given paths (the catalog's), written atomically — only
+    when the plan's captions are not burned in alone (`caption_mode` sidecar or both): a subtitle track
+    over burned-in captions would show every line twice. Sidecars of an earlier render are then removed."""
     from ..atomic import write_atomic
 
+    if plan.caption_mode == "burned":
+        for old in (Path(srt), Path(vtt)):
+            old.unlink(missing_ok=True)
+        return None, None
     cues = sidecar_cues(plan)
     return write_atomic(Path(srt), to_srt(cues)), write_atomic(Path(vtt), to_vtt(cues))

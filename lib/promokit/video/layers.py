@@ -8,6 +8,7 @@ the role's number of lines; when it does not fit, the size shrinks step by step 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,16 +96,19 @@ def _draw_lines(fit: Fitted, width: int, align: str, pad_x: int, pad_y: int) -> 
 
 
 def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: int | None = None,
-               size_scale: float = 1.0) -> Image.Image:
-    """One role's text as RGBA: a rounded box behind it when the style has one, else a soft shadow."""
+               size_scale: float = 1.0, size: int | None = None) -> Image.Image:
+    """One role's text as RGBA: a rounded box behind it when the style has one, else a soft shadow.
+
+    `size` (px): start fitting from this size instead of the role's (the video's one caption size).
+    The image's `info["lines"]` holds the lines as broken."""
     st = plan.style.text[role]
     ref = reference_height(plan.width, plan.height)
-    size = int(round(st.size * ref * size_scale))
-    pad = int(round(st.padding * size)) if st.box else 0
+    nominal = int(round(st.size * ref * size_scale))
+    pad = int(round(st.padding * nominal)) if st.box else 0
     inner_w = max_width - 2 * pad
     inner_h = None if max_height is None else max_height - 2 * pad
-    fit = fit_text(text, font_file(plan, st), size, inner_w, st, field=FIELDS.get(role, role), max_height=inner_h,
-                   balance=role in BALANCED)
+    fit = fit_text(text, font_file(plan, st), size or nominal, inner_w, st, field=FIELDS.get(role, role),
+                   max_height=inner_h, balance=role in BALANCED)
     widest = max(int(fit.font.getlength(ln) + 0.999) for ln in fit.lines)
     width = min(max_width, widest + 2 * pad) if st.box else max_width
     if not st.box:
@@ -122,14 +126,18 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
         bg.putalpha(box_mask)
         fg = Image.new("RGBA", mask.size, color + (0,))
         fg.putalpha(mask)
-        return Image.alpha_composite(bg, fg)
+        out = Image.alpha_composite(bg, fg)
+        out.info["lines"] = tuple(fit.lines)
+        return out
     # shadow: a blurred dark copy under the text, for reading over any picture
     blur = max(1.0, fit.size * 0.06)
     shadow = mask.filter(ImageFilter.GaussianBlur(blur)).point(lambda v: int(v * 0.75))
     sh = Image.new("RGBA", mask.size, (0, 0, 0, 0))
     sh.putalpha(shadow)
     layer.putalpha(mask)
-    return Image.alpha_composite(sh, layer)
+    out = Image.alpha_composite(sh, layer)
+    out.info["lines"] = tuple(fit.lines)
+    return out
 
 
 def _place(im: Image.Image, box: tuple[int, int, int, int], anchor: str, align: str = "center") -> tuple[int, int]:
@@ -171,11 +179,35 @@ def text_layer_image(layer: TextLayer, plan: Plan) -> tuple[Image.Image, int, in
         for p in parts:
             im.alpha_composite(p, ((width - p.width) // 2, y))
             y += p.height
+        im.info["lines"] = title.info.get("lines", ())
     else:
-        im = text_block(layer.text, layer.role, plan, w, max_height=h)
+        size = caption_size(plan, w, h) if layer.role == "caption" else None
+        im = text_block(layer.text, layer.role, plan, w, max_height=h, size=size)
     align = plan.style.text[layer.role].align if layer.role == "lower_third" else "center"
     x, y = _place(im, layer.box, layer.anchor, align)
     return im, x, y
+
+
+def caption_size(plan: Plan, width: int, height: int) -> int | None:
+    """One size (px) for every caption of the video: the largest at which each of them fits its box."""
+    caps = tuple(t.text for t in plan.texts if t.role == "caption")
+    if not caps:
+        return None
+    st = plan.style.text["caption"]
+    nominal = int(round(st.size * reference_height(plan.width, plan.height)))
+    pad = int(round(st.padding * nominal)) if st.box else 0
+    return _common_size(caps, str(font_file(plan, st)), nominal, width - 2 * pad, height - 2 * pad, st)
+
+
+@functools.lru_cache(maxsize=64)
+def _common_size(texts: tuple[str, ...], font: str, size: int, width: int, height: int, st: TextStyle) -> int | None:
+    sizes = []
+    for t in texts:
+        try:
+            sizes.append(fit_text(t, Path(font), size, width, st, field="video.captions", max_height=height).size)
+        except SpecError:
+            continue  # reported when that caption is drawn
+    return min(sizes) if sizes else None
 
 
 def text_overlay(layer: TextLayer, plan: Plan) -> Overlay:
@@ -225,13 +257,31 @@ def end_card_image(card: EndCardPlan, plan: Plan) -> Image.Image:
         return im
     gap = int(float(lay["gap"]) * plan.style.text["end_card"].size * reference_height(plan.width, plan.height))
     total = sum(p.height for p in parts) + gap * (len(parts) - 1)
+    if len(parts) > 1 and total < 0.7 * (y1 - y0):  # the block fills its box: logo high, address low
+        gap = int((0.7 * (y1 - y0) - sum(p.height for p in parts)) / (len(parts) - 1))
+        total = sum(p.height for p in parts) + gap * (len(parts) - 1)
     cy = y0 + float(lay["y"]) * (y1 - y0)
     y = int(max(y0, min(y1 - total, cy - total / 2)))
     for p in parts:
         x = x0 + (x1 - x0 - p.width) // 2
         im.paste(p, (x, y), p if p.mode == "RGBA" else None)
         y += p.height + gap
+    _end_card_band(im, card, plan)
     return im
+
+
+def _end_card_band(im: Image.Image, card: EndCardPlan, plan: Plan) -> None:
+    """Under the safe zone (the platform's own buttons and description go there) a darker band with the
+    brand's accent stripe: the frame is composed to its bottom, nothing needed to read is put there."""
+    below = plan.height - plan.safe[3]
+    if below < 0.12 * plan.height:
+        return
+    draw = ImageDraw.Draw(im)
+    top = plan.safe[3] + int(0.04 * plan.height)
+    shade = tuple(int(c * 0.72) for c in card.background)
+    draw.rectangle((0, top, plan.width, plan.height), fill=shade)
+    stripe = resolve_color("secondary", plan.colors) or (255, 255, 255)
+    draw.rectangle((0, top, plan.width, top + max(2, int(0.006 * plan.height))), fill=stripe)
 
 
 def check_texts(plan: Plan) -> None:

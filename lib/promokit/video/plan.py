@@ -21,7 +21,7 @@ from ..platforms import Preset, safe_zone
 from ..spec.models import Brand, Campaign, Caption, Shot
 from ..text import nfc
 from .motion import STILL, Motion, base_window, fit_mode, make_motion
-from .style import VideoStyle, reference_height, resolve_color
+from .style import VideoStyle, resolve_color
 
 Box = tuple[int, int, int, int]
 
@@ -220,6 +220,8 @@ class Plan:
     title: str
     draft: bool = False
     warnings: tuple[str, ...] = field(default=())
+    caption_mode: str = "burned"  # burned | sidecar | both (spec video.caption_mode)
+    sidecar_only: tuple[TextLayer, ...] = ()  # captions for the sidecar files only (mode "sidecar")
 
     @property
     def size(self) -> tuple[int, int]:
@@ -312,6 +314,15 @@ def _shots(campaign: Campaign, media: dict[str, MediaFacts]) -> list[tuple[Shot,
         raise _fail("video không có ảnh hay đoạn phim nào", "the video has no images or clips", "video.shots",
                     "thêm ảnh vào images/ hoặc video vào clips/", "add photos to images/ or clips to clips/")
     return out
+
+
+def display_url(url: str) -> str:
+    """A web address as people read it: no "https://", no "www." is kept, no trailing "/" (never a bare scheme)."""
+    u = url.strip()
+    for scheme in ("https://", "http://"):
+        if u.lower().startswith(scheme):
+            u = u[len(scheme):]
+    return u.rstrip("/")
 
 
 def _text_box(safe: Box, top: float, bottom: float) -> Box:
@@ -452,7 +463,7 @@ def plan_video(
                               frames=lengths[idx], fps=fps))
         bg = resolve_color(style.layout["end_card"]["background"], colors)
         contact = end_card.contact or brand.contacts.phone or brand.contacts.address or brand.contacts.email
-        url = end_card.url or brand.contacts.web
+        url = display_url(end_card.url or brand.contacts.web or "")
         card_plan = EndCardPlan(text=end_card.text or campaign.slogan or campaign.title, contact=contact, url=url,
                                 background=bg or (0, 0, 0), box=_text_box(safe, 0.0, 0.78), logo=logo, shot=idx)
     transitions = []
@@ -468,25 +479,22 @@ def plan_video(
     lay = style.layout
     title = video.title or campaign.title
     subtitle = video.subtitle or campaign.slogan
+    bands = {k: (float(v[0]), float(v[1])) for k, v in lay["bands"].items()}
+    title_end = 0.0
     if title.strip():
-        tl = lay["title"]
-        top = float(tl["y"]) - float(tl["height"]) / 2
-        end = min(float(timing["title_seconds"]), content_end)
-        texts.append(TextLayer("title", nfc(title), 0.0, end, _text_box(safe, top, top + float(tl["height"])),
+        title_end = min(float(timing["title_seconds"]), content_end)
+        texts.append(TextLayer("title", nfc(title), 0.0, title_end, _text_box(safe, *bands["title"]),
                                "center", nfc(subtitle or ""), fade))
-    ref = reference_height(width, height)
-    cap_style = style.text["caption"]
-    cap_h = cap_style.size * ref * (cap_style.line_spacing * cap_style.max_lines + 2 * cap_style.padding)
-    sy0, sy1 = safe[1], safe[3]
-    cap_top = float(lay["caption"]["bottom"]) - cap_h / (sy1 - sy0)
-    lt_bottom = float(lay["lower_third"]["bottom"])
     inset = float(timing["lower_third_inset"])
+    least = float(lay.get("lower_third_min", 1.2))
     for (shot, _), sp in zip(pairs, shots, strict=False):
-        if shot.caption and sp.end - sp.start > 2 * inset + 0.5:
-            lt = style.text["lower_third"]
-            lt_h = lt.size * ref * (lt.line_spacing * lt.max_lines + 2 * lt.padding)
-            texts.append(TextLayer("lower_third", nfc(shot.caption), sp.start + inset, sp.end - inset,
-                                   _text_box(safe, lt_bottom - lt_h / (sy1 - sy0), lt_bottom), "bottom", "", fade))
+        if not shot.caption:
+            continue
+        start = max(sp.start + inset, title_end + fade if title_end else 0.0)  # never under the title
+        stop = sp.end - inset
+        if stop - start >= least:
+            texts.append(TextLayer("lower_third", nfc(shot.caption), start, stop,
+                                   _text_box(safe, *bands["lower_third"]), "bottom", "", fade))
     cues: list[Cue] = []
     if isinstance(video.captions, list):
         cues = [Cue(c.start, c.end, c.text) for c in video.captions]
@@ -501,9 +509,8 @@ def plan_video(
         if start >= end_s or stop <= start:
             warnings.append(f"caption {c.text[:30]!r} at {c.start:g} s is past the end of the video")
             continue
-        texts.append(TextLayer("caption", nfc(c.text), start, stop,
-                               _text_box(safe, cap_top, float(lay["caption"]["bottom"])), "bottom", "",
-                               min(fade, (stop - start) / 4)))
+        texts.append(TextLayer("caption", nfc(c.text), start, stop, _text_box(safe, *bands["caption"]), "bottom",
+                               "", min(fade, (stop - start) / 4)))
 
     logo_layer = None
     if logo is not None:
@@ -536,11 +543,16 @@ def plan_video(
     if voice is not None and voice.duration > end_s - float(a["voice_start"]) + 0.05:
         warnings.append(f"voice-over ({voice.duration:.1f} s) is cut at the end of the video")
 
+    mode = getattr(video, "caption_mode", "burned")
+    sidecar_only: tuple[TextLayer, ...] = ()
+    if mode == "sidecar":  # the captions go to the platform's subtitle track only, not into the picture
+        sidecar_only = tuple(t for t in texts if t.role == "caption")
+        texts = [t for t in texts if t.role != "caption"]
     return Plan(
         platform=preset.id, width=width, height=height, fps=fps, frames=frames, shots=tuple(shots),
         transitions=tuple(transitions), texts=tuple(texts), logo=logo_layer, end_card=card_plan, audio=audio,
         safe=safe, style=style, colors=colors, fonts=fonts or Fonts(), title=nfc(title).strip(), draft=draft,
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), caption_mode=mode, sidecar_only=sidecar_only,
     )
 
 
