@@ -97,7 +97,7 @@ def test_dollar_and_script_in_prose_are_shown_as_text(tmp_path: Path) -> None:
     campaign(tmp_path, 'Vé $5 và $10; <script>alert("x")</script> <img src=x onerror=alert(1)>\n')
     html = render(tmp_path)
     assert "Vé $5 và $10;" in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(“x”)&lt;/script&gt;" in html  # shown as text (quotes typeset)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script" not in html and "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
 

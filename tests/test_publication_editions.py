@@ -217,7 +217,7 @@ def test_pdf_a4_pages_fonts_text_and_metadata(rich: dict) -> None:
     assert unicodedata.is_normalized("NFC", text)
     for title in (TITLE, "Giới thiệu lễ hội", "Lễ hội đình làng Tân Mỹ", "Số liệu OCOP", "Mục lục"):
         assert title in text, title
-    assert "$5" in text and '<script>alert("x")</script>' in text
+    assert "$5" in text and '<script>alert(“x”)</script>' in text
     assert reader.metadata.title == TITLE
     assert "Lấp Vò" in reader.metadata.author
     root = reader.trailer["/Root"]
@@ -293,3 +293,39 @@ def test_checks_files_are_written_for_the_manifest(rich: dict) -> None:
 def test_campaign_spec_is_untouched(rich: dict) -> None:
     spec = yaml.safe_load((rich["ctx"].folder / "campaign.yml").read_text(encoding="utf-8"))
     assert spec["publication"]["page"] == "a4"
+
+
+# -- layout audit ----------------------------------------------------------------------------------------------
+
+
+def _layout(r) -> dict:  # noqa: ANN001 - an EditionResult
+    return {c["name"]: c for c in r.checks["audit"]}
+
+
+@pytest.mark.parametrize("page", ["a4", "a5"])
+def test_cover_fits_one_page_and_the_audit_is_clean(rich: dict, tmp_path: Path, page: str) -> None:
+    r = render_publication(elsewhere(rich, tmp_path), formats=["pdf"], page=page)[0]
+    layout = _layout(r)
+    assert layout["layout.page_fill"]["ok"] and layout["layout.duplicate"]["ok"], layout
+    reader = pypdf.PdfReader(str(r.path))
+    first_chapter = min(reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list))
+    assert first_chapter == 1  # the cover is page 1 alone; the contents start on page 2
+
+
+def test_an_overflowing_cover_is_caught(rich: dict, tmp_path: Path) -> None:
+    ctx = elsewhere(rich, tmp_path)
+    long = "Lễ hội văn hóa, thể thao và du lịch huyện Lấp Vò " * 9  # a cover that cannot fit one A5 page
+    ctx = dataclasses.replace(ctx, campaign=ctx.campaign.model_copy(update={"title": long.strip()}))
+    pub = ctx.campaign.publication.model_copy(update={"title": long.strip()})
+    ctx = dataclasses.replace(ctx, campaign=ctx.campaign.model_copy(update={"publication": pub}))
+    r = render_publication(ctx, formats=["pdf"], page="a5")[0]
+    fill = _layout(r)["layout.page_fill"]
+    assert not fill["ok"] and "bìa" in fill["reason"], fill
+
+
+def test_the_html_edition_is_light_and_offers_two_sizes(rich: dict) -> None:
+    html = rich["html"].path.read_text(encoding="utf-8")
+    big = [m for m in re.findall(r"<img [^>]*>", html) if "srcset=" in m]
+    assert big and all(" 480w, " in m and " 960w" in m for m in big)  # phone and desktop versions inside
+    assert rich["html"].path.stat().st_size < 1_500_000
+    assert "background: #FFFFFF" not in html.split(".cover .logo", 1)[1].split("}", 1)[0]  # the logo keeps its alpha

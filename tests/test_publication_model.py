@@ -164,3 +164,20 @@ def test_tables_render_alignment_as_classes_in_a_scrolling_wrapper() -> None:
 def test_empty_article_list_is_refused() -> None:
     with pytest.raises(ValueError):
         build_document([], META)
+
+
+def test_an_article_cover_is_not_repeated_as_its_first_picture() -> None:
+    from promokit.publication.audit import picture_defects
+
+    body = "![Đình làng](../images/dinh.jpg)\n\nChữ.\n\n![Chợ quê](../images/cho.jpg)\n"
+    doc = build_document([art(body, cover="../images/dinh.jpg", cover_alt="Đình làng")], META)
+    html = render_body(doc.chapters[0], env())
+    assert html.count("<figure") == 1 and doc.chapters[0].cover is not None  # the cover, then only cho.jpg
+    assert picture_defects(doc, lambda key: None) == []
+    # a deliberately repeated picture (two figures of one file in a row) is caught
+    twice = build_document([art("![A](../images/a.jpg)\n\n![B](../images/a.jpg)\n")], META)
+    assert [d.kind for d in picture_defects(twice, lambda key: None)] == ["duplicate"]
+
+
+def test_prose_gets_curly_quotes() -> None:
+    assert "“Chợ ma”" in body_html('Thực cảnh "Chợ ma" Định Yên.\n')

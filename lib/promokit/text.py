@@ -363,6 +363,21 @@ def _break(tokens: list[str], measure: Callable[[str], float], width: float, bal
     return out
 
 
+def curly_quotes(text: str) -> str:
+    """Straight quotes as typeset: "Chợ ma" -> “Chợ ma”, it's -> it’s (an opening quote follows a space,
+    a bracket or the start)."""
+    out = []
+    for i, ch in enumerate(text):
+        opening = i == 0 or text[i - 1].isspace() or text[i - 1] in "([{“‘–—"
+        if ch == '"':
+            out.append("“" if opening else "”")
+        elif ch == "'":
+            out.append("‘" if opening else "’")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def needed_chars(texts: Iterable[str]) -> set[str]:
     """The code points a font must draw for `texts` (NFC; spaces and controls excluded)."""
     chars: set[str] = set()

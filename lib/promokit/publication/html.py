@@ -29,6 +29,7 @@ class Pictures:
 
     src: Callable[[str], str]
     size: Callable[[str], tuple[int, int] | None] = lambda key: None
+    srcset: Callable[[str], str] = lambda key: ""
 
     @classmethod
     def of(cls, images: dict[str, PreparedImage], src: Callable[[PreparedImage], str]) -> Pictures:
@@ -38,11 +39,51 @@ class Pictures:
         c = f' class="{cls}"' if cls else ""
         wh = self.size(use.key)
         dims = f' width="{wh[0]}" height="{wh[1]}"' if wh else ""
-        return f'<img src="{esc(self.src(use.key))}" alt="{esc(use.alt)}"{dims}{c} />'
+        ss = self.srcset(use.key)
+        sizes = f' srcset="{esc(ss)}" sizes="(max-width: 40rem) 100vw, 36rem"' if ss else ""
+        return f'<img src="{esc(self.src(use.key))}"{sizes} alt="{esc(use.alt)}"{dims}{c} />'
 
 
 def data_uri(p: PreparedImage) -> str:
     return f"data:{p.media_type};base64," + base64.b64encode(p.data).decode("ascii")
+
+
+SCREEN_PX = (480, 960)  # longest side of the HTML edition's two versions of a picture (phone, desktop)
+SCREEN_QUALITY = 70  # JPEG quality on screen
+
+
+def _screen(p: PreparedImage, longest: int) -> tuple[str, int, int]:
+    """`p` re-encoded for screens at most `longest` px (PNG with transparency stays PNG): data URI, w, h."""
+    import io
+
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(p.data))
+    im.load()
+    scale = min(1.0, longest / max(im.width, im.height))
+    if scale < 1.0:
+        im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    if p.media_type == "image/png":
+        im.save(buf, "PNG", optimize=True)
+    else:
+        im.convert("RGB").save(buf, "JPEG", quality=SCREEN_QUALITY, optimize=True, progressive=True,
+                               subsampling="4:2:0")
+    return f"data:{p.media_type};base64," + base64.b64encode(buf.getvalue()).decode("ascii"), im.width, im.height
+
+
+def screen_pictures(images: dict[str, PreparedImage]) -> Pictures:
+    """The HTML edition's pictures: two sizes each (`srcset`), compressed for screens, inside the file."""
+    versions = {k: [_screen(p, n) for n in SCREEN_PX] for k, p in images.items()}
+
+    def srcset(key: str) -> str:
+        vs = versions[key]
+        if vs[0][1] == vs[-1][1]:  # a small picture: one version
+            return ""
+        return ", ".join(f"{uri} {w}w" for uri, w, _ in vs)
+
+    # `src` is the small version (each picture's data is in the file once per size)
+    return Pictures(lambda key: versions[key][0][0], lambda key: versions[key][-1][1:], srcset)
 
 
 def figure(use: ImageUse, pics: Pictures, cls: str = "figure") -> str:

@@ -39,7 +39,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..errors import AssetError, ProblemList
-from ..text import format_date, keep_together, nfc
+from ..text import curly_quotes, format_date, keep_together, nfc
 
 # ----------------------------------------------------------------------------------------------------------
 # Text at the door
@@ -71,8 +71,9 @@ def esc(s: str) -> str:
 
 
 def esc_title(s: str) -> str:
-    """A heading's text escaped, with no-break spaces inside Vietnamese words and names (never "Lấp / Vò")."""
-    return html.escape(keep_together(s), quote=True)
+    """A heading's text escaped, curly quotes, no-break spaces inside Vietnamese words and names (never
+    "Lấp / Vò")."""
+    return html.escape(keep_together(curly_quotes(s)), quote=True)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -237,8 +238,9 @@ class Document:
 # Parsing
 # ----------------------------------------------------------------------------------------------------------
 
-MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "xhtmlOut": True})
-MD.enable(["table", "strikethrough"])
+MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True, "quotes": "“”‘’",
+                                "xhtmlOut": True})
+MD.enable(["table", "strikethrough", "smartquotes"])  # "Chợ ma" is printed “Chợ ma”
 MD.validateLink = lambda url: True  # every address reaches our checks below, which name the article and line
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
@@ -487,6 +489,11 @@ def _chapter(b: _Builder, art: ArticleSource, number: int) -> Chapter:
         else:
             src, alt, cap = raw_cover, art.meta.get("cover_alt", ""), art.meta.get("cover_caption", "")
         cover = b.use(clean(src), clean(alt), clean(cap), art, None, "cover")
+        first = next((t for t in out if t.type == "pk_figure"), None)
+        if cover.key and first is not None and first.meta["uses"] and first.meta["uses"][0].key == cover.key:
+            first.meta["uses"] = first.meta["uses"][1:]  # the cover is not shown again as the first picture
+            if not first.meta["uses"]:
+                out.remove(first)
     return Chapter(number, chapter_id, art, title, _front(art.meta, "subtitle"), _front(art.meta, "summary"),
                    _front(art.meta, "author"), _front(art.meta, "date"), cover, headings, out, art.words)
 

@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ..atomic import atomic_path
+from ..audit import Defect, audit_checks
 from ..catalog import Check, Checks, write_checks
 from ..errors import ToolError
 from ..manifest import campaign_info, update_manifest
@@ -19,7 +20,7 @@ from .validate import epubcheck
 
 
 def _html_edition(p: Prepared, ctx: CampaignContext) -> tuple[bytes, dict]:
-    from .html import Pictures, data_uri, page_html
+    from .html import page_html, screen_pictures
     from .resources import subset_font
     from .templates import font_face_css, stylesheet
 
@@ -27,7 +28,7 @@ def _html_edition(p: Prepared, ctx: CampaignContext) -> tuple[bytes, dict]:
     woff2 = {f.name: base64.b64encode(subset_font(f, texts, "woff2")).decode("ascii") for f in p.faces}
     faces_css = font_face_css(p.faces, lambda f: f"data:font/woff2;base64,{woff2[f.name]}", "woff2")
     css = stylesheet("html", ctx.brand, page=p.doc.meta.page, font_faces=faces_css)
-    markup = page_html(p.doc, Pictures.of(p.images, data_uri), css=css, edition="html", logo=p.logo)
+    markup = page_html(p.doc, screen_pictures(p.images), css=css, edition="html", logo=p.logo)
     external = re.findall(r'(?:src|href)="((?!data:|#)[^"]*)"', markup)
     outbound = [u for u in external if u.startswith(("https:", "mailto:", "tel:"))]
     checks = {"images": len(p.images), "images_downscaled": sum(i.downscaled for i in p.images.values()),
@@ -100,6 +101,7 @@ def _write_edition(fmt: str, prepared: Prepared, ctx: CampaignContext, draft: bo
             verdict = epubcheck(tmp) if validate else Verdict(False, reason="validate=False")
             checks["epubcheck"] = verdict.as_dict()
     checks.update({"format": fmt, "draft": draft, "sample_data": ctx.campaign.sample_data})
+    checks["audit"] = [c.to_dict() for c in audit_checks(edition_defects(fmt, data, prepared))]
     seconds = time.perf_counter() - t0
     checks["seconds"] = round(seconds, 3)
     result = EditionResult(fmt, path, len(data), seconds, checks)
@@ -122,9 +124,35 @@ def edition_record(facts: dict) -> Checks:
     if isinstance(v, dict) and v.get("ran"):
         verdicts.append(Check("epubcheck", bool(v.get("ok")), f"{v.get('errors', 0)} errors, {v.get('warnings', 0)} warnings",
                               "0 errors, 0 warnings", "; ".join(v.get("messages", [])[:3]), "EPUBCheck"))
+    for a in facts.get("audit", []):  # the layout audit's verdicts (`promokit.audit`)
+        verdicts.append(Check(a["name"], bool(a["ok"]), a.get("value"), a.get("expected"), a.get("reason", ""),
+                              a.get("source", "")))
     warnings = [str(w) for w in facts.get("warnings", [])] if isinstance(facts.get("warnings"), list) else []
-    rest = {k: v for k, v in facts.items() if k not in _VERDICTS and k != "warnings"}
+    rest = {k: v for k, v in facts.items() if k not in _VERDICTS and k not in ("warnings", "audit")}
     return Checks("publication", tuple(verdicts), rest, tuple(warnings))
+
+
+def edition_defects(fmt: str, data: bytes, prepared: Prepared) -> list[Defect]:
+    """The layout audit of one written edition (`publication.audit`)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from .audit import pdf_defects, picture_defects
+
+    def pixels(key: str) -> np.ndarray | None:
+        img = prepared.images.get(key)
+        if img is None:
+            return None
+        with Image.open(io.BytesIO(img.data)) as im:
+            im.thumbnail((64, 64))
+            return np.asarray(im.convert("RGB"))
+
+    out = picture_defects(prepared.doc, pixels)
+    if fmt == "pdf":
+        out += pdf_defects(data)
+    return out
 
 
 def _write_checks(r: EditionResult) -> None:

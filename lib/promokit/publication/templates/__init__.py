@@ -46,13 +46,22 @@ def _sections() -> dict[str, str]:
 
 PAGE_SIZES = {"a4": "A4", "a5": "A5"}
 
+#: Page geometry per size: margins and body size give a line of about 60–75 characters; the cover (title,
+#: picture, publisher) fits one page.
+PAGE_LOOK = {
+    "a4": {"page_margin": "22mm 30mm 22mm 30mm", "body_size": "11.5pt", "cover_pad": "22mm 20mm 14mm",
+           "cover_img": "95mm", "cover_title": "28pt", "figure_max": "95mm"},
+    "a5": {"page_margin": "15mm 14mm 16mm 14mm", "body_size": "9.5pt", "cover_pad": "12mm 11mm 8mm",
+           "cover_img": "60mm", "cover_title": "19pt", "figure_max": "62mm"},
+}
+
 
 def stylesheet(edition: str, brand: Brand, *, page: str = "a4", font_faces: str = "", draft: bool = False) -> str:
     """The CSS of an edition: its sections of publication.css with the brand's colours and page size
     (and, for a draft, the edition's `<edition>draft` section when there is one)."""
     c = brand.colors
     values = {"primary": c.primary, "secondary": c.secondary, "accent": c.accent, "background": c.background,
-              "text": c.text, "muted": c.muted, "page_size": PAGE_SIZES[page],
+              "text": c.text, "muted": c.muted, "page_size": PAGE_SIZES[page], **PAGE_LOOK[page],
               "body_font": '"PK Body"', "heading_font": '"PK Heading"'}
     sections = _sections()
     names = [*SECTIONS[edition], *([f"{edition}draft"] if draft and f"{edition}draft" in sections else [])]
