@@ -270,9 +270,9 @@ def test_html_pictures_are_downscaled_and_placed_from_the_output(rich: dict) -> 
     html = rich["html"].path.read_text(encoding="utf-8")
     sizes = [Image.open(io.BytesIO(base64.b64decode(b))).size
              for b in re.findall(r'data:image/(?:jpeg|png);base64,([A-Za-z0-9+/=]+)', html)]
-    assert (1600, 1200) in sizes  # 2400x1800 photo
+    assert (960, 720) in sizes and (480, 360) in sizes  # 2400x1800 photo: desktop and phone versions
     assert (48, 64) in sizes  # EXIF orientation 6 applied: 64x48 stored, shown portrait
-    assert all(max(s) <= 1600 for s in sizes)
+    assert all(max(s) <= 960 for s in sizes)
     assert f'alt="{INFO_ALT}"' in html  # the infographic's own alt text, from the manifest
     assert "Ảnh bìa video lễ hội" in html and "Xem video trên YouTube" in html
     assert "Biểu đồ OCOP (tìm theo tên)" in html

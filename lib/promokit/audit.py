@@ -176,18 +176,26 @@ def ink_mask(final: np.ndarray, background: np.ndarray, threshold: int = 40) -> 
 
 
 def fingerprint(pixels: np.ndarray) -> int:
-    """A 64-bit difference hash of a picture: equal (or nearly) for the same picture at any size."""
+    """A picture's print: a 64-bit difference hash of its shapes and its mean colour (4 bits a channel);
+    nearly equal for the same picture at any size or compression."""
     from PIL import Image
 
-    im = Image.fromarray(np.asarray(pixels)[..., :3].astype(np.uint8)).convert("L").resize((9, 8))
+    rgb = np.asarray(pixels)[..., :3].astype(np.uint8)
+    im = Image.fromarray(rgb).convert("L").resize((9, 8))
     a = np.asarray(im, dtype=np.int16)
     bits = (a[:, 1:] > a[:, :-1]).flatten()
-    return int(sum(1 << i for i, b in enumerate(bits) if b))
+    shape = int(sum(1 << i for i, b in enumerate(bits) if b))
+    r, g, b = (int(v) // 16 for v in rgb.reshape(-1, 3).mean(axis=0))
+    return shape | (r << 64) | (g << 68) | (b << 72)
 
 
 def same_picture(a: int, b: int, bits: int = 6) -> bool:
-    """Two fingerprints of one picture (at most `bits` of 64 differ)."""
-    return bin(a ^ b).count("1") <= bits
+    """Two prints of one picture: at most `bits` of the 64 shape bits differ, mean colours within a step."""
+    if a < 0 or b < 0:
+        return False
+    mask = (1 << 64) - 1
+    colours = all(abs(((a >> s) & 15) - ((b >> s) & 15)) <= 1 for s in (64, 68, 72))
+    return colours and bin((a ^ b) & mask).count("1") <= bits
 
 
 def duplicates(pictures: Sequence[tuple[str, int]], where: str = "") -> list[Defect]:

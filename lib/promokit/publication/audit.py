@@ -8,6 +8,7 @@ chapter (the chapters' first pages come from the PDF's bookmarks).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 
@@ -35,18 +36,21 @@ def reading_order(doc: Document) -> list[tuple[str, str]]:
 
 
 def picture_defects(doc: Document, pixels: Callable[[str], np.ndarray | None]) -> list[Defect]:
-    """The same picture twice in a row: by file, or by look (`pixels(key)` gives a picture's pixels)."""
-    seq = []
+    """The same picture twice in a row within an article: by file, or by look (`pixels(key)` gives a
+    picture's pixels; a picture without pixels is compared by file)."""
     prints: dict[str, int] = {}
-    for where, key in reading_order(doc):
-        if not key:
-            seq.append((where, -1 - len(seq)))  # never equal to anything
+    out: list[Defect] = []
+    run: list[tuple[str, int]] = []
+    for where, key in [*reading_order(doc), ("—", "")]:
+        if not key:  # a chapter ends: pictures of two articles are not "in a row"
+            out += duplicates(run)
+            run = []
             continue
         if key not in prints:
             px = pixels(key)
-            prints[key] = fingerprint(px) if px is not None else hash(key)
-        seq.append((where, prints[key]))
-    return duplicates(seq)
+            prints[key] = fingerprint(px) if px is not None else int(hashlib.sha1(key.encode()).hexdigest()[:15], 16)
+        run.append((where, prints[key]))
+    return out
 
 
 def pdf_defects(pdf: bytes) -> list[Defect]:
