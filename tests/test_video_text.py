@@ -170,13 +170,13 @@ def test_caption_modes_and_sidecars(tmp_path: Path) -> None:
     from promokit.video.captions import write_sidecars
 
     burned = plan(captions=parse_captions(SRT))
-    assert burned.captions() and write_sidecars(burned, tmp_path / "a.mp4") == (None, None)
+    assert burned.captions() and write_sidecars(burned, tmp_path / "a.srt", tmp_path / "a.vtt") == (None, None)
     side = plan(captions=parse_captions(SRT), caption_mode="sidecar")
     assert not side.captions() and [c.text for c in sidecar_cues(side)][0].startswith("Lễ hội")
-    srt, vtt = write_sidecars(side, tmp_path / "b.mp4")
+    srt, vtt = write_sidecars(side, tmp_path / "b.srt", tmp_path / "b.vtt")
     assert srt is not None and "Uống nước nhớ nguồn" in srt.read_text(encoding="utf-8")
     both = plan(captions=parse_captions(SRT), caption_mode="both")
-    assert both.captions() and all(p is not None for p in write_sidecars(both, tmp_path / "c.mp4"))
+    assert both.captions() and all(p is not None for p in write_sidecars(both, tmp_path / "c.srt", tmp_path / "c.vtt"))
 
 
 def test_end_card_shows_the_address_without_its_scheme() -> None:
