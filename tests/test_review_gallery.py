@@ -256,3 +256,17 @@ def test_cached_views_follow_the_ledger_and_the_files(output: Path, clip: Path) 
     (output / "gio-to" / "video" / "tiktok.mp4").write_bytes(clip.read_bytes() + b"\0")
     assert load_review(output, cache=cache).card("gio-to", "tiktok").state == "changed"
     assert cache["gio-to"][1] is not kept
+
+
+def test_render_warnings_reach_the_page_with_their_files(output: Path) -> None:
+    """A warning in a checks record (a dropped file, a shortened shot) is shown on its campaign, never silent."""
+    from promokit.catalog import read_checks, write_checks
+    from promokit.manifest import update_manifest
+
+    outs = Catalog(output).campaign("gio-to")
+    video = outs.video("tiktok")
+    write_checks(video, read_checks(video).with_warnings("images/: bỏ qua 2 tệp / 2 files left out <b>x</b>"))
+    update_manifest(outs)
+    page = gallery_html(load_review(output))
+    assert "1 cảnh báo / warnings" in page and "2 files left out" in page and "video/tiktok.mp4" in page
+    assert "<b>x</b>" not in page  # escaped like every campaign text

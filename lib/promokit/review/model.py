@@ -191,6 +191,7 @@ class CampaignView:
     others: tuple[OtherFile, ...] = ()
     jobs: tuple[Mapping[str, Any], ...] = ()
     problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the renders warned of (dropped files, shortened shots), with the files
 
 
 @dataclass(frozen=True)
@@ -493,7 +494,19 @@ def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | Non
         cid, title, theme, _themes().get(theme, theme), _dates(info.get("dates")),
         tuple(_post_cards(cid, entries, hasher, info, title, decisions or {}, run, out_dir, published or {})),
         tuple(_posters(cid, entries, out_dir)), tuple(_editions(cid, entries)), tuple(_others(cid, entries)),
-        tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems))
+        tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems),
+        tuple(_warnings(manifest)))
+
+
+def _warnings(manifest: dict) -> list[str]:
+    """The manifest's warnings, each once with the outputs it concerns."""
+    out = []
+    for w in manifest.get("warnings") or [] if isinstance(manifest.get("warnings"), list) else []:
+        if isinstance(w, dict) and w.get("warning"):
+            files = [str(f) for f in w.get("outputs") or []]
+            out.append(nfc(str(w["warning"])) + (f" ({', '.join(files[:4])}{' …' if len(files) > 4 else ''})"
+                                                  if files else ""))
+    return out
 
 
 def _with_ledger(view: CampaignView, decisions: Mapping[tuple[str, str], list[approvals.Decision]],
