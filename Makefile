@@ -49,6 +49,7 @@ demo: samples
 	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook infographic --notebook e_publication --notebook radio_bulletin $(CODE)
 	$(PROMOKIT) run --assets $(ASSETS) --output $(OUTPUT) --notebook promo_video --draft $(CODE)
 	$(PROMOKIT) publish --assets $(ASSETS) --output $(OUTPUT) --draft --no-approval
+	$(PY) scripts/report_demo.py --root demo-year
 	@echo "Trang duyệt / review page: $(OUTPUT)/index.html — mở bằng trình duyệt / open it in a browser (xdg-open $(OUTPUT)/index.html)"
 	@echo "Duyệt và phê duyệt / review and approve: $(PROMOKIT) serve --output $(OUTPUT)   → http://127.0.0.1:8765/"
 	@echo "Liên kết cho người duyệt bên ngoài / a link for an outside reviewer: $(PROMOKIT) review --link <id> --output $(OUTPUT)"

@@ -104,6 +104,7 @@ def test_every_figure_of_april(office):
         ("ocop-b", "publication"): ("dựng sản phẩm", "thiếu ảnh bìa"),
         ("khong-theme", ""): ("dựng sản phẩm", "chưa có sản phẩm nào được dựng")}
     assert r.unmapped == ["khong-theme (không có theme / no theme)"]
+    assert any("MINH HỌA" in note for note in r.notes)  # history written by promokit.report.history says so
     assert not r.empty
 
 
@@ -207,7 +208,7 @@ def test_three_editions(office, tmp_path):
     assert res.paths == {f: Catalog(output).report("2024-04", f) for f in ("html", "pdf", "docx")}
     html = res.paths["html"].read_text(encoding="utf-8")
     for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Lấp Vò, ngày 2 tháng 5 năm 2024", "1.590", "+490",
-                 "https://tiktok.example/T1", "thiếu ảnh bìa", "data:image/png;base64,"):
+                 'href="https://tiktok.example/T1"', "250 lượt xem (+150)", "thiếu ảnh bìa", "data:image/png;base64,"):
         assert text in html
     assert "src=\"http" not in html  # self-contained
     pdf = _pdf_text(res.paths["pdf"])
@@ -237,6 +238,17 @@ def test_cli_report_of_an_empty_period(office, capsys):
     html = Catalog(output).report("2023-07-01_2023-07-31", "html").read_text(encoding="utf-8")
     assert "không có dữ liệu" in html
     assert not Catalog(output).report("2023-07-01_2023-07-31", "pdf").exists()
+
+
+def test_the_gallery_links_the_latest_report(office):
+    from promokit.review.gallery import write_gallery
+
+    assets, output = office
+    write_gallery(output, assets)
+    assert "reports/" not in Catalog(output).gallery.read_text(encoding="utf-8")
+    assert cli.main(["report", "--month", "2024-04", "--format", "html", "-q", "--assets", str(assets),
+                     "--output", str(output)]) == 0
+    assert 'href="reports/2024-04.html"' in Catalog(output).gallery.read_text(encoding="utf-8")
 
 
 def test_cli_bad_format(office):

@@ -159,6 +159,12 @@ class Catalog:
     def report(self, period: str, fmt: str) -> Path:
         return Path(self.root) / "reports" / f"{_safe_name(period, 'period')}.{fmt}"
 
+    def latest_report(self, fmt: str = "html") -> Path | None:
+        """The report edition in `fmt` written last (None when there is none)."""
+        folder = Path(self.root) / "reports"
+        found = [p for p in folder.glob(f"*.{fmt}") if p.is_file()] if folder.is_dir() else []
+        return max(found, key=lambda p: p.stat().st_mtime_ns, default=None)
+
     def manifests(self) -> list[Path]:
         """Every campaign's manifest path that exists, sorted by campaign id."""
         root = Path(self.root)

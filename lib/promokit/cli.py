@@ -276,6 +276,7 @@ def _period(args: argparse.Namespace):  # noqa: ANN202 - report.Period, imported
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .catalog import Catalog
     from .report import FORMATS, make_report
 
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
@@ -285,6 +286,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                               field="--format", fix_vi="dùng html, pdf, docx", fix_en="use html, pdf, docx")
     period = _period(args)
     result = make_report(args.output, period, assets=args.assets, formats=formats)
+    if "html" in formats and Catalog(args.output).gallery.is_file():  # the gallery links the latest report
+        from .review.gallery import write_gallery
+
+        write_gallery(args.output, args.assets)
     if result.report.empty:
         _say(args, f"Kỳ {period.label}: không có dữ liệu / no data for this period")
     for path in result.paths.values():

@@ -24,7 +24,7 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     table: Table | None = None
-    links: list[tuple[str, str]] = field(default_factory=list)  # (text, url)
+    items: list[tuple[str, str]] = field(default_factory=list)  # a numbered list: (text, url or "")
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,11 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
                 ["Chiến dịch", "Lĩnh vực", "Sản phẩm", "Bài đăng"],
                 [[c.title, c.area, ", ".join(f"{k}: {n(v)}" for k, v in c.products.items()) or "0", n(c.posts)]
                  for c in report.campaigns], [False, False, False, True])))
-        if report.posts:
-            sections.append(Section("4. Bài đăng và số liệu khán giả", table=Table(
-                ["Ngày đăng", "Chiến dịch", "Nền tảng", "Lượt xem", "Thay đổi", "Liên kết"],
-                [[format_date(p.published) if p.published else "", p.title, p.platform,
-                  n(p.audience.now["views"]) if p.audience else "—",
-                  change(p.audience.change["views"]) if p.audience else "—", p.url]
-                 for p in report.posts], [False, False, False, True, True, False]),
-                links=[(p.title, p.url) for p in report.posts if p.url]))
+        if report.posts:  # a list, not a table: a year has hundreds of posts (a long table is slow to lay out)
+            sections.append(Section("4. Bài đăng và số liệu khán giả", items=[
+                (" · ".join(x for x in (format_date(p.published) if p.published else "", p.title, p.platform,
+                                        f"{n(p.audience.now['views'])} lượt xem ({change(p.audience.change['views'])})"
+                                        if p.audience else "chưa có số liệu") if x), p.url) for p in report.posts]))
         undone = [f"{u.campaign}{' – ' + u.what if u.what else ''}: {u.planned}; chưa thực hiện"
                   + (f" – lý do: {u.why}" if u.why else " – chưa rõ lý do") for u in report.undone]
         sections.append(Section("II. NỘI DUNG CHƯA THỰC HIỆN", undone or ["Không có nội dung nào chưa thực hiện."]))
@@ -122,7 +119,7 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
             sections.append(Section("Ghi chú", [f"Chiến dịch chưa xác định lĩnh vực (theme): {', '.join(report.unmapped)}."
                                                 f" Bổ sung `theme` trong campaign.yml hoặc styles/report.yml."]))
     if report.notes:
-        sections.append(Section("Dữ liệu không đọc được", list(report.notes)))
+        sections.append(Section("Ghi chú về dữ liệu", list(report.notes)))
     figures = {"campaigns": n(t.campaigns), "products": n(t.products), "posts": n(t.posts),
                "bulletins": n(t.bulletins), "views": n(t.audience.now["views"]),
                "views_change": change(t.audience.change["views"])}

@@ -125,6 +125,8 @@ def build_docx(doc: Document, style: dict[str, Any], charts: list[tuple[str, byt
                         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     _font(cell.paragraphs[0].add_run(text), font, size - 3, bold=row[1:2] == ["Tổng cộng"])
             _para(wd, "", font, 6, space_after=0)
+        for k, (text, url) in enumerate(s.items, start=1):
+            _para(wd, f"{k}. {text}" + (f" · {url}" if url else ""), font, size - 3, space_after=0)
         if i == 0:
             for title, png in charts or []:
                 wd.add_picture(io.BytesIO(png), width=Cm(15.5))

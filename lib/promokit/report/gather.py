@@ -55,6 +55,9 @@ def _ledger_rows(ledger: Path, notes: list[str]) -> tuple[list[Product], list[Po
         return [], [], [], []
     try:
         have = _tables(db)
+        if "runs" in have and db.execute("SELECT 1 FROM runs WHERE args LIKE '%\"history\": true%'").fetchone():
+            notes.append("Sổ cái có dữ liệu MINH HỌA (promokit.report.history), không phải kết quả thật / "
+                         "the ledger holds ILLUSTRATIVE history, not real results")
         products: dict[tuple[str, str], Product] = {}
         jobs: list[JobRow] = []
         if {"jobs", "outputs"} <= have:

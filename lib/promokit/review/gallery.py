@@ -87,14 +87,15 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def gallery_html(review: Review, *, live: Live | None = None) -> str:
-    """The review page for `review` (pure). Every campaign text is escaped by the template engine."""
+def gallery_html(review: Review, *, live: Live | None = None, report: str = "") -> str:
+    """The review page for `review` (pure). Every campaign text is escaped by the template engine.
+    `report`: the latest results report, relative to the output folder (linked in the header)."""
     platforms = {p.platform for c in review.campaigns for p in c.posts}
     themes = sorted({(c.theme, c.theme_label) for c in review.campaigns if c.theme})
     return _env().get_template("gallery.html.j2").render(
         review=review, live=live, base=live.base if live else "", overlay_css=overlay_css(platforms),
         platforms=sorted({(p.platform, p.label) for c in review.campaigns for p in c.posts}),
-        themes=themes, states=STATE_LABELS, areas=_ui_areas())
+        themes=themes, states=STATE_LABELS, areas=_ui_areas(), report=report)
 
 
 def write_gallery(output: Path, assets: Path | None = None) -> Path:
@@ -102,4 +103,6 @@ def write_gallery(output: Path, assets: Path | None = None) -> Path:
 
     `assets`: where to read a campaign's title and post text when its manifest does not carry them."""
     output = Path(output)
-    return write_atomic(Catalog(output).gallery, gallery_html(load_review(output, assets=assets)))
+    latest = Catalog(output).latest_report("html")
+    report = latest.relative_to(output).as_posix() if latest is not None else ""
+    return write_atomic(Catalog(output).gallery, gallery_html(load_review(output, assets=assets), report=report))
