@@ -42,7 +42,7 @@ from ..errors import ToolError
 from .motion import fit_mode
 from .plan import AudioPlan, Plan, ShotPlan
 from .sources import SOURCES
-from .yuv import Planes, rgb_to_planes
+from .yuv import RGB_TO_YUV, Planes, rgb_to_planes
 
 
 @dataclass(frozen=True)
@@ -197,8 +197,10 @@ def frame_planes(rgb: np.ndarray, mask: np.ndarray | None, size: tuple[int, int]
     if mask is not None:
         a = np.asarray(mask, np.float32)[..., None]
         rgb = np.rint(rgb * a + np.asarray(background, np.float32) * (1.0 - a)).astype(np.uint8)
-    im = Image.fromarray(np.ascontiguousarray(rgb))
     w, h = size
+    if (rgb.shape[1], rgb.shape[0]) == size:  # the usual case (a campaign's clip is made at ctx.size)
+        return _nv12(rgb)
+    im = Image.fromarray(np.ascontiguousarray(rgb))
     if im.size != size:
         pw, ph = im.size
         if fit_mode(im.size, size, float(style_motion["fit_threshold"])) == "fill":
@@ -216,6 +218,20 @@ def frame_planes(rgb: np.ndarray, mask: np.ndarray | None, size: tuple[int, int]
             bg.paste(im.resize((fw, fh), Image.Resampling.LANCZOS), ((w - fw) // 2, (h - fh) // 2))
             im = bg
     return rgb_to_planes(im)
+
+
+_TO_YUV = np.array(RGB_TO_YUV, np.float32).reshape(3, 4)
+
+
+def _nv12(rgb: np.ndarray) -> Planes:
+    """An (h, w, 3) RGB frame as NV12 planes (BT.709 limited, as `rgb_to_planes`): one OpenCV colour
+    transform and one 2x2 average, about 3x quicker than the Pillow path at 1080x1920."""
+    import cv2
+
+    yuv = cv2.transform(np.ascontiguousarray(rgb), _TO_YUV)  # uint8, saturated and rounded
+    h, w = rgb.shape[:2]
+    uv = cv2.resize(np.ascontiguousarray(yuv[..., 1:]), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    return Planes(np.ascontiguousarray(yuv[..., 0]), np.ascontiguousarray(uv))
 
 
 def _child(conn: Any, shot: ShotPlan, ctx: ShotContext, frames: list[int], mode: str, scratch: str,
