@@ -123,10 +123,6 @@ class UsageError(PromokitError):
     """The command line or a notebook parameter is wrong (exit code 2)."""
 
 
-class JobError(PromokitError):
-    """A batch job (notebook execution) failed."""
-
-
 @dataclass
 class ProblemList:
     """Collects problems while validating, so `check` can report them all at once."""

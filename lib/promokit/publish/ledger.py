@@ -103,11 +103,6 @@ class PublishLedger:
     def get(self, campaign: str, platform: str) -> PostRecord | None:
         return self._one("campaign=? AND platform=?", (campaign, platform))
 
-    def by_id(self, post_id: int) -> PostRecord:
-        rec = self._one("id=?", (post_id,))
-        assert rec is not None
-        return rec
-
     def all(self) -> list[PostRecord]:
         if not self.path.is_file():
             return []

@@ -30,12 +30,11 @@ from .api import (
     storyboard,
     write_cover,
 )
-from .conformance import Check, check_file
 from .encoder import render_video
 from .plan import Cue, MediaFacts, Plan, plan_video
 
 __all__ = [
-    "Check", "Cue", "Inputs", "MediaFacts", "Plan", "RenderResult", "campaign_inputs", "campaign_media",
-    "check_file", "cover_time", "make_plan", "make_plans", "plan_video", "preview_frame", "render_campaign",
+    "Cue", "Inputs", "MediaFacts", "Plan", "RenderResult", "campaign_inputs", "campaign_media",
+    "cover_time", "make_plan", "make_plans", "plan_video", "preview_frame", "render_campaign",
     "render_plans", "render_video", "storyboard", "VideoJob", "write_cover",
 ]
