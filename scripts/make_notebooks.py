@@ -256,7 +256,51 @@ def build(name: str, campaigns: list[str] | None = None) -> nbformat.NotebookNod
     return nb
 
 
+REPORT_INTRO = (
+    "# Báo cáo kết quả / Results report\n\n"
+    "Báo cáo theo kỳ (tuần, tháng, năm, hoặc từ ngày đến ngày) theo nội dung tập trung truyền thông (mục II Kế hoạch) "
+    "và theo kênh; ghi ra `output/reports/` dạng HTML, PDF và DOCX (thể thức Nghị định 30/2020/NĐ-CP).\n\n"
+    "**Cách dùng:** điền một loại kỳ ở ô tham số rồi Run All. Một báo cáo là theo kỳ, không theo chiến dịch, nên sổ "
+    "tay này không chạy trong lô `promokit run`; dòng lệnh tương đương: `promokit report --week`.\n\n"
+    "*English: fill in one kind of period in the parameters cell, then Run All. A report is per period, not per "
+    "campaign, so this notebook is not part of the `promokit run` batch; the same from the command line: "
+    "`promokit report --week`.*")
+REPORT_PARAMS = "\n".join([
+    "# Tham số — điền MỘT loại kỳ; để trống cả năm: tuần trước / Parameters — fill in ONE kind; none: last week",
+    'week = None  # vd. / e.g. "2024-W16"; "" = tuần trước / last week',
+    'month = None  # vd. / e.g. "2024-04"; "" = tháng trước / last month',
+    'year = None  # vd. / e.g. 2024 (năm kế hoạch / the plan year)',
+    'date_from = None  # vd. / e.g. "1/4/2024" (cùng / with date_to)',
+    'date_to = None  # vd. / e.g. "30/4/2024"',
+    'formats = ["html", "pdf", "docx"]',
+    'assets_dir = "../assets"',
+    'output_dir = "../output"'])
+REPORT_CELLS = [
+    ("## Dựng báo cáo / Build the report\n\nSố liệu lấy từ sổ cái `output/promokit.sqlite`, các manifest và "
+     "`campaign.yml`. / *Figures come from the ledger, the manifests and each campaign.yml.*",
+     "from pathlib import Path\n\nfrom promokit.report import make_report, pick_period, show\n\n"
+     "period = pick_period(week_=week, month_=month, year_=year, date_from=date_from, date_to=date_to)\n"
+     "result = make_report(Path(output_dir), period, assets=Path(assets_dir), formats=tuple(formats))\n"
+     "show(result)"),
+]
+
+
+def build_report_notebook() -> nbformat.NotebookNode:
+    """notebooks/campaign_report.ipynb: per period, outside the per-campaign batch."""
+    cells = [new_markdown_cell(REPORT_INTRO), new_code_cell(REPORT_PARAMS, metadata={"tags": ["parameters"]})]
+    for md, code in REPORT_CELLS:
+        cells += [new_markdown_cell(md), new_code_cell(code)]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
 def main() -> int:
+    report = build_report_notebook()
+    for i, cell in enumerate(report.cells):
+        cell["id"] = f"report-{i}"
+    nbformat.write(report, str(ROOT / "notebooks" / "campaign_report.ipynb"))
     for name in INTRO:
         path = ROOT / "notebooks" / f"{name}.ipynb"
         nb = build(name)

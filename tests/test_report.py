@@ -254,3 +254,35 @@ def test_the_gallery_links_the_latest_report(office):
 def test_cli_bad_format(office):
     assets, output = office
     assert cli.main(["report", "--week", "--format", "odt", "--output", str(output)]) == 2
+
+
+# -- the notebook ---------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_report_notebook_is_generated_and_clean():
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("mk", ROOT / "scripts" / "make_notebooks.py")
+    mk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mk)
+    committed = json.loads((ROOT / "notebooks" / "campaign_report.ipynb").read_text(encoding="utf-8"))
+    assert ["".join(c["source"]) for c in committed["cells"]] == [c.source for c in mk.build_report_notebook().cells]
+    assert all(not c.get("outputs") for c in committed["cells"] if c["cell_type"] == "code")
+    from promokit.batch.jobs import NOTEBOOKS
+
+    assert "campaign_report" not in NOTEBOOKS  # per period, not per campaign: not in the batch
+
+
+@pytest.mark.slow
+def test_the_report_notebook_runs(office, tmp_path):
+    import papermill as pm
+
+    assets, output = office
+    pm.execute_notebook(str(ROOT / "notebooks" / "campaign_report.ipynb"), str(tmp_path / "out.ipynb"),
+                        parameters={"month": "2024-04", "formats": ["html"], "assets_dir": str(assets),
+                                    "output_dir": str(output)}, cwd=str(tmp_path), progress_bar=False,
+                        kernel_name="python3")
+    assert "1.590" in Catalog(output).report("2024-04", "html").read_text(encoding="utf-8")

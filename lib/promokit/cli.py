@@ -260,31 +260,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _period(args: argparse.Namespace):  # noqa: ANN202 - report.Period, imported lazily
-    from . import report
-
-    if args.date_from is not None or args.date_to is not None:
-        if args.date_from is None or args.date_to is None:
-            raise UsageError.fail("cần cả --from và --to", "--from and --to go together", field="--from",
-                                  fix_vi="vd. --from 1/4/2024 --to 30/4/2024", fix_en="e.g. --from 1/4/2024 --to 30/4/2024")
-        return report.between(args.date_from, args.date_to)
-    if args.month is not None:
-        return report.month(args.month or None)
-    if args.year is not None:
-        return report.year(args.year or None)
-    return report.week(args.week or None)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from .catalog import Catalog
-    from .report import FORMATS, make_report
+    from .report import FORMATS, make_report, pick_period
 
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError.fail(f"định dạng '{', '.join(bad)}' không có", f"unknown format '{', '.join(bad)}'",
                               field="--format", fix_vi="dùng html, pdf, docx", fix_en="use html, pdf, docx")
-    period = _period(args)
+    period = pick_period(week_=args.week, month_=args.month, year_=args.year, date_from=args.date_from,
+                         date_to=args.date_to)
     result = make_report(args.output, period, assets=args.assets, formats=formats)
     if "html" in formats and Catalog(args.output).gallery.is_file():  # the gallery links the latest report
         from .review.gallery import write_gallery

@@ -11,10 +11,10 @@ channel, in the district's administrative format.
 - `api`       `make_report`: the editions at the catalog's paths
 """
 
-from .api import FORMATS, ReportResult, load_style, make_report
+from .api import FORMATS, ReportResult, load_style, make_report, show
 from .insights import EXPORTS, import_export, read_export
 from .model import Report, ReportInputs, build_report
-from .period import Period, between, month, week, year
+from .period import Period, between, month, pick_period, week, year
 
 __all__ = ["EXPORTS", "FORMATS", "Period", "Report", "ReportInputs", "ReportResult", "between", "build_report",
-           "import_export", "load_style", "make_report", "month", "read_export", "week", "year"]
+           "import_export", "load_style", "make_report", "month", "pick_period", "read_export", "show", "week", "year"]

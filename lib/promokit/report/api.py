@@ -110,3 +110,12 @@ def make_report(output: Path, period: Period, *, assets: Path | None = None, for
         result.paths[fmt] = path
         result.seconds[fmt] = time.perf_counter() - t
     return result
+
+
+def show(result: ReportResult) -> Any:
+    """The HTML edition for a notebook cell (self-contained: charts inline), with the paths written above it."""
+    from IPython.display import HTML
+
+    listing = "".join(f"<li><code>{p}</code></li>" for p in result.paths.values())
+    page = result.paths["html"].read_text(encoding="utf-8") if "html" in result.paths else ""
+    return HTML(f"<ul>{listing}</ul>{page}")

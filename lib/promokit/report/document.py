@@ -86,6 +86,7 @@ def _audience_sentence(a: Audience) -> str:
 def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document:
     """The report's text and tables, dated `issued`."""
     d = style.get("document", {})
+    kinds: dict[str, str] = style.get("kinds", {})
     t = report.total
     period = report.period
     sections: list[Section] = []
@@ -105,7 +106,8 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
         if report.campaigns:
             sections.append(Section("3. Các chiến dịch trong kỳ", table=Table(
                 ["Chiến dịch", "Lĩnh vực", "Sản phẩm", "Bài đăng"],
-                [[c.title, c.area, ", ".join(f"{k}: {n(v)}" for k, v in c.products.items()) or "0", n(c.posts)]
+                [[c.title, c.area, ", ".join(f"{kinds.get(k, k)}: {n(v)}" for k, v in c.products.items()) or "0",
+                  n(c.posts)]
                  for c in report.campaigns], [False, False, False, True])))
         if report.posts:  # a list, not a table: a year has hundreds of posts (a long table is slow to lay out)
             sections.append(Section("4. Bài đăng và số liệu khán giả", items=[

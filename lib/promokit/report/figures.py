@@ -43,7 +43,7 @@ def chart_specs(report: Report) -> list[tuple[Infographic, ChartData]]:
     chans = [c for c in report.channels if c.audience.now["views"] > 0]
     if chans:
         out.append((_spec("kenh", "bar", "channel", "views", "Lượt xem theo kênh", "lượt xem"),
-                    ChartData.from_columns([c.title for c in chans], {"views": [c.audience.now["views"]
+                    ChartData.from_columns([c.title for c in chans], {"views": [round(c.audience.now["views"])
                                                                                 for c in chans]}, "channel")))
     return out
 

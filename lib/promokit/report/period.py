@@ -98,3 +98,24 @@ def year(value: str | int | None = None, *, today: dt.date | None = None) -> Per
     except ValueError:
         raise _fail(str(value), "--year", "2024") from None
     return Period(start, end, str(y), f"năm {y}")
+
+
+def pick_period(*, week_: str | None = None, month_: str | None = None, year_: str | int | None = None,
+                date_from: str | None = None, date_to: str | None = None, today: dt.date | None = None) -> Period:
+    """The one period the options name (`None`: not given; `""`: the default of that kind); none at all: last
+    week. `--from` and `--to` go together; two kinds at once is a UsageError."""
+    given = [k for k, v in (("--week", week_), ("--month", month_), ("--year", year_),
+                            ("--from", date_from if date_from is not None else date_to)) if v is not None]
+    if len(given) > 1:
+        raise UsageError.fail(f"chỉ dùng một trong {', '.join(given)}", f"use only one of {', '.join(given)}",
+                              field=given[1], fix_vi="bỏ bớt", fix_en="drop the others")
+    if date_from is not None or date_to is not None:
+        if not date_from or not date_to:
+            raise UsageError.fail("cần cả --from và --to", "--from and --to go together", field="--from",
+                                  fix_vi="vd. --from 1/4/2024 --to 30/4/2024", fix_en="e.g. --from 1/4/2024 --to 30/4/2024")
+        return between(date_from, date_to)
+    if month_ is not None:
+        return month(month_ or None, today=today)
+    if year_ is not None:
+        return year(year_ or None, today=today)
+    return week(week_ or None, today=today)
