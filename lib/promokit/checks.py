@@ -136,13 +136,16 @@ def render_needs(ctx: object) -> tuple[list[Problem], list[str], int]:
         try:
             inputs = campaign_inputs(c, ctx.brand, ctx.folder, ctx.brand_dir,  # type: ignore[attr-defined]
                                      allow_code=bool(getattr(ctx, "allow_code", False)))
+            said: dict[str, list[str]] = {}  # warning -> the platforms whose plan gives it
             for name in c.video.platforms:
                 plan = make_plan(c, ctx.brand, ctx.folder, ctx.brand_dir, name, inputs=inputs)  # type: ignore[attr-defined]
                 for w in plan.warnings:
-                    if f"{name}: {w}" not in warnings and w not in warnings:
-                        warnings.append(w if len(c.video.platforms) == 1 else f"{name}: {w}")
+                    said.setdefault(w, []).append(name)
                 check_texts(plan)  # glyphs of every text in its font, and every text fits
                 need += int(plan.duration * VIDEO_BYTES_PER_S)
+            # each warning once; the platforms named only when not every platform gives it
+            warnings += [w if len(names) == len(c.video.platforms) else f"{', '.join(names)}: {w}"
+                         for w, names in said.items()]
         except PromokitError as e:
             problems.extend(e.problems)
     need += POSTER_BYTES * len(c.infographics) * 2 + (EDITION_BYTES if c.publication is not None else 0)

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import SpecError
 from ..platforms import Preset, safe_zone
 from ..spec.models import Brand, Campaign, Caption, Shot
-from ..text import nfc
+from ..text import format_number, nfc
 from .motion import STILL, Motion, base_window, fit_mode, make_motion
 from .style import VideoStyle, resolve_color
 
@@ -395,8 +395,12 @@ def plan_video(
         if shot.duration is not None:
             want = int(round(shot.duration * fps))
             if i in caps and want > caps[i]:
-                warnings.append(f"{shot.file}: {shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s: "
-                                "the shot is shortened to the clip")
+                # the cap keeps one frame of margin: losing that one frame is rounding, not worth a word
+                if want > caps[i] + 1:
+                    warnings.append(f"{shot.file}: cảnh cần {shot.duration:g} s, đoạn phim chỉ có "
+                                    f"{format_number(caps[i] / fps, 2)} s: cảnh được rút ngắn theo đoạn phim / "
+                                    f"{shot.duration:g} s asked, the clip has {caps[i] / fps:.2f} s: "
+                                    "the shot is shortened to the clip")
                 want = caps[i]
             fixed[i] = want
     if end_card is not None:
