@@ -270,3 +270,20 @@ def test_render_warnings_reach_the_page_with_their_files(output: Path) -> None:
     page = gallery_html(load_review(output))
     assert "1 cảnh báo / warnings" in page and "2 files left out" in page and "video/tiktok.mp4" in page
     assert "<b>x</b>" not in page  # escaped like every campaign text
+
+
+def test_radio_bulletins_play_on_the_page_and_a_guide_track_says_so(output: Path) -> None:
+    from promokit.catalog import Check, Checks, write_checks
+    from promokit.manifest import update_manifest
+
+    outs = Catalog(output).campaign("gio-to")
+    for name, guide in (("ban-tin", False), ("nhac-nho", True)):
+        mp3 = outs.bulletin(name, "mp3", guide=guide)
+        testing.make_tone(mp3, 0.5)
+        write_checks(mp3, Checks("radio", (Check("loudness", True, -16.0, -16.0),),
+                                 {"guide": guide, "mix_lufs": -16.0, "planned_s": 62.5, "tags": {"title": f"Bản tin {name}"}}))
+    update_manifest(outs)
+    page = gallery_html(load_review(output))
+    assert page.count('<audio controls preload="none"') == 2
+    assert "Bản tin ban-tin" in page and "62.5 s" in page and "-16.0 LUFS" in page
+    assert page.count("synthetic guide track, not final") == 1  # only the guide bulletin is marked

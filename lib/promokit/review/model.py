@@ -179,6 +179,20 @@ class OtherFile:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """A radio bulletin as the editor hears it: the MP3 (played only when asked), its master, its checks."""
+
+    href: str
+    label: str
+    master: str | None  # the WAV master beside it
+    guide: bool  # a synthetic guide track, never final
+    duration: float | None  # s
+    loudness: float | None  # LUFS
+    bytes: int
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
 class CampaignView:
     id: str
     title: str
@@ -189,6 +203,7 @@ class CampaignView:
     posters: tuple[Poster, ...] = ()
     editions: tuple[Edition, ...] = ()
     others: tuple[OtherFile, ...] = ()
+    bulletins: tuple[Bulletin, ...] = ()
     jobs: tuple[Mapping[str, Any], ...] = ()
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what the renders warned of (dropped files, shortened shots), with the files
@@ -461,8 +476,27 @@ def _editions(cid: str, entries: list[dict]) -> list[Edition]:
     return out
 
 
+def _bulletins(cid: str, entries: list[dict]) -> list[Bulletin]:
+    paths = {e["path"] for e in entries}
+    out = []
+    for e in entries:
+        if kind_of(e["path"]) != "radio" or not e["path"].endswith(".mp3"):
+            continue
+        v = verdict_of(e.get("checks"), file=f"{cid}/{e['path']}")
+        wav = e["path"][:-4] + ".wav"
+        dur = v.facts.get("duration") or v.facts.get("planned_s")
+        tags = v.facts.get("tags") if isinstance(v.facts.get("tags"), dict) else {}
+        out.append(Bulletin(f"{cid}/{e['path']}", nfc(str(tags.get("title") or PurePosixPath(e["path"]).stem)),
+                            f"{cid}/{wav}" if wav in paths else None, bool(v.facts.get("guide")),
+                            float(dur) if isinstance(dur, int | float) else None,
+                            v.facts.get("mix_lufs") if isinstance(v.facts.get("mix_lufs"), int | float) else None,
+                            int(e.get("bytes") or 0), v))
+    return out
+
+
 def _others(cid: str, entries: list[dict]) -> list[OtherFile]:
-    shown = {"video": {"video", "cover"}, "infographic": {"image", "pdf", "text"}, "publication": {"html", "pdf", "epub"}}
+    shown = {"video": {"video", "cover"}, "infographic": {"image", "pdf", "text"}, "publication": {"html", "pdf", "epub"},
+             "radio": {"audio"}}
     out = []
     for e in entries:
         kind, role = kind_of(e["path"]), role_of(e["path"])
@@ -494,6 +528,7 @@ def campaign_view(cid: str, manifest: dict, out_dir: Path, *, assets: Path | Non
         cid, title, theme, _themes().get(theme, theme), _dates(info.get("dates")),
         tuple(_post_cards(cid, entries, hasher, info, title, decisions or {}, run, out_dir, published or {})),
         tuple(_posters(cid, entries, out_dir)), tuple(_editions(cid, entries)), tuple(_others(cid, entries)),
+        tuple(_bulletins(cid, entries)),
         tuple(j for j in jobs if j.get("status") not in (None, "ok", "skipped")), tuple(problems),
         tuple(_warnings(manifest)))
 
