@@ -173,7 +173,7 @@ FIRST_LOOK = {
          "checks_table([(r.video.name, r.checks) for r in results])"),
         ("## Tệp đã ghi / Files written\n\nBấm tên tệp để mở. / *Click a name to open the file.*",
          "from promokit.notebook import files_table\n\n"
-         "files_table([f for r in results for f in (r.video, r.srt, r.vtt, r.cover)], ctx.output)"),
+         "files_table([f for r in results for f in (r.video, r.srt, r.vtt, r.cover) if f is not None], ctx.output)"),
     ],
     "infographic": [
         ("## Bảng số liệu / Data tables\n\nSố liệu đọc từ CSV, đã kiểm tra cột `x`, `y` và dấu thập phân.\n\n"
