@@ -286,3 +286,72 @@ def test_the_report_notebook_runs(office, tmp_path):
                                     "output_dir": str(output)}, cwd=str(tmp_path), progress_bar=False,
                         kernel_name="python3")
     assert "1.590" in Catalog(output).report("2024-04", "html").read_text(encoding="utf-8")
+
+
+# -- counts through the platforms' APIs (loopback) ------------------------------------------------
+
+class _YouTube:
+    """A loopback videos.list: answers 429 once (Retry-After 0), then the statistics of the ids it has."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        self.have = {"Y1": {"viewCount": "1200", "likeCount": "30", "commentCount": "4"}}
+        self.calls: list[str] = []
+        self.throttle = 1
+        outer = self
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a):  # quiet
+                pass
+
+            def do_GET(self):  # noqa: N802
+                u = urlsplit(self.path)
+                outer.calls.append(self.headers.get("Authorization", ""))
+                if outer.throttle:
+                    outer.throttle -= 1
+                    self.send_response(429)
+                    self.send_header("Retry-After", "0")
+                    self.end_headers()
+                    return
+                ids = parse_qs(u.query)["id"][0].split(",")
+                body = json.dumps({"items": [{"id": i, "statistics": outer.have[i]} for i in ids
+                                             if i in outer.have]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_fetch_counts_retries_a_429_and_names_a_deleted_post(tmp_path, monkeypatch, capsys):
+    fake = _YouTube()
+    try:
+        monkeypatch.setenv("PROMOKIT_CONFIG_DIR", str(tmp_path / "config"))
+        monkeypatch.setenv("PROMOKIT_HTTP_BACKOFF", "0.01")
+        monkeypatch.setenv("PROMOKIT_YOUTUBE_API_BASE", fake.base)
+        monkeypatch.setenv("PROMOKIT_YOUTUBE_TOKEN", "secret-token-abc")
+        output = tmp_path / "output"
+        write_history(Catalog(output).ledger, History(posts=[
+            PostEvent("a", "youtube_shorts", D(2024, 4, 1), "published", "Y1", "https://yt.example/Y1"),
+            PostEvent("b", "youtube", D(2024, 4, 2), "published", "Y2", "https://yt.example/Y2"),  # deleted there
+            PostEvent("c", "tiktok", D(2024, 4, 2), "published", "T9")]))  # another platform: not asked
+        code = cli.main(["insights", "--fetch", "--platform", "youtube", "--date", "21/4/2024",
+                         "--output", str(output)])
+        assert code == 0
+        shown = capsys.readouterr()
+        assert "Y2" in shown.err and "secret-token-abc" not in shown.out + shown.err
+        assert fake.calls[0] == "Bearer secret-token-abc" and len(fake.calls) == 2  # the 429, then the answer
+        (s,) = read_snapshots(Catalog(output).ledger)
+        assert (s.platform, s.remote_id, s.taken, s.views, s.reactions, s.comments, s.url) == (
+            "youtube", "Y1", D(2024, 4, 21), 1200, 30, 4, "https://yt.example/Y1")
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()

@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="30/4/2024", help="đến ngày / last day")
     p.add_argument("--format", default="html,pdf,docx", help="html,pdf,docx (mặc định cả ba / default all three)")
     p = sub.add_parser("insights", parents=[common], help="nhập số liệu khán giả / import audience counts")
-    p.add_argument("--import", dest="file", type=Path, required=True, help="tệp CSV xuất từ nền tảng / exported CSV")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--import", dest="file", type=Path, help="tệp CSV xuất từ nền tảng / exported CSV")
+    src.add_argument("--fetch", action="store_true", help="lấy số liệu qua API (youtube, tiktok) / fetch through the API")
     p.add_argument("--platform", required=True, help="facebook, youtube, tiktok")
     p.add_argument("--date", default=None, help="ngày số liệu khi tệp không có cột ngày / day of a file without dates")
     return parser
@@ -295,6 +297,15 @@ def cmd_insights(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError.fail(f"--date '{args.date}' không hợp lệ", f"invalid --date '{args.date}'",
                                   field="--date", fix_vi="vd. --date 18/4/2024", fix_en="e.g. --date 18/4/2024") from None
+    if args.fetch:
+        from .report.fetch import fetch_counts
+
+        got = fetch_counts(Catalog(args.output).ledger, args.platform, taken=taken)
+        _say(args, f"✓ {args.platform}: {len(got.snapshots)} bài / posts, {got.added} số liệu mới / new snapshots")
+        for rid in got.missing:
+            print(f"⚠ {args.platform} {rid}: không còn trên nền tảng (đã xóa?) / no longer on the platform (deleted?)",
+                  file=sys.stderr)
+        return EXIT_OK
     read, added = import_export(Catalog(args.output).ledger, args.file, args.platform, taken=taken)
     _say(args, f"✓ {args.file.name}: {read} dòng / rows, {added} số liệu mới / new snapshots "
                f"({read - added} đã có / already there)")
