@@ -278,10 +278,10 @@ REPORT_PARAMS = "\n".join([
 REPORT_CELLS = [
     ("## Dựng báo cáo / Build the report\n\nSố liệu lấy từ sổ cái `output/promokit.sqlite`, các manifest và "
      "`campaign.yml`. / *Figures come from the ledger, the manifests and each campaign.yml.*",
-     "from pathlib import Path\n\nfrom promokit.report import make_report, pick_period, show\n\n"
+     "from pathlib import Path\n\nfrom promokit.notebook import make_report, pick_period, show_report\n\n"
      "period = pick_period(week_=week, month_=month, year_=year, date_from=date_from, date_to=date_to)\n"
      "result = make_report(Path(output_dir), period, assets=Path(assets_dir), formats=tuple(formats))\n"
-     "show(result)"),
+     "show_report(result)"),
 ]
 
 

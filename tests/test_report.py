@@ -121,7 +121,9 @@ def test_a_period_with_no_data_says_so(office):
     from promokit.report.document import document
 
     doc = document(r, load_style(None), D(2023, 8, 1))
-    assert "không có dữ liệu" in doc.sections[0].paragraphs[0]
+    assert doc.sections[0].paragraphs[0].startswith("Thực hiện Kế hoạch truyền thông chính sách, quảng bá hình ảnh "
+                                                     "huyện Lấp Vò năm 2023, Phòng Văn hóa và Thông tin báo cáo")
+    assert "không có dữ liệu" in doc.sections[1].paragraphs[0]
 
 
 def test_periods():

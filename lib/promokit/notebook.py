@@ -52,15 +52,17 @@ if TYPE_CHECKING:  # imported on first use (see _LAZY)
     from .radio.api import load_bulletins, render_bulletins, write_run_sheets
     from .radio.show import checks_table as bulletin_checks
     from .radio.show import players, reading_times, script_table
+    from .report import make_report, pick_period
+    from .report import show as show_report
     from .video import VideoJob
 
 __all__ = [
     "CampaignContext", "HTML", "ParameterWarning", "VideoJob", "article_list", "article_table", "bulletin_checks",
     "check_bulletins", "check_campaign", "check_flag", "check_formats", "check_infographics", "check_page",
     "check_platforms", "check_radio_presets", "check_sizes", "checks_table", "contact_sheet", "data_tables",
-    "files_table", "files_written", "html_preview", "install_error_display", "load_bulletins", "open_campaign",
-    "pdf_pages", "players", "reading_times", "render_bulletins", "render_infographics", "render_publication",
-    "script_table", "show_error", "show_outputs", "show_pdf_pages", "show_posters", "show_videos", "summary",
+    "files_table", "files_written", "html_preview", "install_error_display", "load_bulletins", "make_report",
+    "open_campaign", "pdf_pages", "pick_period", "players", "reading_times", "render_bulletins", "render_infographics", "render_publication",
+    "script_table", "show_error", "show_outputs", "show_report", "show_pdf_pages", "show_posters", "show_videos", "summary",
     "write_run_sheets",
 ]
 
@@ -80,6 +82,9 @@ _LAZY = {
     "reading_times": ("promokit.radio.show", "reading_times"),
     "players": ("promokit.radio.show", "players"),
     "bulletin_checks": ("promokit.radio.show", "checks_table"),
+    "make_report": ("promokit.report", "make_report"),
+    "pick_period": ("promokit.report", "pick_period"),
+    "show_report": ("promokit.report", "show"),
 }
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..text import format_date, format_date_long, format_number
-from .model import UNMAPPED, Audience, Line, Report
+from .model import Audience, Line, Report
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     table: Table | None = None
     items: list[tuple[str, str]] = field(default_factory=list)  # a numbered list: (text, url or "")
+    charts: bool = False  # the report's charts follow this section
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
     t = report.total
     period = report.period
     sections: list[Section] = []
+    if d.get("plan"):
+        sections.append(Section("", [f"Thực hiện {d['plan'].format(year=period.year)}, "
+                                     f"{d.get('issuing_name', '')} báo cáo kết quả {period.label} như sau:"]))
     if report.empty:
         sections.append(Section("I. KẾT QUẢ THỰC HIỆN", [
             f"Trong kỳ báo cáo ({period.label}) không có dữ liệu: chưa có chiến dịch, sản phẩm, bài đăng hay "
@@ -98,7 +102,7 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
         summary = (f"Trong kỳ báo cáo ({period.label}), đã thực hiện {n(t.campaigns)} chiến dịch truyền thông, "
                    f"dựng {n(t.products)} sản phẩm, đăng {n(t.posts)} bài trên mạng xã hội và trang thông tin "
                    f"điện tử, phát hành {n(t.bulletins)} bản tin truyền thanh.")
-        sections.append(Section("I. KẾT QUẢ THỰC HIỆN", [summary, _audience_sentence(t.audience)]))
+        sections.append(Section("I. KẾT QUẢ THỰC HIỆN", [summary, _audience_sentence(t.audience)], charts=True))
         sections.append(Section("1. Theo nội dung tập trung truyền thông (mục II Kế hoạch)", table=Table(
             LINE_HEADERS, [_line_row(a) for a in report.areas] + [_line_row(t)], LINE_NUMERIC)))
         sections.append(Section("2. Theo kênh truyền thông", table=Table(
@@ -133,6 +137,3 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
         recipients=list(d.get("recipients", [])), signer_role=list(d.get("signer_role", [])),
         signer_name=d.get("signer_name", ""), empty=report.empty, figures=figures)
 
-
-def area_title(code: str, style: dict[str, Any]) -> str:
-    return style.get("areas", {}).get(code, "Chưa xác định lĩnh vực" if code == UNMAPPED else code)

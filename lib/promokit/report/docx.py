@@ -69,7 +69,7 @@ def _underline_para(cell: Any, width_chars: int) -> None:
 
 def build_docx(doc: Document, style: dict[str, Any], charts: list[tuple[str, bytes]] | None = None,
                template: Path | None = None) -> bytes:
-    """The DOCX bytes of `doc` (charts: (title, PNG bytes) placed after the first section)."""
+    """The DOCX bytes of `doc` (charts: (title, PNG bytes) placed after the section that asks for them)."""
     d = style.get("document", {})
     font, size, head = d.get("font", "Times New Roman"), float(d.get("size_pt", 14)), float(d.get("header_size_pt", 13))
     wd = new_docx(str(template)) if template is not None and Path(template).is_file() else new_docx()
@@ -108,8 +108,9 @@ def build_docx(doc: Document, style: dict[str, Any], charts: list[tuple[str, byt
     _para(wd, doc.kind, font, size, bold=True, align=c, space_after=0)
     _para(wd, doc.subject, font, size, bold=True, align=c, space_after=12)
 
-    for i, s in enumerate(doc.sections):
-        _para(wd, s.title, font, size, bold=True, space_after=4)
+    for s in doc.sections:
+        if s.title:
+            _para(wd, s.title, font, size, bold=True, space_after=4)
         for text in s.paragraphs:
             _para(wd, text, font, size, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
         if s.table is not None:
@@ -127,7 +128,7 @@ def build_docx(doc: Document, style: dict[str, Any], charts: list[tuple[str, byt
             _para(wd, "", font, 6, space_after=0)
         for k, (text, url) in enumerate(s.items, start=1):
             _para(wd, f"{k}. {text}" + (f" · {url}" if url else ""), font, size - 3, space_after=0)
-        if i == 0:
+        if s.charts:
             for title, png in charts or []:
                 wd.add_picture(io.BytesIO(png), width=Cm(15.5))
                 wd.paragraphs[-1].alignment = c
