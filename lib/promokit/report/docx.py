@@ -92,8 +92,8 @@ def build_docx(doc: Document, style: dict[str, Any], charts: list[tuple[str, byt
     top.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = top.rows[0].cells
     top.autofit = False
-    for cell, width in ((left, Cm(6)), (right, Cm(10))):
-        cell.width = width
+    for col, cell, width in ((top.columns[0], left, Cm(6)), (top.columns[1], right, Cm(10))):
+        col.width = cell.width = width  # the grid (LibreOffice) and the cell (Word)
     left.paragraphs[0].alignment = c
     _font(left.paragraphs[0].add_run(doc.parent_body), font, head)
     _para(left, doc.issuing_body, font, head, bold=True, align=c, space_after=0)
