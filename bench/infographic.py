@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from promokit.catalog import Catalog
 from promokit.charts.demo import RASTER_SIZES, write_demo_campaign
 from promokit.charts.render import render_infographics
 from promokit.spec import load_campaign
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_demo_campaign(Path(tmp))
         campaign = load_campaign(folder)
-        out = args.out or Path(tmp) / "out"
+        out = Catalog(args.out or Path(tmp) / "out").campaign(campaign.id)
         sizes = RASTER_SIZES + (["a3_print", "banner"] if args.pdf else [])
         # warm-up: imports, font files, caches (not timed, as a notebook session has them warm)
         render_infographics(campaign, brand, folder, None, out, ids=[campaign.infographics[0].id], sizes=["square"])

@@ -68,15 +68,13 @@ def background(poster: Poster, scale: float = BACKGROUND_SCALE) -> np.ndarray:
     return px
 
 
-def busy_rows(pixels: np.ndarray, top: int, bottom: int, x0: int, x1: int) -> list[tuple[float, float]]:
-    """(top, bottom) runs of rows of `pixels[top:bottom, x0:x1]` that differ from the area's dominant colour."""
+def busy_rows(pixels: np.ndarray, top: int, bottom: int, x0: int, x1: int,
+              bg: tuple[int, int, int]) -> list[tuple[float, float]]:
+    """(top, bottom) runs of rows of `pixels[top:bottom, x0:x1]` that differ from the background colour `bg`."""
     area = pixels[top:bottom, x0:x1].astype(np.int16)
     if area.size == 0:
         return []
-    flat = area.reshape(-1, 3)
-    vals, counts = np.unique(flat[:: max(1, len(flat) // 20000)], axis=0, return_counts=True)
-    bg = vals[int(np.argmax(counts))]
-    diff = np.abs(area - bg).max(axis=2) > 10
+    diff = np.abs(area - np.array(bg, dtype=np.int16)).max(axis=2) > 10
     busy = diff.mean(axis=1) > 0.003
     runs, start = [], None
     for i, b in enumerate([*busy, False]):
@@ -106,19 +104,22 @@ def poster_defects(poster: Poster, drawn: np.ndarray | None = None) -> list[Defe
     out = overlaps(blocks) + outside(blocks, (ta.x0, ta.y0, ta.x1, ta.y1)) + split_words(blocks)
     s = BACKGROUND_SCALE
     if drawn is not None:  # read before the background is drawn: `drawn` may be a view of the canvas buffer
-        from PIL import Image
-
-        size = (max(1, round(poster.frame.width * s)), max(1, round(poster.frame.height * s)))
-        top = np.asarray(Image.fromarray(np.ascontiguousarray(drawn[..., :3])).resize(size))
+        step = max(1, round(drawn.shape[1] / (poster.frame.width * s)))
+        top = np.array(drawn[::step, ::step, :3])
     else:
         top = final(poster, s)
     bg = background(poster, s)
     if top.shape != bg.shape:
-        from PIL import Image
+        h, w = min(top.shape[0], bg.shape[0]), min(top.shape[1], bg.shape[1])
+        if abs(top.shape[0] - bg.shape[0]) <= 2 and abs(top.shape[1] - bg.shape[1]) <= 2:
+            top, bg = top[:h, :w], bg[:h, :w]
+        else:
+            from PIL import Image
 
-        top = np.asarray(Image.fromarray(top).resize((bg.shape[1], bg.shape[0])))
+            top = np.asarray(Image.fromarray(top).resize((bg.shape[1], bg.shape[0])))
     out += low_contrast(lines, bg, scale=s, ink=ink_mask(top, bg))
-    spans = busy_rows(bg, int(ta.y0 * s), int(ta.y1 * s), int(ta.x0 * s), int(ta.x1 * s))
+    spans = busy_rows(bg, int(ta.y0 * s), int(ta.y1 * s), int(ta.x0 * s), int(ta.x1 * s),
+                      _rgb255(poster.canvas.theme.background))
     spans = [(a / s - ta.y0, b / s - ta.y0) for a, b in spans]
     spans += [(t.box[1] - ta.y0, t.box[3] - ta.y0) for t in blocks]
     out += empty_bands(ta.h, spans)
