@@ -262,3 +262,24 @@ def test_serve_warns_and_needs_tokens_off_loopback(output: Path, monkeypatch, ca
     server.serve(output, "127.0.0.1", 8765)
     out, err = capsys.readouterr()
     assert "http://127.0.0.1:8765/" in out and not err
+
+
+def test_a_failed_check_blocks_approval_unless_overridden_with_a_reason(output: Path, clip: Path) -> None:
+    testing.make_rendered_campaign(output, "hong", platforms=("tiktok",), clip=clip, failed_check="layout.overlap")
+    client = TestClient(create_app(output), base_url=BASE, follow_redirects=False)
+    page = client.get("/").text
+    assert "approve despite failed checks" in page.split('id="post-hong-tiktok"')[1].split("</article>")[0]
+    fields = form_of(page, "post-hong-tiktok")
+    ledger = Catalog(output).ledger
+    r = client.post("/decide", data={**fields, "reviewer": "A", "comment": "", "decision": "approved"})
+    assert r.status_code == 409 and "layout.overlap" in r.text and approvals.latest(ledger, "hong", "tiktok") is None
+    r = client.post("/decide", data={**fields, "reviewer": "A", "comment": "", "decision": "approved", "override": "1"})
+    assert r.status_code == 409  # an override needs a reason
+    r = client.post("/decide", data={**fields, "reviewer": "A", "comment": "lỗi nhỏ, lãnh đạo đồng ý",
+                                     "decision": "approved", "override": "1"})
+    assert r.status_code == 303
+    d = approvals.latest(ledger, "hong", "tiktok")
+    assert d.decision == "approved" and "layout.overlap" in d.comment and "lãnh đạo đồng ý" in d.comment
+    # asking for changes is never blocked
+    r = client.post("/decide", data={**fields, "reviewer": "B", "decision": "changes_requested"})
+    assert r.status_code == 303

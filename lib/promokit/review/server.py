@@ -235,6 +235,17 @@ def create_app(output: Path, *, assets: Path | None = None, public: bool = False
                 "the package's files changed since the page was loaded; nothing was recorded",
                 "tải lại trang, xem bản mới rồi quyết định / reload, look at the new version, then decide",
                 back=f"{scope.prefix}#{card.anchor}")
+        failed = [r for v in (card.verdict, card.package_verdict) if v is not None and v.ok is False
+                  for r in (v.reasons or (v.summary,))]
+        if decision == "approved" and failed:
+            # a failing check (conformance, layout audit, package rules) blocks approval unless overridden with a reason
+            if form.get("override") != "1" or not (comment or "").strip():
+                return app_state.message(
+                    409, "Kiểm tra chưa đạt: " + "; ".join(failed[:3]) + " — chưa ghi quyết định",
+                    "checks failed: " + "; ".join(failed[:3]) + " — nothing was recorded",
+                    "sửa rồi dựng lại, hoặc đánh dấu 'duyệt dù chưa đạt' và ghi lý do / fix and render again, or tick "
+                    "'approve despite failed checks' and give the reason", back=f"{scope.prefix}#{card.anchor}")
+            comment = f"[bỏ qua kiểm tra / checks overridden: {', '.join(failed[:3])}] {comment}"
         await run_in_threadpool(approvals.record, app_state.ledger, campaign, platform, digest, decision, reviewer,
                                 comment, scope.via)
         return RedirectResponse(f"{scope.prefix}#{card.anchor}", status_code=303)
