@@ -203,7 +203,7 @@ def frame_planes(rgb: np.ndarray, mask: np.ndarray | None, size: tuple[int, int]
     im = Image.fromarray(np.ascontiguousarray(rgb))
     if im.size != size:
         pw, ph = im.size
-        if fit_mode(im.size, size, float(style_motion["fit_threshold"])) == "fill":
+        if fit_mode(im.size, size, float(style_motion["code_fit_threshold"])) == "fill":
             s = max(w / pw, h / ph)
             sw, sh = max(w, round(pw * s)), max(h, round(ph * s))
             x, y = (sw - w) / 2 / s, (sh - h) / 2 / s

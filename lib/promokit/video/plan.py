@@ -437,7 +437,10 @@ def plan_video(
         pic = (max(1, facts.width), max(1, facts.height))
         if facts.kind == "moviepy" and not (facts.width and facts.height):
             pic = (width, height)  # a campaign's code makes its clip at the frame's size
-        fit = fit_mode(pic, (width, height), float(motion_style["fit_threshold"]))
+        # material (photos, clips) is re-framed around its focus; a hand-made moviepy shot was composed whole by
+        # its author, so another shape is shown whole over a fill unless it is nearly the frame's shape
+        threshold = float(motion_style["code_fit_threshold" if facts.kind == "moviepy" else "fit_threshold"])
+        fit = fit_mode(pic, (width, height), threshold)
         if facts.kind == "image":
             kind = shot.motion if shot.motion != "auto" else pattern[still_count % len(pattern)]
             still_count += 1
