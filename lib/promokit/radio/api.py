@@ -196,7 +196,10 @@ def _checks(bulletin: Bulletin, preset_name: str, preset: dict, tl: Timeline, pa
     facts = {"preset": preset_name, "guide": guide, "planned_s": tl.duration, "reading_s": round(bulletin.reading, 2),
              "slot_s": bulletin.slot, "segments": len(bulletin.segments), "station": bulletin.station,
              "voices": [{"segment": i, "source": t.source.name if t.source else "guide", **t.facts}
-                        for i, t in enumerate(takes)]}
+                        for i, t in enumerate(takes)],
+             # the script as written, for the reviewer who listens (the review page shows it beside the player)
+             "script": [{"kind": s.kind, "title": s.title, "text": s.text, "recorded": s.voice is not None}
+                        for s in bulletin.segments]}
     return Checks("radio", tuple(checks), facts, tuple(dict.fromkeys(warnings)))
 
 

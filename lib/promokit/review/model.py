@@ -190,6 +190,7 @@ class Bulletin:
     loudness: float | None  # LUFS
     bytes: int
     verdict: Verdict
+    script: tuple[tuple[str, str, str, bool], ...] = ()  # (kind, title, text as written, recorded) per segment
 
 
 @dataclass(frozen=True)
@@ -490,8 +491,15 @@ def _bulletins(cid: str, entries: list[dict]) -> list[Bulletin]:
                             f"{cid}/{wav}" if wav in paths else None, bool(v.facts.get("guide")),
                             float(dur) if isinstance(dur, int | float) else None,
                             v.facts.get("mix_lufs") if isinstance(v.facts.get("mix_lufs"), int | float) else None,
-                            int(e.get("bytes") or 0), v))
+                            int(e.get("bytes") or 0), v, tuple(_script(v.facts.get("script")))))
     return out
+
+
+def _script(segments: object) -> list[tuple[str, str, str, bool]]:
+    if not isinstance(segments, list):
+        return []
+    return [(nfc(str(s.get("kind", ""))), nfc(str(s.get("title") or "")), nfc(str(s.get("text") or "")),
+             bool(s.get("recorded"))) for s in segments if isinstance(s, dict)]
 
 
 def _others(cid: str, entries: list[dict]) -> list[OtherFile]:
