@@ -490,9 +490,18 @@ def _bulletins(cid: str, entries: list[dict]) -> list[Bulletin]:
         out.append(Bulletin(f"{cid}/{e['path']}", nfc(str(tags.get("title") or PurePosixPath(e["path"]).stem)),
                             f"{cid}/{wav}" if wav in paths else None, bool(v.facts.get("guide")),
                             float(dur) if isinstance(dur, int | float) else None,
-                            v.facts.get("mix_lufs") if isinstance(v.facts.get("mix_lufs"), int | float) else None,
+                            _measured(e.get("checks"), "loudness"),
                             int(e.get("bytes") or 0), v, tuple(_script(v.facts.get("script")))))
     return out
+
+
+def _measured(record: object, name: str) -> float | None:
+    """The value a check of the record measured on the delivered file (e.g. loudness, LUFS), if numeric."""
+    checks = record.get("checks") if isinstance(record, dict) else None
+    for c in checks if isinstance(checks, list) else []:
+        if isinstance(c, dict) and c.get("name") == name and isinstance(c.get("value"), int | float):
+            return float(c["value"])
+    return None
 
 
 def _script(segments: object) -> list[tuple[str, str, str, bool]]:
