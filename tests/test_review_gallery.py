@@ -288,6 +288,6 @@ def test_radio_bulletins_play_on_the_page_and_a_guide_track_says_so(output: Path
     page = gallery_html(load_review(output))
     assert page.count('<audio controls preload="none"') == 2
     # the loudness measured on the delivered file (the check's value), not the mix before its gain
-    assert "Bản tin ban-tin" in page and "62.5 s" in page and "-16.0 LUFS" in page and "-24.0 LUFS" not in page
+    assert "Bản tin ban-tin" in page and "62,5 s" in page and "-16,0 LUFS" in page and "-24,0 LUFS" not in page
     assert page.count("synthetic guide track, not final") == 1  # only the guide bulletin is marked
     assert page.count("Kịch bản / script (1)") == 2 and "Lễ hội &lt;b&gt;Giỗ Tổ&lt;/b&gt;" in page  # the script, escaped
