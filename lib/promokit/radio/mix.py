@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ToolError
-from ..tools import tool
+from ..tools import run_ffmpeg, tool
 from .plan import Timeline
 
 RATE = 48_000
@@ -34,21 +34,12 @@ def _ffmpeg() -> str:
     return tool("ffmpeg")
 
 
+_FIX = {"fix_vi": "kiểm tra nhạc nền, nhạc hiệu và giọng đọc", "fix_en": "check the bed, jingles and voices"}
+
+
 def run(args: list[str], what: str) -> str:
     """ffmpeg to completion; its stderr. ToolError naming `what` on failure."""
-    try:
-        r = subprocess.run([_ffmpeg(), "-hide_banner", "-nostdin", "-y", *args], capture_output=True,
-                           timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise ToolError.fail(f"ffmpeg chạy quá lâu ({what.partition(' / ')[0]})", f"ffmpeg timed out ({what})",
-                             fix_vi="kiểm tra các tệp âm thanh", fix_en="check the audio files") from None
-    err = r.stderr.decode("utf-8", "replace")
-    if r.returncode != 0:
-        tail = " | ".join(err.strip().splitlines()[-3:])
-        vi, _, en = what.partition(" / ")
-        raise ToolError.fail(f"ffmpeg lỗi khi {vi}: {tail}", f"ffmpeg failed to {en or vi}: {tail}",
-                             fix_vi="kiểm tra nhạc nền, nhạc hiệu và giọng đọc", fix_en="check the bed, jingles and voices")
-    return err
+    return run_ffmpeg(args, what, timeout=TIMEOUT, **_FIX)[1]
 
 
 @dataclass(frozen=True)
@@ -191,19 +182,7 @@ def limit(x: np.ndarray, ceiling: float, rate: int, *, release: float = 0.06) ->
 
 def _pipe(args: list[str], what: str, stdin: bytes | None = None) -> tuple[bytes, str]:
     """ffmpeg with its output on stdout (and optional input on stdin): (stdout bytes, stderr text)."""
-    try:
-        r = subprocess.run([_ffmpeg(), "-hide_banner", "-y", *(["-nostdin"] if stdin is None else []), *args],
-                           input=stdin, capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise ToolError.fail(f"ffmpeg chạy quá lâu ({what.partition(' / ')[0]})", f"ffmpeg timed out ({what})",
-                             fix_vi="kiểm tra các tệp âm thanh", fix_en="check the audio files") from None
-    err = r.stderr.decode("utf-8", "replace")
-    if r.returncode != 0:
-        tail = " | ".join(err.strip().splitlines()[-3:])
-        vi, _, en = what.partition(" / ")
-        raise ToolError.fail(f"ffmpeg lỗi khi {vi}: {tail}", f"ffmpeg failed to {en or vi}: {tail}",
-                             fix_vi="kiểm tra nhạc nền, nhạc hiệu và giọng đọc", fix_en="check the bed, jingles and voices")
-    return r.stdout, err
+    return run_ffmpeg(args, what, stdin=stdin, timeout=TIMEOUT, **_FIX)
 
 
 def master(timeline: Timeline, takes: list[np.ndarray], bed: Path | None, style: dict, preset: dict,

@@ -35,6 +35,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import Problem, SpecError, Where
+from ..spec.loader import line_of
 from ..spec.models import SEGMENT_KINDS, RadioBulletin
 from ..text import nfc, nfc_deep
 
@@ -52,12 +53,7 @@ class Script:
     lines: dict[tuple, int] = field(default_factory=dict)
 
     def line(self, *loc: Any) -> int | None:
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get(())
+        return line_of(self.lines, loc)
 
 
 def _fail(vi: str, en: str, file: Path, line: int | None, fld: str | None, fix_vi: str, fix_en: str) -> SpecError:

@@ -83,6 +83,16 @@ def shown_value(value: object, written: str | None = None) -> str:
     return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1] + f"… ({len(text)} ký tự / chars)"
 
 
+
+def line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
+    """The line of the field at `loc` (a path of keys and indexes), or of its nearest recorded parent."""
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
 @dataclass(frozen=True)
 class YamlDoc:
     """A YAML mapping with the line of every field (and each scalar as written)."""
@@ -93,12 +103,7 @@ class YamlDoc:
     written: dict[tuple, str] = field(default_factory=dict)
 
     def line(self, loc: tuple) -> int | None:
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get(())
+        return line_of(self.lines, loc)
 
 
 def read_yaml(path: Path, label: str) -> YamlDoc:

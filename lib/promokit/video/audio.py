@@ -13,11 +13,11 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import tools
 from ..errors import ToolError
 from ..scratch import scratch_dir
 from ..tools import tool
@@ -40,19 +40,8 @@ def ffmpeg_exe() -> str:
 
 def run_ffmpeg(args: list[str], what: str, timeout: float = TIMEOUT) -> str:
     """Run ffmpeg to completion; its stderr (for filters that print there). ToolError on failure."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    try:
-        r = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise ToolError.fail(f"ffmpeg chạy quá lâu ({what})", f"ffmpeg timed out ({what})",
-                             fix_vi="kiểm tra tệp âm thanh", fix_en="check the audio files") from None
-    err = r.stderr.decode("utf-8", "replace")
-    if r.returncode != 0:
-        tail = " | ".join(err.strip().splitlines()[-3:])
-        raise ToolError.fail(f"ffmpeg lỗi khi {what}: {tail}", f"ffmpeg failed to {what}: {tail}",
-                             fix_vi="kiểm tra các tệp âm thanh/video của chiến dịch",
-                             fix_en="check the campaign's audio and video files")
-    return err
+    return tools.run_ffmpeg(args, what, timeout=timeout, fix_vi="kiểm tra các tệp âm thanh/video của chiến dịch",
+                            fix_en="check the campaign's audio and video files")[1]
 
 
 def _fmt(rate: int) -> str:

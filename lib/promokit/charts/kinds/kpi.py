@@ -15,20 +15,6 @@ if TYPE_CHECKING:
     from ..data import ChartData
 
 
-def grid_shape(n: int, w: float, h: float, ideal: float = 1.5) -> tuple[int, int]:
-    """(columns, rows) for n tiles whose shape is closest to `ideal` width/height."""
-    best = (n, 1)
-    score = float("inf")
-    for cols in range(1, n + 1):
-        rows = math.ceil(n / cols)
-        if cols * rows - n >= cols:
-            continue
-        s = abs(math.log((w / cols) / (h / rows) / ideal)) + 0.15 * (cols * rows - n)
-        if s < score:
-            best, score = (cols, rows), s
-    return best
-
-
 def build(p: ChartArea) -> None:
     """Big numbers in tiles; with a second value column (the previous period) a change arrow."""
     labels = p.data.labels
