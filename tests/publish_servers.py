@@ -21,8 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 GOOD, FRESH = "secret-good-token-1", "secret-fresh-token-2"
+LONG_USER = "secret-long-user-token-3"  # Meta: the long-lived user token, good only for listing the Pages
 TOKENS = {GOOD, FRESH}
-V = "v23.0"
+V = "v27.0"  # promokit.publish.publishers.meta.GRAPH_VERSION
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Fake:
         self.kill_at: str = ""  # "upload" (last byte in) or "publish" (post made, answer never sent)
         self.in_progress = 0  # Instagram: polls answered IN_PROGRESS before FINISHED
         self.requests: list[str] = []
+        self.forms: list[tuple[str, str, dict]] = []  # (method, path, form or JSON body) of each request with one
+        self.pages: list[dict] = []  # Meta: the Pages /me/accounts lists (id, name, access_token, tasks, ig)
+        self.files: dict[str, bytes] = {}  # path -> bytes served without a token (public URLs, e.g. covers)
         self.tokens_seen: set[str] = set()
         self.ids = itertools.count(1001)
         self.lock = threading.Lock()
@@ -118,8 +122,11 @@ class Handler(BaseHTTPRequestHandler):
                     p.get_payload(decode=True) if p.get_filename() else p.get_payload(decode=True).decode()
                     for p in msg.get_payload()}
         if ctype.startswith("application/json"):
-            return json.loads(raw or b"{}")
-        return {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+            data = json.loads(raw or b"{}")
+        else:
+            data = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+        self.fake.forms.append((self.command, self.path.split("?")[0], data))
+        return data
 
     def token(self) -> str:
         h = self.headers.get("Authorization", "")
@@ -204,7 +211,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.fake.uploads.setdefault("token_calls", Upload()).meta.setdefault("forms", []).append(
             {**f, "headers": dict(self.headers)})
-        if f.get("grant_type") == "refresh_token" and f.get("refresh_token") == "secret-refresh-r1":
+        if f.get("grant_type") == "fb_exchange_token":  # Meta: a short-lived user token for a long-lived one
+            ok = f.get("fb_exchange_token") == GOOD and f.get("client_secret") == "app-secret-xyz"
+            self.reply(200 if ok else 400, {"access_token": LONG_USER, "token_type": "bearer", "expires_in": 5183944}
+                       if ok else {"error": {"message": "bad exchange", "code": 100}})
+        elif f.get("grant_type") == "refresh_token" and f.get("refresh_token") == "secret-refresh-r1":
             self.reply(200, {"access_token": FRESH, "expires_in": 3600, "refresh_token": "secret-refresh-r2"})
         elif f.get("grant_type") == "authorization_code" and f.get("code") == "c0de":
             import base64
@@ -220,10 +231,12 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"error": "invalid_grant"})
 
     # -- Meta: Graph API ----------------------------------------------------------------------------------
-    def on_v23_0(self, method: str, parts: list[str], q: dict) -> None:
+    def on_v27_0(self, method: str, parts: list[str], q: dict) -> None:
+        fake = self.fake
+        if method == "GET" and self._pages(parts, q):
+            return
         if not self.authorized("meta"):
             return
-        fake = self.fake
         if method == "GET":
             up = fake.uploads[parts[1]]
             fields = q.get("fields", "")
@@ -308,6 +321,38 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"id": media})
         else:
             self.reply(404, {"error": "edge"})
+
+    def _pages(self, parts: list[str], q: dict) -> bool:
+        """/me/accounts (two Pages per answer, cursor paging) and /{page-id}?fields=instagram_business_account,
+        for the long-lived user token only."""
+        pages = {p["id"]: p for p in self.fake.pages}
+        if parts[1:] != ["me", "accounts"] and parts[1] not in pages:
+            return False
+        if self.token() != LONG_USER:
+            self.reply(400, {"error": {"message": "Invalid OAuth access token", "type": "OAuthException", "code": 190}})
+            return True
+        if parts[1] in pages:
+            ig = pages[parts[1]].get("ig")
+            self.reply(200, {"id": parts[1], **({"instagram_business_account": {"id": ig}} if ig else {})})
+            return True
+        start = int(q.get("after", "0"))
+        rows = [{k: v for k, v in p.items() if k in q["fields"].split(",")} for p in self.fake.pages[start:start + 2]]
+        more = start + 2 < len(self.fake.pages)
+        paging = {"cursors": {"before": str(start), "after": str(start + 2)}, **({"next": "https://x/next"} if more else {})}
+        self.reply(200, {"data": rows, "paging": paging})
+        return True
+
+    def on_covers(self, method: str, parts: list[str], q: dict) -> None:
+        """Public files (no token): what an office's web server would serve at its cover URL."""
+        data = self.fake.files.get("/".join(parts[1:]))
+        if data is None:
+            self.reply(404, {"error": "not found"})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _rupload(self, uid: str) -> None:
         if not self.authorized("meta") or self.upload_faults():

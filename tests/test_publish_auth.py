@@ -13,7 +13,7 @@ from promokit.cli import main
 from promokit.errors import PromokitError
 from promokit.publish.auth import authorize, pkce_pair
 from promokit.publish.credentials import TokenSource, read_store, store_path, write_store
-from publish_servers import FRESH, GOOD, serve
+from publish_servers import FRESH, GOOD, LONG_USER, serve
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def oauth(tmp_path, monkeypatch):
     server, fake, base = serve()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PROMOKIT_CONFIG_DIR", str(tmp_path / "home" / ".config" / "promokit"))
-    for s in ("YOUTUBE", "ZALO", "TIKTOK"):
+    for s in ("YOUTUBE", "ZALO", "TIKTOK", "FACEBOOK", "INSTAGRAM"):
+        monkeypatch.setenv(f"PROMOKIT_{s}_API_BASE", base)
         monkeypatch.setenv(f"PROMOKIT_{s}_AUTH_URL", f"{base}/oauth/authorize")
         monkeypatch.setenv(f"PROMOKIT_{s}_TOKEN_URL", f"{base}/oauth/token")
         monkeypatch.setenv(f"PROMOKIT_{s}_CLIENT_ID", "app-1")
@@ -103,3 +104,117 @@ def test_auth_unknown_platform(oauth, capsys):
         authorize("myspace", open_browser=False)
     assert main(["auth", "myspace", "--no-browser"]) == 2
     assert "myspace" in capsys.readouterr().err
+
+
+# -- Meta: the Page-token step -------------------------------------------------------------------------
+
+PAGES = [{"id": "101", "name": "Văn hóa Lấp Vò", "access_token": "secret-page-a", "tasks": ["CREATE_CONTENT", "ANALYZE"]},
+         {"id": "202", "name": "Truyền thanh Lấp Vò", "access_token": "secret-page-b", "tasks": ["CREATE_CONTENT"],
+          "ig": "17841400000000202"},
+         {"id": "303", "name": "Đoàn Thanh niên", "access_token": "secret-page-c", "tasks": ["ANALYZE"]}]
+
+
+def _meta_auth(service: str, fake, **kw) -> tuple[str, list[str]]:
+    said: list[str] = []
+    t = threading.Thread(target=_consent, args=(said,))
+    t.start()
+    try:
+        path = authorize(service, open_browser=False, say=said.append, timeout=20, **kw)
+    finally:
+        t.join()
+    return path, said
+
+
+def _assert_no_user_token(said: list[str]) -> None:
+    text = store_path().read_text(encoding="utf-8") + "\n".join(said)
+    for secret in (GOOD, LONG_USER, "app-secret-xyz"):
+        assert secret not in text
+
+
+def test_facebook_keeps_the_chosen_pages_token(oauth):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    path, said = _meta_auth("facebook", fake, page="truyền thanh lấp vò")  # by name, any case (NFC)
+    entry = read_store()["facebook"]
+    assert entry["access_token"] == "secret-page-b" and entry["account"] == "202" and entry["page"] == "202"
+    assert entry["page_name"] == "Truyền thanh Lấp Vò" and entry["expires_at"] is None
+    assert stat.S_IMODE(store_path().stat().st_mode) == 0o600
+    _assert_no_user_token(said)
+    assert any("202 (Truyền thanh Lấp Vò)" in line for line in said)
+    # the short-lived user token was exchanged for a long-lived one (app secret in the form, not the URL)
+    exchange = [f for f in fake.uploads["token_calls"].meta["forms"] if f.get("grant_type") == "fb_exchange_token"]
+    assert len(exchange) == 1 and exchange[0]["fb_exchange_token"] == GOOD and exchange[0]["client_id"] == "app-1"
+    # the Pages came in two answers (cursor paging), asked with the fields Meta names
+    listed = [r for r in fake.requests if r == "GET /v27.0/me/accounts"]
+    assert len(listed) == 2
+    # the publishers now find the Page token and the Page id
+    tokens = TokenSource("facebook_reels", "facebook")
+    assert tokens.current() == "secret-page-b" and tokens.account == "202"
+
+
+def test_facebook_page_by_id_and_the_only_page(oauth):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    _meta_auth("facebook", fake, page="101")
+    assert read_store()["facebook"]["access_token"] == "secret-page-a"
+    fake.pages = PAGES[:1]
+    _meta_auth("facebook", fake)  # one Page: no choice needed
+    assert read_store()["facebook"]["account"] == "101"
+
+
+def test_facebook_several_pages_without_a_choice_lists_them(oauth, capsys):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    with pytest.raises(PromokitError) as e:
+        _meta_auth("facebook", fake)
+    text = str(e.value)
+    assert "101 (Văn hóa Lấp Vò)" in text and "202 (Truyền thanh Lấp Vò)" in text and "--page" in text
+    assert "secret-page" not in text and "facebook" not in read_store()
+    with pytest.raises(PromokitError, match="no single Page 'Huyện ủy'"):
+        _meta_auth("facebook", fake, page="Huyện ủy")
+
+
+def test_a_page_role_without_create_content_is_refused(oauth):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    with pytest.raises(PromokitError, match="cannot create content"):
+        _meta_auth("facebook", fake, page="303")
+    assert "facebook" not in read_store()
+
+
+def test_instagram_keeps_the_page_token_and_the_linked_account(oauth):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    path, said = _meta_auth("instagram", fake, account="202")  # --account names the Page too
+    entry = read_store()["instagram"]
+    assert entry["access_token"] == "secret-page-b" and entry["account"] == "17841400000000202"
+    assert entry["page"] == "202"
+    assert "GET /v27.0/202" in fake.requests
+    _assert_no_user_token(said)
+    with pytest.raises(PromokitError, match="no linked Instagram professional account"):
+        _meta_auth("instagram", fake, page="101")
+
+
+def test_auth_cli_takes_the_page(oauth, capsys):
+    fake, base, tmp = oauth
+    fake.pages = PAGES
+    said: list[str] = []
+    t = threading.Thread(target=_consent, args=(said,))
+    t.start()
+    import promokit.publish.auth as auth_module
+
+    real = auth_module.authorize
+
+    def spy(*a, **kw):
+        kw["say"] = lambda s: (said.append(s), print(s))
+        return real(*a, **kw)
+
+    auth_module.authorize = spy
+    try:
+        code = main(["auth", "facebook", "--page", "202", "--no-browser"])
+    finally:
+        auth_module.authorize = real
+        t.join()
+    out = capsys.readouterr().out
+    assert code == 0 and read_store()["facebook"]["account"] == "202"
+    assert "secret" not in out and "202 (Truyền thanh Lấp Vò)" in out

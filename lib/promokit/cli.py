@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("auth", parents=[common], help="cấp quyền đăng bài (OAuth) / authorize a platform")
     p.add_argument("platform", help="youtube | tiktok | zalo | facebook | instagram (or a platform id)")
-    p.add_argument("--account", default="", help="trang, kênh, OA / page, channel or OA id")
+    p.add_argument("--account", default="", help="kênh, OA / channel or OA id")
+    p.add_argument("--page", default="", help="Facebook, Instagram: mã hoặc tên Trang / the Page's id or name")
     p.add_argument("--port", type=int, default=0, help="cổng nhận chuyển hướng / loopback redirect port")
     p.add_argument("--no-browser", action="store_true", help="chỉ in liên kết / only print the link")
 
@@ -236,9 +237,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_auth(args: argparse.Namespace) -> int:
     from .publish.auth import authorize
 
-    path = authorize(args.platform, account=args.account, port=args.port, open_browser=not args.no_browser,
-                     say=lambda s: _say(args, s))
-    _say(args, f"✓ Đã lưu quyền / authorized; refresh token kept in {path} (0600)")
+    path = authorize(args.platform, account=args.account, page=args.page, port=args.port,
+                     open_browser=not args.no_browser, say=lambda s: _say(args, s))
+    _say(args, f"✓ Đã lưu quyền / authorized; tokens kept in {path} (0600)")
     return EXIT_OK
 
 

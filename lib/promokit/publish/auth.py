@@ -27,6 +27,8 @@ import httpx
 from ..errors import PromokitError, UsageError
 from ..registry import Registry
 from .credentials import env_value, write_store
+from .pages import page_entry
+from .publishers.meta import GRAPH_VERSION
 
 
 class AuthFlowError(PromokitError):
@@ -48,6 +50,8 @@ class Provider:
     extra: tuple[tuple[str, str], ...] = ()
     refreshable: bool = True
     account_hint: str = ""
+    page_token: bool = False  # Meta: keep the chosen Page's token (`pages`), not the user's
+    linked_instagram: bool = False  # …and post to the Page's linked Instagram account
 
     def url(self, which: str) -> str:
         return env_value(f"PROMOKIT_{self.service.upper()}_{which.upper()}_URL") or getattr(self, f"{which}_url")
@@ -73,14 +77,15 @@ for _p in (
              ("user.info.basic", "video.upload", "video.publish"), scope_sep=",", client_param="client_key"),
     Provider("zalo", "https://oauth.zaloapp.com/v4/oa/permission", "https://oauth.zaloapp.com/v4/oa/access_token",
              (), client_param="app_id", secret_header="secret_key", account_hint="OA id"),
-    Provider("facebook", "https://www.facebook.com/v23.0/dialog/oauth",
-             "https://graph.facebook.com/v23.0/oauth/access_token",
+    Provider("facebook", f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
+             f"https://graph.facebook.com/{GRAPH_VERSION}/oauth/access_token",
              ("pages_show_list", "pages_read_engagement", "pages_manage_posts"), scope_sep=",", pkce=False,
-             refreshable=False, account_hint="page id"),
-    Provider("instagram", "https://www.facebook.com/v23.0/dialog/oauth",
-             "https://graph.facebook.com/v23.0/oauth/access_token",
+             refreshable=False, account_hint="page id or name", page_token=True),
+    Provider("instagram", f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
+             f"https://graph.facebook.com/{GRAPH_VERSION}/oauth/access_token",
              ("instagram_basic", "instagram_content_publish", "pages_read_engagement", "pages_show_list"),
-             scope_sep=",", pkce=False, refreshable=False, account_hint="Instagram user id"),
+             scope_sep=",", pkce=False, refreshable=False, account_hint="page id or name", page_token=True,
+             linked_instagram=True),
 ):
     PROVIDERS.add(_p.service, _p)
 
@@ -172,9 +177,13 @@ class _Callback(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def authorize(service: str, *, account: str = "", port: int = 0, open_browser: bool = True,
+def authorize(service: str, *, account: str = "", page: str = "", port: int = 0, open_browser: bool = True,
               say: Callable[[str], None] = print, timeout: float = 300.0) -> str:
-    """Run the OAuth flow for `service` and store the tokens; return the store's path (never a token)."""
+    """Run the OAuth flow for `service` and store the tokens; return the store's path (never a token).
+
+    Facebook and Instagram then take the Page-token step (`pages.page_entry`): the user token is exchanged
+    for a long-lived one, the Page `page` (id or name; `account` too; or the only one) is chosen and its
+    token is what is kept, with the Page id (Instagram: its linked professional account's id) as account."""
     p = PROVIDERS.get(service_of(service), field="platform")
     cid, _ = p.client()
     handler = type("Callback", (_Callback,), {"result": {}, "done": threading.Event()})
@@ -214,5 +223,9 @@ def authorize(service: str, *, account: str = "", port: int = 0, open_browser: b
     if verifier:
         form["code_verifier"] = verifier
     entry = _entry(p, _token_call(p, form))
-    entry["account"] = account or got.get("oa_id", "")
+    if p.page_token:
+        long = _token_call(p, {"grant_type": "fb_exchange_token", "fb_exchange_token": entry["access_token"]})
+        entry = page_entry(p.service, long["access_token"], page or account, instagram=p.linked_instagram, say=say)
+    else:
+        entry["account"] = account or got.get("oa_id", "")
     return str(write_store(p.service, entry))

@@ -13,7 +13,7 @@ import httpx
 from ..http import file_body
 from .base import Job, Outcome, Publisher, PublishFailed, register
 
-GRAPH_VERSION = "v23.0"
+GRAPH_VERSION = "v27.0"  # the newest Graph API version (4 Nov 2026); each lasts about two years
 TRANSFER_MAX = 16 * 1024 * 1024  # bytes: the most of one Page-video chunk held in memory
 
 
