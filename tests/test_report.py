@@ -350,7 +350,8 @@ def test_fetch_counts_retries_a_429_and_names_a_deleted_post(tmp_path, monkeypat
         assert code == 0
         shown = capsys.readouterr()
         assert "Y2" in shown.err and "secret-token-abc" not in shown.out + shown.err
-        assert fake.calls[0] == "Bearer secret-token-abc" and len(fake.calls) == 2  # the 429, then the answer
+        # the 429, then one call per publisher's reader (youtube_shorts: Y1, youtube: Y2)
+        assert fake.calls[0] == "Bearer secret-token-abc" and len(fake.calls) == 3
         (s,) = read_snapshots(Catalog(output).ledger)
         assert (s.platform, s.remote_id, s.taken, s.views, s.reactions, s.comments, s.url) == (
             "youtube", "Y1", D(2024, 4, 21), 1200, 30, 4, "https://yt.example/Y1")

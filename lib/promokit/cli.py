@@ -104,9 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("insights", parents=[common], help="nhập số liệu khán giả / import audience counts")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--import", dest="file", type=Path, help="tệp CSV xuất từ nền tảng / exported CSV")
-    src.add_argument("--fetch", action="store_true", help="lấy số liệu qua API (youtube, tiktok) / fetch through the API")
-    p.add_argument("--platform", required=True, help="facebook, youtube, tiktok")
+    src.add_argument("--fetch", action="store_true", help="lấy số liệu qua API / fetch through the platforms' APIs")
+    p.add_argument("--platform", default=None,
+                   help="--import: facebook, youtube, tiktok; --fetch: all (mặc định / default), facebook, instagram, "
+                        "youtube, tiktok, zalo or a publisher (facebook_reels, …)")
     p.add_argument("--date", default=None, help="ngày số liệu khi tệp không có cột ngày / day of a file without dates")
+    p.add_argument("--every", type=int, default=1, metavar="DAYS",
+                   help="--fetch: bỏ qua bài có số liệu mới hơn DAYS ngày / skip posts with a snapshot younger than DAYS")
+    p.add_argument("--force", action="store_true", help="--fetch: lấy cả bài vừa có số liệu / fetch every post")
     return parser
 
 
@@ -301,12 +306,22 @@ def cmd_insights(args: argparse.Namespace) -> int:
     if args.fetch:
         from .report.fetch import fetch_counts
 
-        got = fetch_counts(Catalog(args.output).ledger, args.platform, taken=taken)
-        _say(args, f"✓ {args.platform}: {len(got.snapshots)} bài / posts, {got.added} số liệu mới / new snapshots")
-        for rid in got.missing:
-            print(f"⚠ {args.platform} {rid}: không còn trên nền tảng (đã xóa?) / no longer on the platform (deleted?)",
+        got = fetch_counts(Catalog(args.output).ledger, args.platform or "all", taken=taken, every_days=args.every,
+                           force=args.force)
+        _say(args, f"✓ {len(got.snapshots)} bài / posts, {got.added} số liệu mới / new snapshots, {got.skipped} bỏ qua "
+                   f"(vừa lấy) / skipped (fetched recently)")
+        for platform, rid in got.missing:
+            print(f"⚠ {platform} {rid}: không còn trên nền tảng (đã xóa?) / no longer on the platform (deleted?)",
                   file=sys.stderr)
-        return EXIT_OK
+        for platform, rid, why in got.failed:
+            print(f"✗ {platform} {rid}: {why}".replace("  ", " "), file=sys.stderr)
+        if got.postponed:
+            print(f"⏸ {len(got.postponed)} bài để lần sau (giới hạn tốc độ) / posts postponed (rate limit): "
+                  + ", ".join(f"{p} {r}" for p, r in got.postponed[:10]), file=sys.stderr)
+        return EXIT_FAILED if got.failed else EXIT_OK
+    if not args.platform:
+        raise UsageError.fail("--import cần --platform", "--import needs --platform", field="--platform",
+                              fix_vi="vd. --platform facebook", fix_en="e.g. --platform facebook")
     read, added = import_export(Catalog(args.output).ledger, args.file, args.platform, taken=taken)
     _say(args, f"✓ {args.file.name}: {read} dòng / rows, {added} số liệu mới / new snapshots "
                f"({read - added} đã có / already there)")

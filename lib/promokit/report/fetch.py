@@ -1,125 +1,124 @@
-"""Audience counts fetched from the platforms' APIs through publish's HTTP layer (retries, 429 Retry-After,
-token refresh, masked errors), one small reader class per platform in `READERS`. A post the platform no longer
-has (deleted, private) is named in `Fetched.missing`, never counted as zero. The snapshots go to the same
-append-only `insights` table as the CSV imports.
+"""Audience counts fetched from the platforms' APIs: every published post in the ledger is asked about through
+its publisher's read side (`promokit.publish.readers.READERS`: the same HTTP layer, tokens, retries and 429
+Retry-After as publishing) and a dated snapshot is added to the append-only `insights` table.
 
-The API base URL is the publisher's (`PROMOKIT_<PLATFORM>_API_BASE` overrides it: the tests' loopback server).
+Polite and incremental: a post whose last snapshot is younger than `every_days` is skipped (unless `force`);
+the readers' rate-limit signals (usage headers, throttling codes, a 429 that outlived the retries) pause the
+calls or postpone the rest of that platform to the next run; one post's error is named and the others go
+on; a refused token stops that platform only. A post the platform no longer has is named in `missing`,
+never counted as zero.
+
+The API base URL is the publisher's (`PROMOKIT_<PLATFORM>_API_BASE` overrides it: the tests' loopback servers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
 
-from ..publish.credentials import TokenSource, lookup
-from ..publish.http import Http
-from ..publish.ledger import PublishLedger
-from ..registry import Registry
-from .api import load_style
-from .insights import add_snapshots
-from .model import Snapshot, channel_of
+from ..errors import UsageError
+from ..publish.http import AuthError, Http, PublishHttpError
+from ..publish.ledger import PostRecord, PublishLedger
+from ..publish.readers import READERS, RateLimited
+from .insights import add_snapshots, latest_taken
+from .model import Snapshot
+
+_sleep = time.sleep  # the pause between calls a platform's headers ask for (tests replace it)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Fetched:
+    """What one fetch did: snapshots taken (and how many were new), posts skipped as recently fetched, and the
+    posts not counted — gone from the platform, failed (with the reason) or postponed by a rate limit."""
+
     snapshots: list[Snapshot] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # remote ids the platform no longer shows
     added: int = 0
+    skipped: int = 0
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (publisher platform, remote id)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (platform, remote id or "", message)
+    postponed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _batches(ids: list[str], n: int) -> Iterator[list[str]]:
-    for i in range(0, len(ids), n):
-        yield ids[i:i + n]
+def reader_names(platform: str) -> list[str]:
+    """The readers `platform` names: `all`, a publisher (facebook_reels) or a snapshot platform (facebook)."""
+    key = str(platform).strip().lower().replace("-", "_")
+    if key == "all":
+        return READERS.names()
+    group = [n for n in READERS.names() if READERS.get(n).insights == key]
+    return group or [READERS.choose(key, option="--platform")]
 
 
-def _num(v: Any) -> float:
-    try:
-        return float(v or 0)
-    except (TypeError, ValueError):
-        return 0.0
+def _due(posts: list[PostRecord], insights: str, latest: dict[tuple[str, str], dt.date], day: dt.date,
+         every_days: int, force: bool) -> tuple[list[PostRecord], int]:
+    todo, skipped, seen = [], 0, set()
+    for p in posts:
+        if p.remote_id in seen:
+            continue
+        seen.add(p.remote_id)
+        last = latest.get((insights, p.remote_id))
+        if not force and last is not None and (day - last).days < every_days:
+            skipped += 1
+        else:
+            todo.append(p)
+    return todo, skipped
 
 
-class CountsReader:
-    """How one platform answers "how many views has this post": the request and the reading of its answer."""
-
-    platform: ClassVar[str]  # insights platform (channel): youtube, facebook, tiktok
-    service: ClassVar[str]  # credential group (as `promokit auth`)
-    base: ClassVar[str]
-    batch: ClassVar[int] = 1
-
-    def counts(self, http: Http, base: str, ids: list[str]) -> dict[str, dict[str, float]]:
-        raise NotImplementedError
-
-
-class YouTubeCounts(CountsReader):
-    """videos.list part=statistics (up to 50 ids a call); an id missing from `items` is gone."""
-
-    platform, service, base, batch = "youtube", "youtube", "https://www.googleapis.com", 50
-
-    def counts(self, http: Http, base: str, ids: list[str]) -> dict[str, dict[str, float]]:
-        data = http.json("GET", f"{base}/youtube/v3/videos", params={"part": "statistics", "id": ",".join(ids)})
-        out = {}
-        for item in data.get("items") or []:
-            s = item.get("statistics") or {}
-            out[str(item.get("id"))] = {"views": _num(s.get("viewCount")), "reactions": _num(s.get("likeCount")),
-                                        "comments": _num(s.get("commentCount"))}
-        return out
-
-
-class TikTokCounts(CountsReader):
-    """Display API video/query (up to 20 ids a call); an id missing from `videos` is gone."""
-
-    platform, service, base, batch = "tiktok", "tiktok", "https://open.tiktokapis.com", 20
-
-    def counts(self, http: Http, base: str, ids: list[str]) -> dict[str, dict[str, float]]:
-        data = http.json("POST", f"{base}/v2/video/query/",
-                         params={"fields": "id,view_count,like_count,comment_count,share_count"},
-                         headers={"Content-Type": "application/json"},
-                         body=lambda: json.dumps({"filters": {"video_ids": ids}}).encode())
-        out = {}
-        for v in (data.get("data") or {}).get("videos") or []:
-            out[str(v.get("id"))] = {"views": _num(v.get("view_count")), "reactions": _num(v.get("like_count")),
-                                     "comments": _num(v.get("comment_count")), "shares": _num(v.get("share_count"))}
-        return out
+def _one_reader(name: str, todo: list[PostRecord], http: Http, ledger: Path, day: dt.date, out: Fetched) -> None:
+    reader = READERS.get(name)
+    base = reader.base()
+    chunks = [todo[i:i + reader.batch] for i in range(0, len(todo), reader.batch)]
+    for n, chunk in enumerate(chunks):
+        ids = [p.remote_id for p in chunk]
+        try:
+            answer = reader.counts(http, base, ids)
+        except (RateLimited, AuthError) as e:
+            rest = [p.remote_id for c in chunks[n:] for p in c]
+            if isinstance(e, AuthError):
+                out.failed.append((name, "", str(e)))
+            out.postponed.extend((name, rid) for rid in rest)
+            return
+        except PublishHttpError as e:
+            if e.status == 429:  # still throttled after the layer's retries: leave the rest for the next run
+                out.postponed.extend((name, p.remote_id) for c in chunks[n:] for p in c)
+                return
+            out.failed.extend((name, rid, str(e)) for rid in ids)
+            continue
+        snaps = [Snapshot(reader.insights, p.remote_id, day, url=p.url, **answer.counts[p.remote_id])
+                 for p in chunk if p.remote_id in answer.counts]
+        out.missing.extend((name, rid) for rid in ids if rid not in answer.counts)
+        out.snapshots.extend(snaps)
+        out.added += add_snapshots(ledger, snaps, source=f"api:{name}")  # kept chunk by chunk (a crash loses none)
+        if answer.wait_s and n + 1 < len(chunks):
+            _sleep(answer.wait_s)
 
 
-READERS: Registry[CountsReader] = Registry("nguồn số liệu", "counts reader")
-READERS.add("youtube", YouTubeCounts())
-READERS.add("tiktok", TikTokCounts())
-
-
-def fetch_counts(ledger: Path, platform: str, *, taken: dt.date | None = None, http: Http | None = None) -> Fetched:
-    """Fetch today's counts of every published post of `platform` in the ledger and add them as snapshots."""
-    reader = READERS.get(READERS.choose(platform, option="--platform"))
-    style = load_style(None)
-    posts = [p for p in PublishLedger(Path(ledger)).all()
-             if p.state == "published" and p.remote_id and channel_of(p.platform, style) == reader.platform]
-    ids = sorted({p.remote_id for p in posts})
-    urls = {p.remote_id: p.url for p in posts}
-    if not ids:
-        return Fetched()
-    base = (lookup(reader.platform, reader.service, "API_BASE") or reader.base).rstrip("/")
-    own = http is None
-    if http is None:
-        tokens = TokenSource(reader.platform, reader.service)
-        http = Http(tokens.who, authorize=lambda: {"Authorization": f"Bearer {tokens.current()}"},
-                    refresh=tokens.refresh, secrets=tokens.secrets)
+def fetch_counts(ledger: Path, platform: str = "all", *, taken: dt.date | None = None, every_days: int = 1,
+                 force: bool = False, http: Http | None = None) -> Fetched:
+    """Fetch today's counts (`taken`) of the published posts of `platform` (see `reader_names`) and add them
+    as snapshots. `every_days`: skip a post whose last snapshot is younger (days); `force`: ask about all."""
+    if every_days < 0:
+        raise UsageError.fail("--every phải ≥ 0", "--every must be ≥ 0", field="--every",
+                              fix_vi="vd. --every 7", fix_en="e.g. --every 7")
+    ledger = Path(ledger)
+    names = reader_names(platform)
     day = taken or dt.date.today()
-    snaps: list[Snapshot] = []
-    missing: list[str] = []
+    posts = [p for p in PublishLedger(ledger).all() if p.state == "published" and p.remote_id and p.platform in names]
+    latest = latest_taken(ledger)
+    out = Fetched()
+    clients: dict[str, Http] = {}
     try:
-        for chunk in _batches(ids, reader.batch):
-            got = reader.counts(http, base, chunk)
-            for rid in chunk:
-                if rid in got:
-                    snaps.append(Snapshot(reader.platform, rid, day, url=urls.get(rid, ""), **got[rid]))
-                else:
-                    missing.append(rid)
+        for name in names:
+            reader = READERS.get(name)
+            todo, skipped = _due([p for p in posts if p.platform == name], reader.insights, latest, day,
+                                 every_days, force)
+            out.skipped += skipped
+            if not todo:
+                continue
+            client = http or clients.get(name) or clients.setdefault(name, reader.http())  # a platform's own token
+            _one_reader(name, todo, client, ledger, day, out)
     finally:
-        if own:
-            http.close()
-    return Fetched(snaps, missing, add_snapshots(Path(ledger), snaps, source=f"api:{reader.platform}"))
+        for c in clients.values():
+            c.close()
+    return out

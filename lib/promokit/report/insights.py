@@ -34,59 +34,69 @@ CREATE INDEX IF NOT EXISTS insights_post ON insights(platform, remote_id, taken)
 
 
 # -- exports --------------------------------------------------------------------------------------
+# Header names as the platforms write them (README "Báo cáo kết quả" names the sources of each set):
+# Meta Business Suite's post export (Insights > Content > Export), YouTube Studio's "Table data.csv"
+# (Advanced mode > Export current view; English and Vietnamese UI) and TikTok Studio's Content export, whose
+# headers stay English in a Vietnamese UI and which has no id column: the id is read from "Video link".
 
 @dataclass(frozen=True)
 class Export:
-    """One platform's CSV export: which header names hold the id, the date and each metric."""
+    """One platform's CSV export: which header names hold the id, the date and each metric (any one of the
+    names, first found wins; matched without regard to case)."""
 
     platform: ClassVar[str] = ""
     id_column: ClassVar[tuple[str, ...]] = ()
     url_column: ClassVar[tuple[str, ...]] = ()
+    id_in_url: ClassVar[str] = ""  # regex (one group): the id inside the url column, for exports without an id
     date_column: ClassVar[tuple[str, ...]] = ()  # empty: the snapshot is dated by --date (default today)
-    columns: ClassVar[dict[str, tuple[str, ...]]] = {}  # metric -> header names (any one; first found wins)
+    columns: ClassVar[dict[str, tuple[str, ...]]] = {}  # metric -> header names
     watch_unit_s: ClassVar[float] = 1.0  # seconds per unit of the watch-time column
-    signature: ClassVar[tuple[str, ...]] = ()  # headers only this platform's export has
+    signature: ClassVar[tuple[tuple[str, ...], ...]] = ()  # headers (any of each group) only this export has
 
     def required(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [("id", self.id_column), *[(m, names) for m, names in self.columns.items() if m == "views"]]
+        ids = self.id_column + (self.url_column if self.id_in_url else ())
+        return [("id", ids), *[(m, names) for m, names in self.columns.items() if m == "views"]]
 
 
 class FacebookExport(Export):
     platform = "facebook"
     id_column = ("Post ID",)
     url_column = ("Permalink",)
-    date_column = ("Date",)
+    date_column = ("Date",)  # Meta writes "Lifetime" there for lifetime totals: dated by --date then
     columns = {"views": ("Views", "Plays", "3-second video views"), "reach": ("Reach",),
                "reactions": ("Reactions",), "comments": ("Comments",), "shares": ("Shares",),
                "watch_s": ("Seconds viewed",)}
-    signature = ("Post ID", "Permalink")
+    signature = (("Post ID",), ("Permalink",))
 
 
 class YouTubeExport(Export):
     platform = "youtube"
-    id_column = ("Content", "Video")
-    url_column = ()
-    date_column = ()
-    columns = {"views": ("Views",), "reach": ("Impressions",), "reactions": ("Likes",),
-               "comments": ("Comments added",), "shares": ("Shares",), "watch_s": ("Watch time (hours)",)}
+    id_column = ("Content", "Video", "Nội dung")
+    columns = {"views": ("Views", "Số lượt xem"), "reach": ("Impressions", "Lượt hiển thị hình thu nhỏ"),
+               "reactions": ("Likes",), "comments": ("Comments added",), "shares": ("Shares",),
+               "watch_s": ("Watch time (hours)", "Thời gian xem (giờ)")}
     watch_unit_s = 3600.0
-    signature = ("Watch time (hours)",)
+    signature = (("Watch time (hours)", "Thời gian xem (giờ)"),)
 
 
 class TikTokExport(Export):
     platform = "tiktok"
     id_column = ("Video ID",)
     url_column = ("Video link",)
-    date_column = ("Date",)
-    columns = {"views": ("Video views", "Total views"), "reach": ("Reached audience",), "reactions": ("Likes",),
-               "comments": ("Comments",), "shares": ("Shares",), "watch_s": ("Total play time (s)",)}
-    signature = ("Video ID", "Video views")
+    id_in_url = r"/video/(\d+)"
+    columns = {"views": ("Total views", "Video views"), "reactions": ("Total likes", "Likes"),
+               "comments": ("Total comments", "Comments"), "shares": ("Total shares", "Shares"),
+               "reach": ("Reached audience",), "watch_s": ("Total play time (s)",)}
+    signature = (("Video link",), ("Total views", "Video views"))
 
 
 EXPORTS: Registry[Export] = Registry("tệp xuất của nền tảng", "platform export")
 EXPORTS.add("facebook", FacebookExport())
 EXPORTS.add("youtube", YouTubeExport())
 EXPORTS.add("tiktok", TikTokExport())
+
+TOTAL_ROWS = {"total", "tổng"}  # YouTube Studio's totals line (English, Vietnamese UI)
+LIFETIME = {"lifetime"}  # Meta's date cell for lifetime totals (not a day)
 
 _NUMBER = re.compile(r"^-?\d+$|^-?\d{1,3}(,\d{3})+$|^-?\d+\.\d+$|^-?\d{1,3}(,\d{3})+\.\d+$")
 
@@ -121,13 +131,7 @@ def read_export(path: Path, platform: str, *, taken: dt.date | None = None) -> l
                              file=path, fix_vi="xuất lại tệp CSV dạng UTF-8", fix_en="export the CSV as UTF-8") from e
     reader = csv.DictReader(io.StringIO(text))
     headers = [h for h in (reader.fieldnames or []) if h]
-    for other in EXPORTS.names():
-        o = EXPORTS.get(other)
-        if other != exp.platform and o.signature and all(_find(headers, (s,)) for s in o.signature) \
-                and not all(_find(headers, (s,)) for s in exp.signature):
-            raise DataError.fail(f"đây là tệp xuất của {other}, không phải {exp.platform}",
-                                 f"this is a {other} export, not {exp.platform}", file=path, field="--platform",
-                                 fix_vi=f"dùng --platform {other}", fix_en=f"use --platform {other}")
+    _not_another_export(path, exp, headers)
     found: dict[str, str] = {}
     for what, names in exp.required():
         col = _find(headers, names)
@@ -140,27 +144,53 @@ def read_export(path: Path, platform: str, *, taken: dt.date | None = None) -> l
     metric_cols = {m: _find(headers, names) for m, names in exp.columns.items()}
     url_col = _find(headers, exp.url_column) if exp.url_column else None
     date_col = _find(headers, exp.date_column) if exp.date_column else None
+    from_url = found["id"] == url_col and bool(exp.id_in_url)
     day = taken or dt.date.today()
     out = []
     for i, row in enumerate(reader, start=2):
+        url = (row.get(url_col) or "").strip() if url_col else ""
         rid = (row.get(found["id"]) or "").strip()
-        if not rid or rid.lower() == "total":  # YouTube Studio's "Total" line
+        if from_url and rid:
+            m = re.search(exp.id_in_url, rid)
+            if m is None:
+                raise DataError.fail(f"hàng {i}: không thấy mã video trong '{rid}'", f"row {i}: no video id in '{rid}'",
+                                     file=path, field=found["id"], fix_vi="xuất lại tệp từ TikTok Studio (cột Video link)",
+                                     fix_en="export the file again from TikTok Studio (Video link column)")
+            rid = m.group(1)
+        if not rid or rid.lower() in TOTAL_ROWS:
             continue
-        when = day
-        if date_col and (row.get(date_col) or "").strip():
-            try:
-                when = parse_date(row[date_col].strip()[:10])
-            except ValueError:
-                raise DataError.fail(f"hàng {i}: ngày '{row[date_col]}' không đọc được",
-                                     f"row {i}: date '{row[date_col]}' cannot be read", file=path, field=date_col,
-                                     fix_vi="ngày dạng 2024-04-18 hoặc 18/4/2024",
-                                     fix_en="dates as 2024-04-18 or 18/4/2024") from None
         values = {m: _number(row.get(c) or "", file=path, row=i, column=c) if c else 0.0
                   for m, c in metric_cols.items()}
         values["watch_s"] = values.get("watch_s", 0.0) * exp.watch_unit_s
-        out.append(Snapshot(exp.platform, rid, when, url=(row.get(url_col) or "").strip() if url_col else "",
+        out.append(Snapshot(exp.platform, rid, _row_day(row, date_col, day, file=path, row_no=i), url=url,
                             **{m: values.get(m, 0.0) for m in METRICS}))
     return out
+
+
+def _has(headers: list[str], groups: tuple[tuple[str, ...], ...]) -> bool:
+    return bool(groups) and all(_find(headers, g) for g in groups)
+
+
+def _not_another_export(path: Path, exp: Export, headers: list[str]) -> None:
+    """Refuse a file that carries another platform's signature headers and not this one's."""
+    for other in EXPORTS.names():
+        if other != exp.platform and _has(headers, EXPORTS.get(other).signature) and not _has(headers, exp.signature):
+            raise DataError.fail(f"đây là tệp xuất của {other}, không phải {exp.platform}",
+                                 f"this is a {other} export, not {exp.platform}", file=path, field="--platform",
+                                 fix_vi=f"dùng --platform {other}", fix_en=f"use --platform {other}")
+
+
+def _row_day(row: dict[str, str], date_col: str | None, day: dt.date, *, file: Path, row_no: int) -> dt.date:
+    """The row's date (its date column), else `day` (no column, an empty cell, or Meta's "Lifetime")."""
+    cell = (row.get(date_col) or "").strip() if date_col else ""
+    if not cell or cell.lower() in LIFETIME:
+        return day
+    try:
+        return parse_date(cell[:10])
+    except ValueError:
+        raise DataError.fail(f"hàng {row_no}: ngày '{cell}' không đọc được", f"row {row_no}: date '{cell}' cannot be read",
+                             file=file, field=date_col, fix_vi="ngày dạng 2024-04-18 hoặc 18/4/2024",
+                             fix_en="dates as 2024-04-18 or 18/4/2024") from None
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -205,6 +235,21 @@ def read_snapshots(ledger: Path) -> list[Snapshot]:
     finally:
         db.close()
     return [Snapshot(r[0], r[1], dt.date.fromisoformat(r[2]), *r[3:9], url=r[9]) for r in rows]
+
+
+def latest_taken(ledger: Path) -> dict[tuple[str, str], dt.date]:
+    """(platform, remote id) -> the day of its latest snapshot (empty without a ledger or table)."""
+    ledger = Path(ledger)
+    if not ledger.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='insights'").fetchone():
+            return {}
+        rows = db.execute("SELECT platform, remote_id, MAX(taken) FROM insights GROUP BY platform, remote_id").fetchall()
+    finally:
+        db.close()
+    return {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in rows}
 
 
 def import_export(ledger: Path, file: Path, platform: str, *, taken: dt.date | None = None) -> tuple[int, int]:
