@@ -358,3 +358,14 @@ def test_fetch_counts_retries_a_429_and_names_a_deleted_post(tmp_path, monkeypat
     finally:
         fake.server.shutdown()
         fake.server.server_close()
+
+
+def test_the_bench_year_is_at_the_issue_scale(tmp_path):
+    from promokit.report.history import illustrative_year
+
+    h = illustrative_year(tmp_path, 2024, campaigns=40, posts=600, snapshots=12)
+    slots = {(p.campaign, p.platform) for p in h.posts} | {(a.campaign, a.platform) for a in h.approvals}
+    counted = {(s.platform, s.remote_id) for s in h.snapshots}
+    by_hand = {k for k in counted if k[1].startswith("im")}
+    assert len({c for c, _ in slots}) == 40 and len(slots) + len(by_hand) == 600
+    assert len(h.snapshots) == 12 * len(counted)  # 12 weekly snapshots of every published post

@@ -138,8 +138,10 @@ def _products(cid: str) -> list[tuple[str, tuple[str, ...]]]:
 def illustrative_year(assets: Path, year: int = 2024, *, campaigns: int = 40, posts: int = 600,
                       snapshots: int = 12, seed: int = 2024) -> History:
     """ILLUSTRATIVE history of a plan year: `campaigns` campaign folders (written under `assets`), their
-    products, up to `posts` posts (one per campaign and platform, as the posts table allows) (a few failed, a few approved and never posted) and `snapshots` weekly audience
-    snapshots per published post (cumulative, growing)."""
+    products, `posts` posts and `snapshots` weekly audience snapshots per published post (cumulative, growing).
+    The posts table holds one post per campaign and platform (a few failed, a few approved and never posted);
+    posts beyond that are ones the office made by hand, known only through imported insights exports (the
+    Meta Business Suite, YouTube Studio and TikTok Studio files cover every post of the page or channel)."""
     rng = random.Random(seed)
     h = History()
     ids = []
@@ -169,10 +171,22 @@ def illustrative_year(assets: Path, year: int = 2024, *, campaigns: int = 40, po
             h.approvals.append(ApprovalEvent(cid, platform, day))
             continue
         h.posts.append(PostEvent(cid, platform, day, "published", rid, f"https://example.invalid/{platform}/{rid}"))
-        views = 0.0
-        for w in range(snapshots):
-            views += rng.randrange(50, 2000) / (w + 1)
-            taken = day + dt.timedelta(days=7 * (w + 1))
-            h.snapshots.append(Snapshot(platform, rid, taken, **{m: round(views * f) for m, f in zip(
-                METRICS, (1, 0.8, 0.06, 0.01, 0.02, 9), strict=True)}))
+        h.snapshots.extend(_weekly(rng, platform, rid, day, snapshots))
+    in_table = min(posts, campaigns * len(PLATFORMS))
+    for k in range(posts - in_table):  # made by hand: only their imported counts are in the ledger
+        day = dt.date(year, 1, 8) + dt.timedelta(days=rng.randrange(0, 340))
+        h.snapshots.extend(_weekly(rng, IMPORTED[k % len(IMPORTED)], f"im{k:05d}", day, snapshots))
     return h
+
+
+IMPORTED = ("facebook", "tiktok", "youtube")  # the platforms with an insights export (`EXPORTS`)
+
+
+def _weekly(rng: random.Random, platform: str, rid: str, day: dt.date, snapshots: int) -> list[Snapshot]:
+    """`snapshots` weekly cumulative snapshots of one post published on `day`."""
+    out, views = [], 0.0
+    for w in range(snapshots):
+        views += rng.randrange(50, 2000) / (w + 1)
+        out.append(Snapshot(platform, rid, day + dt.timedelta(days=7 * (w + 1)), **{m: round(views * f) for m, f in zip(
+            METRICS, (1, 0.8, 0.06, 0.01, 0.02, 9), strict=True)}))
+    return out
