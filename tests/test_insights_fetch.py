@@ -15,6 +15,7 @@ import pytest
 from promokit import cli
 from promokit.catalog import Catalog
 from promokit.publish.publishers import PUBLISHERS
+from promokit.publish.publishers.meta import GRAPH_VERSION as V
 from promokit.publish.readers import READERS
 from promokit.report import fetch
 from promokit.report.fetch import fetch_counts
@@ -108,7 +109,7 @@ GONE = (400, {}, {"error": {"message": "Unsupported get request.", "type": "Grap
 
 def _meta(method, path, q, body):
     _, version, rid, edge = path.split("/")
-    assert version == "v23.0"
+    assert version == V  # the publisher's Graph API version
     if rid == "R1":
         return 200, {}, _rows(("blue_reels_play_count", 1500), ("post_impressions_unique", 900),
                               ("post_video_view_time", 4_500_000),
@@ -136,17 +137,17 @@ def test_meta_reels_page_video_and_instagram(tmp_path, env, capsys):
                      "--output", str(tmp_path / "output")])
     assert code == 0  # facebook only: Instagram's failing M2 is not asked
     asked = {(p, q["metric"], q.get("period"), a) for m, p, q, a, _ in fake.requests}
-    assert asked == {("/v23.0/R1/video_insights", REELS, "lifetime", f"OAuth {FB_TOKEN}"),
-                     ("/v23.0/R2/video_insights", REELS, "lifetime", f"OAuth {FB_TOKEN}"),
-                     ("/v23.0/V1/video_insights", VIDEO, "lifetime", f"OAuth {FB_TOKEN}")}
+    assert asked == {(f"/{V}/R1/video_insights", REELS, "lifetime", f"OAuth {FB_TOKEN}"),
+                     (f"/{V}/R2/video_insights", REELS, "lifetime", f"OAuth {FB_TOKEN}"),
+                     (f"/{V}/V1/video_insights", VIDEO, "lifetime", f"OAuth {FB_TOKEN}")}
     assert "R2" in capsys.readouterr().err  # deleted there: named, not counted
     code = cli.main(["insights", "--fetch", "--platform", "instagram", "--date", "21/4/2024",
                      "--output", str(tmp_path / "output")])
     assert code == 1  # M2 failed (named), M1 still stored
     err = capsys.readouterr().err
     assert "M2" in err and IG_TOKEN not in err
-    ig = [(p, q) for m, p, q, a, _ in fake.requests if p.startswith("/v23.0/M")]
-    assert ("/v23.0/M1/insights", {"metric": IG}) in ig  # no period: Instagram media insights are lifetime
+    ig = [(p, q) for m, p, q, a, _ in fake.requests if p.startswith(f"/{V}/M")]
+    assert (f"/{V}/M1/insights", {"metric": IG}) in ig  # no period: Instagram media insights are lifetime
     got = {s.remote_id: s for s in read_snapshots(Catalog(tmp_path / "output").ledger)}
     assert set(got) == {"R1", "V1", "M1"}
     r1, v1, m1 = got["R1"], got["V1"], got["M1"]
