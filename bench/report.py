@@ -44,15 +44,16 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         build_report(gather(output, assets), load_style(assets), year(2024))
         base = time.perf_counter() - t
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         res = make_report(output, year(2024), assets=assets, issued=dt.date(2024, 12, 10))
-        total = time.perf_counter() - t
+        total, cpu = time.perf_counter() - t, time.process_time() - cpu
         print(f"model (gather + build), baseline: {base:.2f} s")
         for name, s in res.seconds.items():
             print(f"  {name:<7} {s:6.2f} s  ({s / base:5.1f}x baseline)")
         ok = total <= TARGET_S
         print(f"all three editions: {total:.2f} s — target {TARGET_S:.0f} s: {'✓' if ok else '✗'} "
-              f"({total / TARGET_S:.2f} of the target)")
+              f"({total / TARGET_S:.2f} of the target); CPU time of this process {cpu:.2f} s (what the wall time "
+              f"would be on an idle core)")
         return 0  # a speed target is reported, not a gate (the machine may be shared)
 
 

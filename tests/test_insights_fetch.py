@@ -24,7 +24,8 @@ from promokit.report.insights import read_snapshots
 
 D = dt.date
 DAY = D(2024, 4, 21)
-FB_TOKEN, IG_TOKEN, ZALO_TOKEN, TT_TOKEN = "secret-fb-1", "secret-ig-2", "secret-zalo-3", "secret-tt-4"
+FB_TOKEN, IG_TOKEN, ZALO_TOKEN, TT_TOKEN, YT_TOKEN = ("secret-fb-1", "secret-ig-2", "secret-zalo-3", "secret-tt-4",
+                                                     "secret-yt-5")
 REELS = "blue_reels_play_count,post_impressions_unique,post_video_view_time,post_video_social_actions," \
         "post_video_likes_by_reaction_type"
 VIDEO = "total_video_views,total_video_impressions_unique,total_video_view_total_time," \
@@ -75,7 +76,8 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("PROMOKIT_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("PROMOKIT_HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("PROMOKIT_HTTP_ATTEMPTS", "3")
-    for k, v in {"FACEBOOK": FB_TOKEN, "INSTAGRAM": IG_TOKEN, "ZALO": ZALO_TOKEN, "TIKTOK": TT_TOKEN}.items():
+    for k, v in {"FACEBOOK": FB_TOKEN, "INSTAGRAM": IG_TOKEN, "ZALO": ZALO_TOKEN, "TIKTOK": TT_TOKEN,
+                 "YOUTUBE": YT_TOKEN}.items():
         monkeypatch.setenv(f"PROMOKIT_{k}_TOKEN", v)
     fakes: list[Fake] = []
 
@@ -274,3 +276,32 @@ def test_every_publisher_has_its_read_side():
 
 def test_unknown_fetch_platform_is_a_usage_error(tmp_path):
     assert cli.main(["insights", "--fetch", "--platform", "myspace", "--output", str(tmp_path)]) == 2
+
+
+def test_generic_rate_limit_headers_stop_the_run(tmp_path, env):
+    fake = env(lambda m, p, q, b: (200, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3600"},
+                                   {"error": 0, "data": {"medias": [{"id": f"Z{i}", "total_view": 1} for i in range(10)]}}),
+               "zalo")
+    ledger = _ledger(tmp_path, ("zalo", "Z1"), ("zalo", "Z50"))
+    got = fetch_counts(ledger, "zalo", taken=DAY)
+    assert len(fake.requests) == 1 and got.postponed == [("zalo", "Z1"), ("zalo", "Z50")] and got.snapshots == []
+
+
+def test_a_spent_youtube_quota_postpones_the_rest(tmp_path, env):
+    body = {"error": {"code": 403, "message": "quota", "errors": [{"reason": "quotaExceeded", "domain": "youtube.quota"}]}}
+    fake = env(lambda m, p, q, b: (403, {}, body), "youtube")
+    ledger = _ledger(tmp_path, ("youtube", "Y1"), ("youtube_shorts", "S1"))
+    got = fetch_counts(ledger, "youtube", taken=DAY)
+    assert len(fake.requests) == 2 and got.failed == []  # one call per reader, then each stops
+    assert sorted(got.postponed) == [("youtube", "Y1"), ("youtube_shorts", "S1")]
+
+
+def test_a_platform_without_a_token_is_named_and_the_others_go_on(tmp_path, env, monkeypatch):
+    monkeypatch.delenv("PROMOKIT_ZALO_TOKEN")
+    env(lambda m, p, q, b: (200, {}, {"error": 0, "data": {"medias": []}}), "zalo")
+    env(lambda m, p, q, b: (200, {}, {"data": {"videos": [{"id": "T1", "view_count": 7}]}}), "tiktok")
+    ledger = _ledger(tmp_path, ("zalo", "Z1"), ("tiktok", "T1"))
+    got = fetch_counts(ledger, "all", taken=DAY)
+    assert [(s.remote_id, s.views) for s in got.snapshots] == [("T1", 7)]
+    ((platform, rid, why),) = got.failed
+    assert (platform, rid) == ("zalo", "") and "PROMOKIT_ZALO_TOKEN" in why and got.postponed == [("zalo", "Z1")]

@@ -5,7 +5,7 @@ Retry-After as publishing) and a dated snapshot is added to the append-only `ins
 Polite and incremental: a post whose last snapshot is younger than `every_days` is skipped (unless `force`);
 the readers' rate-limit signals (usage headers, throttling codes, a 429 that outlived the retries) pause the
 calls or postpone the rest of that platform to the next run; one post's error is named and the others go
-on; a refused token stops that platform only. A post the platform no longer has is named in `missing`,
+on; a refused or missing token stops that platform only. A post the platform no longer has is named in `missing`,
 never counted as zero.
 
 The API base URL is the publisher's (`PROMOKIT_<PLATFORM>_API_BASE` overrides it: the tests' loopback servers).
@@ -73,9 +73,9 @@ def _one_reader(name: str, todo: list[PostRecord], http: Http, ledger: Path, day
         ids = [p.remote_id for p in chunk]
         try:
             answer = reader.counts(http, base, ids)
-        except (RateLimited, AuthError) as e:
+        except (RateLimited, AuthError, UsageError) as e:  # UsageError: no token for this platform at all
             rest = [p.remote_id for c in chunks[n:] for p in c]
-            if isinstance(e, AuthError):
+            if not isinstance(e, RateLimited):
                 out.failed.append((name, "", str(e)))
             out.postponed.extend((name, rid) for rid in rest)
             return
