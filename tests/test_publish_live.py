@@ -6,6 +6,7 @@ token is in the ledger, post.json or the messages, and a re-run says "already pu
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -253,7 +254,7 @@ def test_status_lists_every_package_state(site, monkeypatch, capsys):
     assert "uploading 25 %" in lines["youtube"]
     assert "failed: Instagram" in lines["instagram_reels"]
     assert publish_state(output, "mini", "youtube") == {"state": "uploading", "percent": 25.0, "url": "", "error": "",
-                                                        "schedule": ""}
+                                                        "schedule": "", "held_by": ""}
 
 
 def test_instagram_container_error_makes_a_new_container_next_run(site, monkeypatch):
@@ -291,3 +292,171 @@ def test_zalo_plan_without_the_article_api_is_named(site, monkeypatch):
     with pytest.raises(PromokitError, match="OA plan lacks the article API") as e:
         publish_one(output, "mini", "zalo")
     assert "oa.zalo.me/home/pricing" in str(e.value) and GOOD not in str(e.value)
+
+
+# -- the platforms' own scheduling ----------------------------------------------------------------------
+
+VN = __import__("datetime").timezone(__import__("datetime").timedelta(hours=7))
+
+
+def _posts(assets: Path, **fields) -> None:
+    import yaml
+
+    f = assets / "campaigns" / "mini" / "campaign.yml"
+    spec = yaml.safe_load(f.read_text(encoding="utf-8"))
+    spec["posts"].update(fields)
+    f.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+
+
+def _in(days: float):
+    import datetime as dt
+
+    return (dt.datetime.now(VN) + dt.timedelta(days=days)).replace(microsecond=0, second=0)
+
+
+def _finish_form(fake, edge: str) -> dict:
+    forms = [f for m, path, f in fake.forms if path.endswith(edge) and f.get("upload_phase") == "finish"]
+    assert len(forms) == 1, forms
+    return forms[0]
+
+
+def test_facebook_holds_a_scheduled_post_itself(site, monkeypatch, capsys):
+    from promokit.cli import main
+    from promokit.publish import publish_live
+
+    assets, output, fake, base, tmp = site
+    when = _in(2)
+    _posts(assets, schedule={p: when.isoformat() for p in ("facebook_reels", "facebook_feed", "tiktok")})
+    assert all(line.ok for line in build_packages(assets, output, platforms=["facebook_reels", "facebook_feed", "tiktok"]))
+    co = Catalog(output).campaign("mini")
+    reels = json.loads(co.post_file("facebook_reels", "post.json").read_text(encoding="utf-8"))
+    unix = str(int(when.timestamp()))
+    assert reels["request"] == {"description": reels["caption"], "video_state": "PUBLISHED"}
+    assert reels["scheduling"] == {"held_by": "platform", "how": "video_state=SCHEDULED, scheduled_publish_time",
+                                   "window": [600.0, 29 * 86400.0], "request": {
+                                       "description": reels["caption"], "video_state": "SCHEDULED",
+                                       "scheduled_publish_time": unix}}
+    tiktok = json.loads(co.post_file("tiktok", "post.json").read_text(encoding="utf-8"))
+    assert tiktok["scheduling"]["held_by"] == "promokit" and tiktok["scheduling"]["request"] is None
+    for p in ("facebook_reels", "facebook_feed", "tiktok"):
+        _approve(output, p)
+        _token(monkeypatch, p)
+    assert publish_state(output, "mini", "facebook_reels")["held_by"] == "platform"
+    assert publish_state(output, "mini", "tiktok") == {"state": "scheduled", "percent": 0.0, "url": "", "error": "",
+                                                             "schedule": when.isoformat(), "held_by": "promokit"}
+    # --due hands the Facebook posts over two days early; TikTok's waits in promokit's queue
+    lines = publish_live(assets, output, due=True)
+    assert len(lines) == 2 and all("scheduled on the platform" in line.text for line in lines), lines
+    assert sorted(p[0] for p in fake.posts) == ["facebook_feed", "facebook_reels"]
+    vid = next(uid for uid in fake.uploads if uid.startswith("reel"))
+    assert _finish_form(fake, "/video_reels") == {"upload_phase": "finish", "video_id": vid,
+                                                  "description": reels["caption"], "video_state": "SCHEDULED",
+                                                  "scheduled_publish_time": unix}
+    feed = _finish_form(fake, "/videos")
+    assert feed["published"] == "false" and feed["scheduled_publish_time"] == unix and "video_state" not in feed
+    rec = PublishLedger(Catalog(output).ledger).get("mini", "facebook_reels")
+    assert rec.state == "published" and rec.held_by == "platform" and rec.publish_at == when.isoformat()
+    state = publish_state(output, "mini", "facebook_reels")
+    assert state["state"] == "scheduled" and state["held_by"] == "platform" and state["url"].endswith(vid)
+    # idempotent: nothing more is due; --live says it is held, and TikTok waits for its time
+    assert [line.text for line in publish_live(assets, output, due=True)] == ["Không có gì đến hạn / nothing is due"]
+    again = publish_one(output, "mini", "facebook_reels")
+    assert "already scheduled on the platform" in again.text and len(fake.posts) == 2
+    held = publish_one(output, "mini", "tiktok")
+    assert held.ok and held.text.startswith("⏸") and "promokit publish --due" in held.text
+    assert not [r for r in fake.requests if "/v2/" in r]  # nothing was sent to TikTok
+    assert main(["publish", "--status", "--assets", str(assets), "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    status = {line.split()[1]: line for line in out.splitlines() if line.startswith("mini")}
+    assert "held by the platform" in status["facebook_reels"] and "promokit publish --due" in status["tiktok"]
+
+
+def test_youtube_holds_a_public_post_with_publish_at(site, monkeypatch):
+    import datetime as dt
+
+    from promokit.publish import publish_live
+
+    assets, output, fake, base, tmp = site
+    when = _in(3)
+    _posts(assets, schedule=when.isoformat(), privacy="public")
+    assert all(line.ok for line in build_packages(assets, output, platforms=["youtube"]))
+    _approve(output, "youtube")
+    _token(monkeypatch, "youtube")
+    lines = publish_live(assets, output, ["mini"], ["youtube"], due=True)
+    assert len(lines) == 1 and "scheduled on the platform" in lines[0].text
+    up = next(u for k, u in fake.uploads.items() if k.startswith("yt"))
+    assert up.meta["resource"]["status"] == {"privacyStatus": "private", "selfDeclaredMadeForKids": False,
+                                             "publishAt": when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert len(fake.posts) == 1 and fake.posts[0][2] == Catalog(output).campaign("mini").post_file(
+        "youtube", "video.mp4").read_bytes()
+    assert publish_state(output, "mini", "youtube")["state"] == "scheduled"
+
+
+def test_youtube_keeps_a_private_post_in_promokits_queue(site, monkeypatch):
+    from promokit.publish import publish_live
+
+    assets, output, fake, base, tmp = site
+    _posts(assets, schedule=_in(3).isoformat(), privacy="private")  # publishAt would make it public
+    assert all(line.ok for line in build_packages(assets, output, platforms=["youtube"]))
+    post = json.loads(Catalog(output).campaign("mini").post_file("youtube", "post.json").read_text(encoding="utf-8"))
+    assert post["scheduling"]["held_by"] == "promokit"
+    _approve(output, "youtube")
+    _token(monkeypatch, "youtube")
+    assert [line.text for line in publish_live(assets, output, due=True)] == ["Không có gì đến hạn / nothing is due"]
+    assert fake.requests == []
+
+
+def test_a_schedule_beyond_the_platforms_window_waits_until_it_is_within(site, monkeypatch):
+    import datetime as dt
+
+    from promokit.publish import publish_live
+
+    assets, output, fake, base, tmp = site
+    when = _in(60)
+    _posts(assets, schedule={"facebook_reels": when.isoformat()})
+    assert all(line.ok for line in build_packages(assets, output, platforms=["facebook_reels"]))
+    _approve(output, "facebook_reels")
+    _token(monkeypatch, "facebook_reels")
+    assert [line.text for line in publish_live(assets, output, due=True)] == ["Không có gì đến hạn / nothing is due"]
+    line = publish_one(output, "mini", "facebook_reels")
+    assert line.text.startswith("⏸") and (when - dt.timedelta(days=29)).isoformat(timespec="minutes") in line.text
+    assert fake.requests == []
+    later = when - dt.timedelta(days=20)
+    lines = publish_live(assets, output, due=True, now=later)
+    assert len(lines) == 1 and "scheduled on the platform" in lines[0].text
+    assert _finish_form(fake, "/video_reels")["scheduled_publish_time"] == str(int(when.timestamp()))
+
+
+def test_past_its_time_a_native_platform_publishes_at_once(site, monkeypatch):
+    from promokit.publish import publish_live
+
+    assets, output, fake, base, tmp = site
+    _posts(assets, schedule={"facebook_reels": "2024-04-15T08:00:00+07:00"})
+    assert all(line.ok for line in build_packages(assets, output, platforms=["facebook_reels"]))
+    _approve(output, "facebook_reels")
+    _token(monkeypatch, "facebook_reels")
+    lines = publish_live(assets, output, due=True)
+    assert len(lines) == 1 and "published" in lines[0].text and "scheduled" not in lines[0].text
+    form = _finish_form(fake, "/video_reels")
+    assert form["video_state"] == "PUBLISHED" and "scheduled_publish_time" not in form
+    assert publish_state(output, "mini", "facebook_reels")["state"] == "published"
+
+
+def test_a_ledger_from_before_the_schedule_columns_gets_them(tmp_path):
+    old = tmp_path / "promokit.sqlite"
+    db = sqlite3.connect(old)
+    db.executescript("""
+    CREATE TABLE posts (id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, platform TEXT NOT NULL, digest TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('uploading', 'processing', 'published', 'failed')),
+      remote_id TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+      sent INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
+      started TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (campaign, platform));
+    INSERT INTO posts(campaign, platform, digest, state, url, started, updated)
+      VALUES ('mini', 'tiktok', 'd', 'published', 'https://t/1', 'x', 'x');""")
+    db.commit()
+    db.close()
+    ledger = PublishLedger(old)
+    rec = ledger.get("mini", "tiktok")
+    assert rec is not None and rec.url == "https://t/1" and rec.held_by == "" and rec.publish_at == ""
+    ledger.update(rec.id, held_by="platform", publish_at="2099-01-01T08:00:00+07:00")
+    assert PublishLedger(old).get("mini", "tiktok").held_by == "platform"

@@ -30,8 +30,11 @@ from .package import (
     scan_campaign_file,
     write_package,
 )
-from .publishers import PUBLISHERS, Job, StillProcessing
+from .publishers import PUBLISHERS, Job, StillProcessing, when_to_send
 from .secrets import mask
+
+#: Who holds a scheduled post until its time, as the command lines say it.
+HELD = {"platform": "nền tảng giữ lịch / held by the platform", "promokit": "promokit publish --due"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,11 @@ def build_packages(assets: Path, output: Path, ids: list[str] | None = None, pla
                          "changed": "đã đổi sau khi duyệt: cần duyệt lại / changed since approval: approve again",
                          "changes_requested": "cần sửa / changes requested"}[state]
             warn = f" · ⚠ {len(res.checks.warnings)}" if res.checks.warnings else ""
-            lines.append(Line(True, f"✓ {cid}/{platform}: {state}{warn} → {rel}"))
+            sch, at = res.post.scheduling, res.post.schedule
+            when = "" if sch is None or at is None else \
+                f" · hẹn giờ / scheduled {at.isoformat()} ({HELD[sch.held_by]})" if at > dt.datetime.now(dt.UTC) else \
+                f" · đến hạn từ / due since {at.isoformat()}"
+            lines.append(Line(True, f"✓ {cid}/{platform}: {state}{when}{warn} → {rel}"))
         outs = Catalog(output).campaign(cid)
         if outs.dir.is_dir():  # the manifest lists the packages too (the gallery reads it); job records kept
             update_manifest(outs)
@@ -98,13 +105,19 @@ def _token_source(platform: str) -> TokenSource:
 
 
 def publish_one(output: Path, campaign: str, platform: str, *, no_approval: bool = False, direct: bool = False,
-                poll_every: float | None = None, poll_for: float | None = None,
+                poll_every: float | None = None, poll_for: float | None = None, now: dt.datetime | None = None,
                 progress: Callable[[int, int], None] = lambda s, t: None) -> Line:
-    """Publish one final package live, resuming whatever a previous run left; a finished post is not sent again."""
+    """Publish one final package live, resuming whatever a previous run left; a finished post is not sent again.
+
+    Never before its schedule: a scheduled post is handed over early only to a platform that holds it until
+    its time (`Publisher.native`, within the window it accepts); otherwise it waits for `publish --due`."""
     outputs = Catalog(output).campaign(campaign)
     ledger = PublishLedger(Catalog(output).ledger)
     rec = ledger.get(campaign, platform)
     if rec is not None and rec.state == "published":
+        if rec.held_by == "platform":
+            return Line(True, f"✓ {campaign}/{platform}: đã hẹn giờ trên nền tảng / already scheduled on the platform "
+                              f"for {rec.publish_at}: {rec.url or rec.remote_id}")
         return Line(True, f"✓ {campaign}/{platform}: đã đăng rồi, không đăng lại / already published: {rec.url or rec.remote_id}")
     if not outputs.post_file(platform, FILES["post"]).is_file() and \
             outputs.post_file(platform, FILES["post"], draft=True).is_file():
@@ -128,6 +141,11 @@ def publish_one(output: Path, campaign: str, platform: str, *, no_approval: bool
             raise PublishError.fail(vi, en, file=outputs.post_dir(platform), field="approval",
                                     fix_vi="duyệt gói trong promokit serve (hoặc --no-approval)",
                                     fix_en="approve it in promokit serve (or --no-approval)")
+    pub = PUBLISHERS.get(platform)
+    mode, at = when_to_send(pub, post, now or dt.datetime.now(dt.UTC))
+    if mode == "wait" and at is not None and post.schedule is not None:
+        return Line(True, f"⏸ {campaign}/{platform}: hẹn giờ / scheduled {post.schedule.isoformat()}; promokit publish "
+                          f"--due gửi từ / sends it from {at.isoformat(timespec='minutes')}")
     rec = ledger.open(campaign, platform, digest, post.video.bytes)
     if rec.digest != digest:
         begun = [s for s in ledger.steps(rec.id) if s.endswith(".begun")]
@@ -139,14 +157,14 @@ def publish_one(output: Path, campaign: str, platform: str, *, no_approval: bool
         ledger.forget(rec.id, *ledger.steps(rec.id))
         ledger.update(rec.id, digest=digest, sent=0, total=post.video.bytes)
     ledger.update(rec.id, state="uploading", error="")
-    pub = PUBLISHERS.get(platform)
     tokens = _token_source(platform)
     http = Http(tokens.who, authorize=lambda: pub.auth_headers(tokens.current()), refresh=tokens.refresh,
                 auth_failed=pub.auth_failed, secrets=tokens.secrets)
     poll_every = float(os.environ.get("PROMOKIT_POLL_EVERY", 5.0)) if poll_every is None else poll_every
     poll_for = float(os.environ.get("PROMOKIT_POLL_FOR", 600.0)) if poll_for is None else poll_for
+    held = mode == "platform"
     job = Job(post, outputs.post_dir(platform), http, tokens.account, ledger, rec.id, pub.api_base(), direct=direct,
-              poll_every=poll_every, poll_for=poll_for, progress=progress)
+              held=held, poll_every=poll_every, poll_for=poll_for, progress=progress)
     try:
         with http:
             tokens.current()
@@ -157,8 +175,11 @@ def publish_one(output: Path, campaign: str, platform: str, *, no_approval: bool
     except PromokitError as e:
         ledger.update(rec.id, state="failed", error=mask(str(e).splitlines()[0], tokens.secrets())[:500])
         raise
-    ledger.update(rec.id, state="published", remote_id=out.remote_id, url=out.url, note=out.note, sent=post.video.bytes)
-    return Line(True, f"✓ {campaign}/{platform}: đã đăng / published {out.url or out.remote_id}" + (f" ({out.note})" if out.note else ""))
+    ledger.update(rec.id, state="published", remote_id=out.remote_id, url=out.url, note=out.note, sent=post.video.bytes,
+                  held_by="platform" if held else "", publish_at=at.isoformat() if held and at else "")
+    done = f"hẹn giờ trên nền tảng / scheduled on the platform for {at.isoformat()}:" if held and at else \
+        "đã đăng / published"
+    return Line(True, f"✓ {campaign}/{platform}: {done} {out.url or out.remote_id}" + (f" ({out.note})" if out.note else ""))
 
 
 def _final_packages(output: Path, ids: list[str], platforms: list[str] | None) -> list[tuple[str, str]]:
@@ -195,9 +216,9 @@ def publish_live(assets: Path, output: Path, ids: list[str] | None = None, platf
                 if rec is not None and rec.state == "published":
                     continue
                 post = read_package(Catalog(output).campaign(cid), platform)
-                if post.schedule is None or post.schedule > now:
+                if post.schedule is None or when_to_send(PUBLISHERS.get(platform), post, now)[0] == "wait":
                     continue
-            lines.append(publish_one(output, cid, platform, no_approval=no_approval, direct=direct, **kw))
+            lines.append(publish_one(output, cid, platform, no_approval=no_approval, direct=direct, now=now, **kw))
         except UsageError:
             raise
         except PromokitError as e:
@@ -212,13 +233,21 @@ def publish_live(assets: Path, output: Path, ids: list[str] | None = None, platf
 def publish_state(output: Path, campaign: str, platform: str) -> dict[str, Any]:
     """The publish state of one package, for the gallery and the review server:
     {"state": none|draft|pending|changed|changes_requested|approved|scheduled|uploading|processing|published|failed,
-     "percent": 0–100, "url": str, "error": str, "schedule": ISO time or ""}."""
-    out: dict[str, Any] = {"state": "none", "percent": 0.0, "url": "", "error": "", "schedule": ""}
+     "percent": 0–100, "url": str, "error": str, "schedule": ISO time or "", "held_by": platform|promokit|""}.
+
+    `scheduled` with held_by "platform": handed over, the platform publishes it at `schedule`; with
+    "promokit": approved and waiting for `publish --due`."""
+    out: dict[str, Any] = {"state": "none", "percent": 0.0, "url": "", "error": "", "schedule": "", "held_by": ""}
     outputs = Catalog(output).campaign(campaign)
     rec = PublishLedger(Catalog(output).ledger).get(campaign, platform)
+    now = dt.datetime.now(dt.UTC)
     if rec is not None:
         out.update(state=rec.state, percent=round(rec.percent if rec.state != "published" else 100.0, 1), url=rec.url,
                    error=rec.error)
+        if rec.held_by == "platform" and rec.publish_at:
+            out.update(held_by="platform", schedule=rec.publish_at)
+            if rec.state == "published" and dt.datetime.fromisoformat(rec.publish_at) > now:
+                out["state"] = "scheduled"
         return out
     if not outputs.post_file(platform, FILES["post"]).is_file():
         if outputs.post_file(platform, FILES["post"], draft=True).is_file():
@@ -231,8 +260,9 @@ def publish_state(output: Path, campaign: str, platform: str) -> dict[str, Any]:
         return out
     state = approvals.state(Catalog(output).ledger, campaign, platform, package_digest(outputs, platform))
     out["schedule"] = post.schedule.isoformat() if post.schedule else ""
-    if state == "approved" and post.schedule and post.schedule > dt.datetime.now(dt.UTC):
+    if state == "approved" and post.schedule and post.schedule > now:
         state = "scheduled"
+        out["held_by"] = post.scheduling.held_by if post.scheduling is not None else "promokit"
     out["state"] = state
     return out
 
@@ -257,7 +287,8 @@ def status_lines(assets: Path, output: Path, ids: list[str] | None = None,
             names = [p for p in PUBLISHERS.names() if not platforms or p in platforms]
         for p in names:
             s = publish_state(output, cid, p)
+            held = f" ({HELD[s['held_by']]})" if s["held_by"] else ""
             extra = {"uploading": f" {s['percent']:.0f} %", "published": f" {s['url']}", "failed": f": {s['error']}",
-                     "scheduled": f" {s['schedule']}"}.get(s["state"], "")
+                     "scheduled": f" {s['schedule']}{held}" + (f" {s['url']}" if s["url"] else "")}.get(s["state"], "")
             lines.append(Line(s["state"] != "failed", f"{cid:<26} {p:<16} {_LABEL[s['state']]}{extra}"))
     return lines

@@ -3,6 +3,9 @@
 One row in `posts` per campaign and platform — a package is published once, ever. Every step of a publish
 (upload session, offsets, remote ids, the post URL) is written here, committed, before the next step is
 taken, so a re-run after a crash resumes where the last one stopped. No token is ever written here.
+
+A post handed over to a platform that holds it until its time (its own scheduling) is `published` with
+`held_by = 'platform'` and `publish_at` the ISO time the platform will publish it.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ CREATE TABLE IF NOT EXISTS posts (
   state TEXT NOT NULL CHECK (state IN ('uploading', 'processing', 'published', 'failed')),
   remote_id TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
   sent INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
-  started TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (campaign, platform));
+  started TEXT NOT NULL, updated TEXT NOT NULL, held_by TEXT NOT NULL DEFAULT '',
+  publish_at TEXT NOT NULL DEFAULT '', UNIQUE (campaign, platform));
 CREATE TABLE IF NOT EXISTS publish_steps (
   id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id), step TEXT NOT NULL,
   data TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (post_id, step));
 """
+#: Columns added after the first release (a ledger written before them gets them on opening).
+ADDED = {"held_by": "TEXT NOT NULL DEFAULT ''", "publish_at": "TEXT NOT NULL DEFAULT ''"}
 
 
 def _now() -> str:
@@ -46,13 +52,16 @@ class PostRecord:
     note: str
     started: str
     updated: str
+    held_by: str = ""  # 'platform': the platform publishes it at `publish_at` (its own scheduling)
+    publish_at: str = ""
 
     @property
     def percent(self) -> float:
         return 100.0 * self.sent / self.total if self.total else 0.0
 
 
-_COLS = "id, campaign, platform, digest, state, remote_id, url, error, sent, total, note, started, updated"
+_COLS = ("id, campaign, platform, digest, state, remote_id, url, error, sent, total, note, started, updated, held_by, "
+         "publish_at")
 
 
 class _Conn:
@@ -82,6 +91,14 @@ class PublishLedger:
             db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout=30000")
             db.executescript(SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+            for col, decl in ADDED.items():
+                if col not in have:
+                    try:
+                        db.execute(f"ALTER TABLE posts ADD COLUMN {col} {decl}")
+                    except sqlite3.OperationalError as e:  # another process added it first
+                        if "duplicate column" not in str(e):
+                            raise
             self._conn = db
         return _Conn(self._conn)
 

@@ -60,6 +60,17 @@ class FileRef(_Strict):
     content_type: str
 
 
+class Scheduling(_Strict):
+    """Who holds a scheduled post until its time: the platform (its own scheduling; `request` is what is sent
+    instead of post.json's `request` when it is handed over, `window` how soon and how far ahead of the time,
+    in s, the platform takes it) or promokit's queue (`promokit publish --due` sends it when due)."""
+
+    held_by: Literal["platform", "promokit"]
+    how: str
+    window: tuple[float, float] | None = None
+    request: dict[str, Any] | None = None
+
+
 class PostJson(_Strict):
     """The schema of post.json (version 1)."""
 
@@ -77,6 +88,7 @@ class PostJson(_Strict):
     cover: FileRef
     facts: dict[str, Any] = Field(default_factory=dict)
     request: dict[str, Any]
+    scheduling: Scheduling | None = None
 
 
 # -- planning ----------------------------------------------------------------------------------------
@@ -246,6 +258,8 @@ def write_package(plan: PackagePlan, outputs: CampaignOutputs) -> PackageResult:
                     facts={k: vfacts.get(k) for k in ("duration", "width", "height", "fps", "bytes")},
                     request={})
     post = post.model_copy(update={"request": publisher.request(post)})
+    held = publisher.scheduling(post)
+    post = post.model_copy(update={"scheduling": Scheduling.model_validate(held) if held is not None else None})
     post_path = outputs.post_file(plan.platform, FILES["post"], draft=d)
     write_atomic(post_path, post.model_dump_json(indent=2) + "\n")
     digest = package_digest(outputs, plan.platform, draft=d)

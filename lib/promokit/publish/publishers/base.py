@@ -8,6 +8,7 @@ resumes uploads from the offset the server reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -55,11 +56,20 @@ class Job:
     post_id: int
     base: str
     direct: bool = False
+    held: bool = False  # handed over for the platform to publish at post.schedule (its own scheduling)
     poll_every: float = 5.0  # s between status polls
     poll_for: float = 600.0  # s before giving up for this run (the state is kept)
     progress: Callable[[int, int], None] = lambda sent, total: None
     extra: dict[str, Any] = field(default_factory=dict)
     _written: float = field(default=0.0, repr=False)
+
+    @property
+    def request(self) -> dict[str, Any]:
+        """What is sent besides the files: post.json's `request`, or `scheduling.request` when the platform
+        holds the post until its time."""
+        if self.held and self.post.scheduling is not None and self.post.scheduling.request is not None:
+            return self.post.scheduling.request
+        return self.post.request
 
     @property
     def video(self) -> Path:
@@ -138,12 +148,30 @@ class Job:
             time.sleep(self.poll_every)
 
 
+@dataclass(frozen=True)
+class NativeSchedule:
+    """A platform that holds a post until its time (its own scheduling): the fields that ask for it, and how
+    soon and how far ahead of the time (s) it takes the post."""
+
+    how: str
+    min_lead: float
+    max_ahead: float
+
+    def accepts(self, when: dt.datetime, now: dt.datetime) -> bool:
+        return self.min_lead <= (when - now).total_seconds() <= self.max_ahead
+
+
+DAY = 86_400.0  # s
+
+
 class Publisher:
-    """One platform's publisher. Subclasses set the class attributes and implement `request` and `publish`."""
+    """One platform's publisher. Subclasses set the class attributes and implement `request` and `publish`;
+    a platform with its own scheduling sets `native` and implements `held_request`."""
 
     platform: ClassVar[str]
     service: ClassVar[str]  # credential group: facebook, instagram, youtube, tiktok, zalo
     base: ClassVar[str]  # default API base URL (PROMOKIT_<PLATFORM>_API_BASE overrides it)
+    native: ClassVar[NativeSchedule | None] = None  # None: promokit's queue (`publish --due`) holds the post
 
     def api_base(self) -> str:
         return lookup(self.platform, self.service, "API_BASE") or self.base
@@ -162,6 +190,36 @@ class Publisher:
     def publish(self, job: Job) -> Outcome:
         """Send the package, step by step (each recorded in the ledger before the next)."""
         raise NotImplementedError
+
+    def held_request(self, post: PostJson, when: dt.datetime) -> dict[str, Any] | None:
+        """The request asking the platform to publish at `when` (pure); None when it cannot hold this post."""
+        return None
+
+    def scheduling(self, post: PostJson) -> dict[str, Any] | None:
+        """post.json's `scheduling` of a scheduled post: who holds it until its time, and what is sent when
+        the platform does (pure; None for a post without a schedule)."""
+        if post.schedule is None:
+            return None
+        held = self.held_request(post, post.schedule) if self.native is not None else None
+        if held is None or self.native is None:
+            return {"held_by": "promokit", "how": "promokit publish --due", "window": None, "request": None}
+        return {"held_by": "platform", "how": self.native.how, "window": [self.native.min_lead, self.native.max_ahead],
+                "request": held}
+
+
+def when_to_send(pub: Publisher, post: PostJson, now: dt.datetime) -> tuple[str, dt.datetime | None]:
+    """("now", None): publish now (no schedule, or its time has come); ("platform", T): hand it over now for
+    the platform to publish at T; ("wait", T): nothing yet, promokit sends it at T (`publish --due`)."""
+    when = post.schedule
+    if when is None or when <= now:
+        return "now", None
+    sch, native = post.scheduling, pub.native
+    if native is not None and sch is not None and sch.held_by == "platform":
+        if native.accepts(when, now):
+            return "platform", when
+        if (when - now).total_seconds() > native.max_ahead:
+            return "wait", when - dt.timedelta(seconds=native.max_ahead)
+    return "wait", when
 
 
 PUBLISHERS: Registry[Publisher] = Registry("nền tảng đăng", "publisher")

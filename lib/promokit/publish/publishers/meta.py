@@ -6,15 +6,18 @@ publishing and resumable uploads). Tokens go in `Authorization: OAuth <token>`, 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
 
 from ..http import file_body
-from .base import Job, Outcome, Publisher, PublishFailed, register
+from .base import DAY, Job, NativeSchedule, Outcome, Publisher, PublishFailed, register
 
 GRAPH_VERSION = "v27.0"  # the newest Graph API version (4 Nov 2026); each lasts about two years
 TRANSFER_MAX = 16 * 1024 * 1024  # bytes: the most of one Page-video chunk held in memory
+#: Meta takes a scheduled time 10 min to 30 days ahead (Reels; Page posts up to 75 days): 29 days keeps a margin.
+META_LEAD, META_AHEAD = 600.0, 29 * DAY
 
 
 def _error(r: httpx.Response) -> dict[str, Any]:
@@ -65,9 +68,13 @@ class FacebookReels(MetaPublisher):
     """Page Reels: start → upload (rupload) → finish with the description."""
 
     platform, service = "facebook_reels", "facebook"
+    native = NativeSchedule("video_state=SCHEDULED, scheduled_publish_time", META_LEAD, META_AHEAD)
 
     def request(self, post: Any) -> dict[str, Any]:
         return {"description": post.caption, "video_state": "PUBLISHED"}
+
+    def held_request(self, post: Any, when: dt.datetime) -> dict[str, Any]:
+        return {**self.request(post), "video_state": "SCHEDULED", "scheduled_publish_time": str(int(when.timestamp()))}
 
     def publish(self, job: Job) -> Outcome:
         page = job.account
@@ -87,7 +94,7 @@ class FacebookReels(MetaPublisher):
             return {"success": True} if phase != "not_started" else None
 
         job.commit("finish", lambda: job.http.json("POST", self.graph(job, f"{page}/video_reels"), data={
-            "upload_phase": "finish", "video_id": vid, **job.post.request}), recover)
+            "upload_phase": "finish", "video_id": vid, **job.request}), recover)
         return Outcome(vid, f"https://www.facebook.com/reel/{vid}")
 
 
@@ -96,9 +103,13 @@ class FacebookFeed(MetaPublisher):
     """Page video, chunked upload: start → transfer (the server names each next chunk) → finish."""
 
     platform, service = "facebook_feed", "facebook"
+    native = NativeSchedule("published=false, scheduled_publish_time", META_LEAD, META_AHEAD)
 
     def request(self, post: Any) -> dict[str, Any]:
         return {"title": post.title, "description": post.caption}
+
+    def held_request(self, post: Any, when: dt.datetime) -> dict[str, Any]:
+        return {**self.request(post), "published": "false", "scheduled_publish_time": str(int(when.timestamp()))}
 
     def publish(self, job: Job) -> Outcome:
         page, total = job.account, job.size
@@ -140,7 +151,7 @@ class FacebookFeed(MetaPublisher):
             return {"success": True} if phase != "not_started" else None
 
         job.commit("finish", lambda: job.http.json("POST", endpoint, data={
-            "upload_phase": "finish", "upload_session_id": session, **job.post.request}), recover)
+            "upload_phase": "finish", "upload_session_id": session, **job.request}), recover)
         return Outcome(vid, f"https://www.facebook.com/{page}/videos/{vid}")
 
 
@@ -156,7 +167,7 @@ class InstagramReels(MetaPublisher):
     def publish(self, job: Job) -> Outcome:
         ig = job.account
         box = job.once("container", lambda: job.http.json("POST", self.graph(job, f"{ig}/media"),
-                                                          data=job.post.request))
+                                                          data=job.request))
         cid = str(box["id"])
 
         def container(fields: str) -> dict[str, Any]:

@@ -7,12 +7,13 @@ is in, and the session URI is recorded before the first byte: a re-run asks the 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
 
 from ..http import PublishHttpError, file_body
-from .base import Job, Outcome, Publisher, register
+from .base import DAY, Job, NativeSchedule, Outcome, Publisher, register
 
 CHUNK = 32 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks; streamed, not held)
 
@@ -26,11 +27,21 @@ def _next(r: httpx.Response) -> int:
 class YouTubeBase(Publisher):
     service, base = "youtube", "https://www.googleapis.com"
     shorts = False
+    # status.publishAt: the video stays private and YouTube makes it public at that time
+    native = NativeSchedule("status.privacyStatus=private, status.publishAt", 900.0, 365 * DAY)
 
     def request(self, post: Any) -> dict[str, Any]:
         return {"snippet": {"title": post.title, "description": post.description, "categoryId": "22",
                             "tags": list(post.hashtags)[:15]},
                 "status": {"privacyStatus": post.privacy, "selfDeclaredMadeForKids": False}}
+
+    def held_request(self, post: Any, when: dt.datetime) -> dict[str, Any] | None:
+        """Only a public post can wait on YouTube: publishAt turns a private video public (never unlisted)."""
+        if post.privacy != "public":
+            return None
+        req = self.request(post)
+        at = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return {**req, "status": {**req["status"], "privacyStatus": "private", "publishAt": at}}
 
     def _upload(self, job: Job, session: str, fresh: bool) -> dict[str, Any]:
         """Upload through a session until YouTube answers with the video; return its resource. A session made
@@ -67,7 +78,7 @@ class YouTubeBase(Publisher):
             fresh = job.step("session") is None
             session = job.once("session", lambda: {"url": http.request(
                 "POST", job.url("upload/youtube/v3/videos"),
-                params={"uploadType": "resumable", "part": "snippet,status"}, json=job.post.request,
+                params={"uploadType": "resumable", "part": "snippet,status"}, json=job.request,
                 headers={"X-Upload-Content-Length": str(total),
                          "X-Upload-Content-Type": job.post.video.content_type}).headers["location"]})["url"]
             try:
@@ -91,7 +102,8 @@ class YouTubeBase(Publisher):
                     raise
                 job.save("thumbnail", {"skipped": f"HTTP {e.status}"})  # Shorts: allowed only after processing
         url = f"https://www.youtube.com/shorts/{vid}" if self.shorts else f"https://www.youtube.com/watch?v={vid}"
-        return Outcome(vid, url, f"riêng tư / privacy: {job.post.privacy}")
+        held = f", công khai lúc / public at {job.request['status'].get('publishAt')}" if job.held else ""
+        return Outcome(vid, url, f"riêng tư / privacy: {job.request['status']['privacyStatus']}{held}")
 
 
 @register
