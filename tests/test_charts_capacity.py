@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
-from promokit.catalog import Catalog
+from promokit.catalog import Catalog, read_checks
 from promokit.charts.kinds.table import min_wrap_width
 from promokit.charts.labels import is_ordinal, short_period
 from promokit.charts.layout import Poster, render_raster, texts_of, verify
@@ -20,6 +20,7 @@ from promokit.charts.render import poster_for, render_infographics
 from promokit.errors import DataError
 from promokit.fonts import find_font
 from promokit.spec import load_brand, load_campaign
+from promokit.text import units
 
 RASTER = {"square": (1080, 1080), "portrait": (1080, 1350), "story": (1080, 1920), "landscape": (1920, 1080)}
 
@@ -173,6 +174,22 @@ def test_the_sample_cluster_table_fits_a3(tmp_path: Path) -> None:
     assert r.checks["text_inside"] and r.path.suffix == ".pdf"
 
 
+@pytest.mark.parametrize("rows", [2, 3])
+def test_a_short_table_fills_its_frame_at_every_size(tmp_path: Path, rows: int) -> None:
+    """Three rows of a four-column table in a tall box: the text grows and the rows open up, so the poster has
+    no empty band above or below the table (it used to float, centred, in small text), at every size."""
+    data = [[r[0], r[2], r[3], r[4]] for r in CUM[:rows]]
+    folder = make(tmp_path, "table", ["ten_cum", "dien_tich_ha", "ty_le_lap_day", "nganh_nghe"], data,
+                  ["square", "portrait", "story", "landscape", "a3_print", "banner"], decimal=",",
+                  title="Cụm công nghiệp trên địa bàn huyện Lấp Vò",
+                  subtitle="Diện tích (ha), tỉ lệ lấp đầy (%) và ngành nghề thu hút")
+    for r in render(folder, draft=True):
+        bands = next(c for c in read_checks(r.path).checks if c.name == "layout.empty_band")
+        assert bands.ok, (r.size, bands.reason)
+    p = drawn(poster(folder, "landscape"))
+    assert max(size_of(t) for t in records(p, "label")) > p.canvas.u * p.canvas.scale * 0.030  # grown
+
+
 def _capacity(err: pytest.ExceptionInfo) -> int:
     m = re.search(r"at most (\d+)", str(err.value))
     assert m, str(err.value)
@@ -213,7 +230,10 @@ def test_min_wrap_width_finds_the_narrowest_even_break() -> None:
     two = min_wrap_width(text, font, 20, 2)
     assert one == pytest.approx(text_width(text, font, 20))
     assert two == pytest.approx(max(text_width("Cụm công nghiệp", font, 20), text_width("Vàm Cống", font, 20)))
-    assert min_wrap_width(text, font, 20, 9) == pytest.approx(max(text_width(w, font, 20) for w in text.split()))
+    # words and names are kept whole ("công nghiệp", "Vàm Cống"), as `wrap` keeps them; syllables only as a last resort
+    assert min_wrap_width(text, font, 20, 9) == pytest.approx(max(text_width(w, font, 20) for w in units(text)))
+    assert min_wrap_width(text, font, 20, 9) > min_wrap_width(text, font, 20, 9, whole=False) == \
+        pytest.approx(max(text_width(w, font, 20) for w in text.split()))
 
 
 def test_spec_labels_title_the_columns():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...text import nfc, wrap
+from ...text import nfc, units, wrap
 from ..labels import format_cells, show_label
 from ..measure import Box, Fitted, font_metrics, text_width
 from .base import ChartKind, density_cap, listing, need_size
@@ -23,15 +23,23 @@ if TYPE_CHECKING:
 # then the column whose narrowing costs the least extra height per px gained is wrapped one more line
 # (cells up to the label role's `max_lines`, headers up to 2) until the table fits its width. Only
 # then does the text shrink, down to the style minimum; what still does not fit is a DataError.
+# A short table does not float in a tall box: its text grows (up to `table_grow` × the preferred size,
+# wrapping more where the width runs out) while the table still fits with comfortable rows, then its rows
+# take the room left (up to ROW_AIR), so the poster has no empty band above and below it.
 
 CELL_PAD = 0.6  # horizontal padding of a cell, × the text size
 CELL_VPAD = 0.3  # smallest vertical padding of a row, × the text size
 TABLE_UNWRAP = 0.85  # the text may shrink this far below the largest size that fits to wrap fewer lines
+TABLE_GROW = 1.5  # a short table's text may grow to this × the preferred size (style `chart.table_grow`)
+ROW_COMFORT = 0.45  # padding above and below a row's text when a grown table is measured, × the line box
+ROW_AIR = 0.8  # the most padding above and below a row's text, × the line box
+FILL = 0.85  # a grown table filling this share of its box needs no more wrapping to fill the rest
 
 
-def min_wrap_width(text: str, font: Path, size: float, lines: int) -> float:
-    """The narrowest width at which `text` wraps between words into at most `lines` lines."""
-    words = nfc(text).split()
+def min_wrap_width(text: str, font: Path, size: float, lines: int, whole: bool = True) -> float:
+    """The narrowest width at which `text` wraps between words into at most `lines` lines (`whole`: the
+    pieces `wrap` keeps together, a word's syllables or a name; else between any two syllables)."""
+    words = units(text) if whole else nfc(text).split()
     if not words:
         return 0.0
     if lines <= 1 or len(words) == 1:
@@ -89,20 +97,22 @@ class _TablePlan:
 
 
 def _table_plan(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: list[bool], width: float,
-                size: float) -> _TablePlan | str:
-    """Column widths and wrapping at `size` for `width`; the name of the widest column when it cannot fit."""
+                size: float, more: int = 0, whole: bool = True) -> _TablePlan | str:
+    """Column widths and wrapping at `size` for `width` (cells on up to `more` lines beyond the label role's
+    `max_lines`); the name of the widest column when it cannot fit even breaking inside words (`whole`
+    False: a last resort, tried only when keeping words whole does not fit)."""
     lfont, hfont = p.font("label"), p.font("value")
     line = float(p.role("label").get("line", 1.15))
-    most = int(p.role("label").get("max_lines", 2))
+    most = int(p.role("label").get("max_lines", 2)) + more
     pad = size * CELL_PAD
     avail = width - 2 * pad * len(heads)
     options: list[list[float]] = []
     for h, col, num in zip(heads, cols, numeric, strict=True):
-        head = [min_wrap_width(h, hfont, size, k) for k in (1, 2)]
+        head = [min_wrap_width(h, hfont, size, k, whole) for k in (1, 2)]
         if num:
             cell = [max(text_width(v, lfont, size) for v in col)]
         else:
-            cell = [max(min_wrap_width(v, lfont, size, k) for v in col) for k in range(1, most + 1)]
+            cell = [max(min_wrap_width(v, lfont, size, k, whole) for v in col) for k in range(1, most + 1)]
         floor = max(head[-1], cell[-1])
         options.append(sorted({max(w, floor) for w in head + cell}, reverse=True))
 
@@ -133,6 +143,8 @@ def _table_plan(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
                 if best is None or key < best:
                     best = key
         if best is None:
+            if whole:
+                return _table_plan(p, heads, cols, numeric, width, size, more, whole=False)
             return heads[max(range(len(heads)), key=lambda c: options[c][-1])]
         choice[best[2]] += 1
     while True:  # room left over: unwrap where it saves the most lines per px
@@ -194,6 +206,35 @@ def _table_fit(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: l
         size = max(p.min_size("label"), size * 0.95)
 
 
+def _table_grow(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: list[bool], area: Box,
+                plan: _TablePlan) -> _TablePlan:
+    """`plan` at a larger text size when the table, even with its rows at ROW_AIR, would leave its box
+    partly empty: the largest size (≤ `table_grow` × preferred) at which it fits with comfortable rows.
+    Its cells wrap one line more than a table short of room may only when that fills the box better."""
+    lb = sum(font_metrics(p.font("label")))
+
+    def filled(t: _TablePlan) -> float:
+        return min(area.h, t.height(t.size * lb * ROW_AIR))
+
+    if filled(plan) >= area.h:
+        return plan
+    cap = p.size("label") * float(p.theme.style["chart"].get("table_grow", TABLE_GROW))
+    grown = []
+    for more in (0, 1):
+        fits, size = [plan], plan.size
+        while size * 1.04 <= cap + 1e-6:
+            size *= 1.04
+            got = _table_plan(p, heads, cols, numeric, area.w, size, more=more)
+            if not isinstance(got, _TablePlan) or got.height(size * lb * ROW_COMFORT) > area.h + 0.01:
+                break
+            fits.append(got)
+            if filled(got) >= area.h:
+                break
+        # the largest size, or a slightly smaller one that wraps less
+        grown.append(min((t for t in fits if t.size >= fits[-1].size * TABLE_UNWRAP), key=lambda t: (t.lines, -t.size)))
+    return grown[0] if filled(grown[0]) >= FILL * area.h or filled(grown[0]) >= filled(grown[1]) else grown[1]
+
+
 def _tablecolumns(p: ChartArea) -> tuple[list[str], list[list[str]], list[bool]]:
     cols_fmt = format_cells(p.data)
     heads = [p.data.heading(h) for h in ([p.data.x_name] if p.data.x_name else []) + [c.name for c in p.data.columns]]
@@ -215,11 +256,12 @@ def build(p: ChartArea) -> None:
                      "bớt cột hoặc rút ngắn nội dung", "drop columns or shorten the cells", plan)
     if isinstance(plan, int):
         raise p.too_many(n, plan, p.data.x_name)
+    plan = _table_grow(p, heads, cols, numeric, area, plan)
     size, pad = plan.size, plan.pad
     a, d = font_metrics(p.font("label"))
     content = plan.height(0.0)
     # rows breathe up to 2.6 line boxes for a one-line row; a short table is centred in its box
-    vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * 0.8)
+    vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * ROW_AIR)
     total = plan.height(vpad)
     y = area.y0 + (area.h - total) / 2  # centred: no empty band under a short table
     xs = [area.x0]
