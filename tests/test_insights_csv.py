@@ -115,3 +115,28 @@ def test_a_meta_date_that_is_neither_a_day_nor_lifetime_is_named(tmp_path):
     with pytest.raises(DataError) as e:
         read_export(f, "facebook")
     assert "soon" in str(e.value) and "row 2" in str(e.value)
+
+
+META_VI = ["ID bài viết", "ID Trang", "Tên Trang", "Tiêu đề", "Mô tả", "Thời lượng (giây)", "Thời gian đăng",
+           "Liên kết vĩnh viễn", "Loại bài viết", "Nhãn tùy chỉnh", "Trạng thái nội dung", "Bình luận về dữ liệu",
+           "Ngày", "Lượt xem", "Số người tiếp cận", "Cảm xúc, bình luận và lượt chia sẻ", "Cảm xúc", "Bình luận",
+           "Lượt chia sẻ", "Tổng lượt click", "Lượt click khác", "Số Giây xem", "Số Giây xem trung bình"]
+
+
+@pytest.mark.parametrize(("encoding", "sep_line", "delimiter"), [
+    ("utf-16", "", "\t"),  # a UTF-16 export, tab-separated
+    ("utf-8-sig", "sep=,\n", ","),  # Excel's separator hint on the first line
+])
+def test_meta_business_suite_vietnamese_ui(tmp_path, encoding, sep_line, delimiter):
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=META_VI, delimiter=delimiter)
+    w.writeheader()
+    w.writerow({h: "" for h in META_VI} | {
+        "ID bài viết": "1234_42", "Tên Trang": "Lấp Vò", "Tiêu đề": "Lễ hội Giỗ Tổ", "Thời gian đăng": "04/18/2024 07:30",
+        "Liên kết vĩnh viễn": "https://www.facebook.com/reel/42", "Ngày": "Trọn đời", "Lượt xem": "5,600",
+        "Số người tiếp cận": "4,100", "Cảm xúc": "230", "Bình luận": "17", "Lượt chia sẻ": "9", "Số Giây xem": "31,000"})
+    f = tmp_path / "fb.csv"
+    f.write_bytes((sep_line + buf.getvalue()).encode(encoding))
+    (s,) = read_export(f, "facebook", taken=DAY)
+    assert (s.remote_id, s.taken, s.views, s.reach, s.reactions, s.comments, s.shares, s.watch_s, s.url) == (
+        "1234_42", DAY, 5600, 4100, 230, 17, 9, 31000, "https://www.facebook.com/reel/42")

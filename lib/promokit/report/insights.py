@@ -35,9 +35,10 @@ CREATE INDEX IF NOT EXISTS insights_post ON insights(platform, remote_id, taken)
 
 # -- exports --------------------------------------------------------------------------------------
 # Header names as the platforms write them (README "Báo cáo kết quả" names the sources of each set):
-# Meta Business Suite's post export (Insights > Content > Export), YouTube Studio's "Table data.csv"
-# (Advanced mode > Export current view; English and Vietnamese UI) and TikTok Studio's Content export, whose
-# headers stay English in a Vietnamese UI and which has no id column: the id is read from "Video link".
+# Meta Business Suite's post export (Insights > Content > Export; English and Vietnamese UI, UTF-8 or UTF-16),
+# YouTube Studio's "Table data.csv" (Advanced mode > Export current view; English and Vietnamese UI) and TikTok
+# Studio's Content export, whose headers stay English in a Vietnamese UI and which has no id column: the id is
+# read from "Video link".
 
 @dataclass(frozen=True)
 class Export:
@@ -60,13 +61,14 @@ class Export:
 
 class FacebookExport(Export):
     platform = "facebook"
-    id_column = ("Post ID",)
-    url_column = ("Permalink",)
-    date_column = ("Date",)  # Meta writes "Lifetime" there for lifetime totals: dated by --date then
-    columns = {"views": ("Views", "Plays", "3-second video views"), "reach": ("Reach",),
-               "reactions": ("Reactions",), "comments": ("Comments",), "shares": ("Shares",),
-               "watch_s": ("Seconds viewed",)}
-    signature = (("Post ID",), ("Permalink",))
+    id_column = ("Post ID", "ID bài viết")
+    url_column = ("Permalink", "Liên kết vĩnh viễn")
+    date_column = ("Date", "Ngày")  # Meta writes "Lifetime" there for lifetime totals: dated by --date then
+    columns = {"views": ("Views", "Lượt xem", "Plays", "3-second video views"),
+               "reach": ("Reach", "Số người tiếp cận"), "reactions": ("Reactions", "Cảm xúc"),
+               "comments": ("Comments", "Bình luận"), "shares": ("Shares", "Lượt chia sẻ"),
+               "watch_s": ("Seconds viewed", "Số Giây xem")}
+    signature = (("Post ID", "ID bài viết"), ("Permalink", "Liên kết vĩnh viễn"))
 
 
 class YouTubeExport(Export):
@@ -96,7 +98,7 @@ EXPORTS.add("youtube", YouTubeExport())
 EXPORTS.add("tiktok", TikTokExport())
 
 TOTAL_ROWS = {"total", "tổng"}  # YouTube Studio's totals line (English, Vietnamese UI)
-LIFETIME = {"lifetime"}  # Meta's date cell for lifetime totals (not a day)
+LIFETIME = {"lifetime", "trọn đời"}  # Meta's date cell for lifetime totals, English and Vietnamese UI (not a day)
 
 _NUMBER = re.compile(r"^-?\d+$|^-?\d{1,3}(,\d{3})+$|^-?\d+\.\d+$|^-?\d{1,3}(,\d{3})+\.\d+$")
 
@@ -125,11 +127,13 @@ def read_export(path: Path, platform: str, *, taken: dt.date | None = None) -> l
     path = Path(path)
     exp = EXPORTS.get(EXPORTS.choose(platform, option="--platform"))
     try:
-        text = nfc(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataError.fail("không đọc được tệp CSV (UTF-8)", f"cannot read the CSV as UTF-8 ({type(e).__name__})",
-                             file=path, fix_vi="xuất lại tệp CSV dạng UTF-8", fix_en="export the CSV as UTF-8") from e
-    reader = csv.DictReader(io.StringIO(text))
+        raw = path.read_bytes()
+        text = nfc(raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8-sig"))
+    except (OSError, UnicodeError) as e:
+        raise DataError.fail("không đọc được tệp CSV (UTF-8 hoặc UTF-16)",
+                             f"cannot read the CSV as UTF-8 or UTF-16 ({type(e).__name__})", file=path,
+                             fix_vi="xuất lại tệp CSV dạng UTF-8", fix_en="export the CSV as UTF-8") from e
+    reader = _dict_reader(text)
     headers = [h for h in (reader.fieldnames or []) if h]
     _not_another_export(path, exp, headers)
     found: dict[str, str] = {}
@@ -165,6 +169,18 @@ def read_export(path: Path, platform: str, *, taken: dt.date | None = None) -> l
         out.append(Snapshot(exp.platform, rid, _row_day(row, date_col, day, file=path, row_no=i), url=url,
                             **{m: values.get(m, 0.0) for m in METRICS}))
     return out
+
+
+def _dict_reader(text: str) -> csv.DictReader:
+    """Rows of an export: Excel's `sep=;` first line is obeyed and dropped; a tab-separated file (Meta's UTF-16
+    exports) is read as such."""
+    first, _, rest = text.partition("\n")
+    delim = ","
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delim, text = first.strip()[4], rest
+    elif first.count("\t") > first.count(","):
+        delim = "\t"
+    return csv.DictReader(io.StringIO(text), delimiter=delim)
 
 
 def _has(headers: list[str], groups: tuple[tuple[str, ...], ...]) -> bool:
