@@ -305,3 +305,15 @@ def test_a_platform_without_a_token_is_named_and_the_others_go_on(tmp_path, env,
     assert [(s.remote_id, s.views) for s in got.snapshots] == [("T1", 7)]
     ((platform, rid, why),) = got.failed
     assert (platform, rid) == ("zalo", "") and "PROMOKIT_ZALO_TOKEN" in why and got.postponed == [("zalo", "Z1")]
+
+
+def test_a_post_the_platform_still_holds_is_not_asked(tmp_path, env):
+    import sqlite3
+
+    fake = env(lambda m, p, q, b: (200, {}, _rows(("blue_reels_play_count", 5))), "facebook")
+    ledger = _ledger(tmp_path, ("facebook_reels", "A"), ("facebook_feed", "B"))
+    with sqlite3.connect(ledger) as db:  # B: scheduled on the platform for the day after
+        db.execute("UPDATE posts SET held_by='platform', publish_at='2024-04-22T08:00:00+00:00' WHERE remote_id='B'")
+    got = fetch_counts(ledger, "facebook", taken=DAY)
+    assert [p for _, p, _, _, _ in fake.requests] == [f"/{V}/A/video_insights"] and len(got.snapshots) == 1
+    assert fetch_counts(ledger, "facebook", taken=DAY + dt.timedelta(days=1)).snapshots[-1].remote_id == "B"

@@ -2,6 +2,7 @@
 its publisher's read side (`promokit.publish.readers.READERS`: the same HTTP layer, tokens, retries and 429
 Retry-After as publishing) and a dated snapshot is added to the append-only `insights` table.
 
+A post the platform holds for its own scheduled time (`publish_at` after the day) is not asked yet.
 Polite and incremental: a post whose last snapshot is younger than `every_days` is skipped (unless `force`);
 the readers' rate-limit signals (usage headers, throttling codes, a 429 that outlived the retries) pause the
 calls or postpone the rest of that platform to the next run; one post's error is named and the others go
@@ -104,7 +105,8 @@ def fetch_counts(ledger: Path, platform: str = "all", *, taken: dt.date | None =
     ledger = Path(ledger)
     names = reader_names(platform)
     day = taken or dt.date.today()
-    posts = [p for p in PublishLedger(ledger).all() if p.state == "published" and p.remote_id and p.platform in names]
+    posts = [p for p in PublishLedger(ledger).all() if p.state == "published" and p.remote_id and p.platform in names
+             and not (p.publish_at and p.publish_at[:10] > day.isoformat())]  # held by the platform until then
     latest = latest_taken(ledger)
     out = Fetched()
     clients: dict[str, Http] = {}
