@@ -16,11 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from promokit.catalog import Catalog
 from promokit.charts.demo import RASTER_SIZES, write_demo_campaign
-from promokit.charts.render import render_infographics
-from promokit.spec import load_campaign
-from promokit.spec.loader import load_defaults
+from promokit.charts.render import render_posters
+from promokit.project import open_campaign
 
 TARGET = 0.25  # s per raster poster
 
@@ -31,23 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="keep the posters here (default: a temp folder)")
     ap.add_argument("--pdf", action="store_true", help="also time the vector sizes (a3_print, banner)")
     args = ap.parse_args(argv)
-    from promokit.spec.models import Brand
-
-    brand = Brand.model_validate(load_defaults()["brand"])
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = write_demo_campaign(Path(tmp))
-        campaign = load_campaign(folder)
-        out = Catalog(args.out or Path(tmp) / "out").campaign(campaign.id)
+    with tempfile.TemporaryDirectory() as tmp:  # the assets folder: no brand/, so the default brand
+        folder = write_demo_campaign(Path(tmp) / "campaigns")
+        ctx = open_campaign(folder.name, Path(tmp), args.out or Path(tmp) / "out", check_files=False)
+        campaign = ctx.campaign
         sizes = RASTER_SIZES + (["a3_print", "banner"] if args.pdf else [])
         # warm-up: imports, font files, caches (not timed, as a notebook session has them warm)
-        render_infographics(campaign, brand, folder, None, out, ids=[campaign.infographics[0].id], sizes=["square"])
+        render_posters(ctx, ids=[campaign.infographics[0].id], sizes=["square"])
         times: dict[str, list[float]] = {s: [] for s in sizes}
         t_all = time.perf_counter()
         for _ in range(args.repeat):
             for g in campaign.infographics:
                 for size in sizes:
                     t0 = time.perf_counter()
-                    render_infographics(campaign, brand, folder, None, out, ids=[g.id], sizes=[size])
+                    render_posters(ctx, ids=[g.id], sizes=[size])
                     dt = time.perf_counter() - t0
                     times[size].append(dt)
                     print(f"{g.kind:12s} {size:10s} {dt:6.3f} s")

@@ -165,13 +165,11 @@ SHOT = textwrap.dedent('''
 
 
 def run_promokit(assets: Path, out: Path) -> None:
-    from promokit.spec import load_brand, load_campaign
+    from promokit.project import open_campaign
     from promokit.video import render_campaign
 
-    folder = assets / "campaigns" / "bench"
-    campaign = load_campaign(folder)
-    brand, brand_dir = load_brand(assets)
-    results = render_campaign(campaign, brand, folder, brand_dir, out, platforms=["tiktok"])
+    ctx = open_campaign("bench", assets, out, check_files=False)
+    results = render_campaign(ctx, platforms=["tiktok"])
     bad = [c for r in results for c in r.checks.failed]
     if bad:
         raise SystemExit(f"conformance failed: {bad}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
-from promokit.catalog import Catalog, read_checks
+from promokit.catalog import read_checks
 from promokit.charts.kinds.table import min_wrap_width
 from promokit.charts.labels import is_ordinal, short_period
 from promokit.charts.layout import Poster, render_raster, texts_of, verify
@@ -19,7 +19,6 @@ from promokit.charts.measure import text_width
 from promokit.charts.render import poster_for, render_infographics
 from promokit.errors import DataError
 from promokit.fonts import find_font
-from promokit.spec import load_brand, load_campaign
 from promokit.text import units
 
 RASTER = {"square": (1080, 1080), "portrait": (1080, 1350), "story": (1080, 1920), "landscape": (1920, 1080)}
@@ -50,14 +49,11 @@ def make(tmp: Path, kind: str, header: list[str], rows: list[list], sizes: list[
 
 
 def render(folder: Path, **kw):
-    brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
-                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
+    return render_infographics(testing.opened(folder), **kw)
 
 
 def poster(folder: Path, size: str) -> Poster:
-    brand, brand_dir = load_brand(folder.parent.parent)
-    return poster_for(load_campaign(folder), brand, folder, brand_dir, "g", size)
+    return poster_for(testing.opened(folder), "g", size)
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -3,6 +3,7 @@ the Vietnamese details: number formats, `$` as a dollar, NFD text, a font withou
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 from fontTools import subset
 
 from promokit import testing
-from promokit.catalog import Catalog
 from promokit.charts.data import ChartData
 from promokit.charts.figure import build_figure
 from promokit.charts.kinds import KINDS
@@ -35,9 +35,7 @@ def campaign(tmp: Path, header=("xa", "so_san_pham"), rows=ROWS, delimiter=",", 
 
 
 def render(folder: Path, **kw):
-    brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
-                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
+    return render_infographics(testing.opened(folder), **kw)
 
 
 def one_problem(err: pytest.ExceptionInfo) -> tuple[str, str]:
@@ -173,9 +171,9 @@ def test_a_font_lacking_y_tilde_lists_it_and_the_field(tmp_path: Path) -> None:
     assert "'ỹ' (U+1EF9)" in msg and "ThieuY.ttf" in msg
     # a label in the data: the error names the data, not the title
     folder2 = campaign(tmp_path / "b", rows=[["Mỹ An Hưng", 3]])
-    brand, brand_dir = load_brand(tmp_path)
+    shutil.copytree(tmp_path / "brand", tmp_path / "b" / "brand")  # the same brand, lacking ỹ
     with pytest.raises(FontError) as e2:
-        render_infographics(load_campaign(folder2), brand, folder2, brand_dir, tmp_path / "out2")
+        render_infographics(testing.opened(folder2, tmp_path / "out2"))
     field2, msg2 = one_problem(e2)
     assert field2 == "infographics[0].data" and "'ỹ' (U+1EF9)" in msg2
     assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())

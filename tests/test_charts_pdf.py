@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 from promokit import testing
-from promokit.catalog import Catalog
 from promokit.charts.render import render_infographics, set_page_boxes
-from promokit.spec import load_brand, load_campaign
 
 MM = 72 / 25.4
 
@@ -129,8 +127,7 @@ def print_campaign(tmp: Path, **extra) -> Path:
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     tmp = tmp_path_factory.mktemp("print")
     folder = print_campaign(tmp, banner_mm=[6000, 2000])
-    brand, brand_dir = load_brand(tmp)
-    results = render_infographics(load_campaign(folder), brand, folder, brand_dir, Catalog(tmp / "out").campaign(folder.name))
+    results = render_infographics(testing.opened(folder))
     assert [r.path.name for r in results] == ["ocop-a3_print.pdf", "ocop-banner.pdf"]
     assert results[0].unit == "mm" and (results[0].width, results[0].height) == (297, 420)
     assert (results[1].width, results[1].height) == (6000, 2000)

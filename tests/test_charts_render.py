@@ -11,14 +11,13 @@ import pytest
 from PIL import Image
 
 from promokit import testing
-from promokit.catalog import Catalog, read_checks
+from promokit.catalog import read_checks
 from promokit.charts.demo import write_demo_campaign
 from promokit.charts.kinds import KINDS
 from promokit.charts.layout import render_raster, verify
 from promokit.charts.render import data_table, png_bytes, poster_for, poster_image, render_infographics
 from promokit.charts.sizes import SIZES
 from promokit.platforms import safe_zone
-from promokit.spec import load_brand, load_campaign
 
 RASTER = {"square": (1080, 1080), "portrait": (1080, 1350), "story": (1080, 1920), "landscape": (1920, 1080)}
 
@@ -45,9 +44,7 @@ def bar(**over) -> dict:
 
 
 def render(folder: Path, **kw):
-    brand, brand_dir = load_brand(folder.parent.parent)
-    return render_infographics(load_campaign(folder), brand, folder, brand_dir,
-                               Catalog(folder.parent.parent / "out").campaign(folder.name), **kw)
+    return render_infographics(testing.opened(folder), **kw)
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -80,8 +77,7 @@ def test_text_stays_inside_the_safe_zone(tmp_path: Path, size: str) -> None:
     folder = make(tmp_path, [bar(sizes=[size], title=long_title, subtitle="Ứng dụng kỹ thuật số",
                                  takeaway="Tân Khánh Trung dẫn đầu với 12 sản phẩm OCOP đạt chuẩn ba sao.")],
                   dict([OCOP]))
-    brand, brand_dir = load_brand(tmp_path)
-    poster = poster_for(load_campaign(folder), brand, folder, brand_dir, "ocop", size)
+    poster = poster_for(testing.opened(folder), "ocop", size)
     bare = render_raster(poster, texts=False).copy()
     full = render_raster(poster)
     assert full.shape[:2] == RASTER[size][::-1]
@@ -159,10 +155,9 @@ def test_no_partial_file_when_a_poster_fails(tmp_path: Path) -> None:
 
 def test_every_kind_renders_at_every_raster_size(tmp_path: Path) -> None:
     folder = write_demo_campaign(tmp_path / "campaigns")
-    campaign = load_campaign(folder)
-    assert {g.kind for g in campaign.infographics} == set(KINDS.names())
-    brand, brand_dir = load_brand(tmp_path)
-    results = render_infographics(campaign, brand, folder, brand_dir, Catalog(tmp_path / "out").campaign(campaign.id))
+    ctx = testing.opened(folder)
+    assert {g.kind for g in ctx.campaign.infographics} == set(KINDS.names())
+    results = render_infographics(ctx)
     assert len(results) == len(KINDS.names()) * len(RASTER)
     for r in results:
         assert png_size(r.path) == RASTER[r.size]
@@ -185,12 +180,10 @@ def test_every_kind_renders_at_every_raster_size(tmp_path: Path) -> None:
 
 def test_only_the_requested_ids_and_sizes(tmp_path: Path) -> None:
     folder = write_demo_campaign(tmp_path / "campaigns")
-    brand, brand_dir = load_brand(tmp_path)
-    campaign = load_campaign(folder)
-    results = render_infographics(campaign, brand, folder, brand_dir, Catalog(tmp_path / "out").campaign(campaign.id),
-                                  ids=["ocop-theo-sao"], sizes=["portrait"])
+    ctx = testing.opened(folder)
+    results = render_infographics(ctx, ids=["ocop-theo-sao"], sizes=["portrait"])
     assert [(r.id, r.size) for r in results] == [("ocop-theo-sao", "portrait")]
-    out = tmp_path / "out" / campaign.id / "infographics"
+    out = ctx.outputs.folder("infographic")
     assert sorted(p.suffix for p in out.iterdir()) == [".json", ".png", ".txt"]
 
 
@@ -212,13 +205,12 @@ def test_draft_marks_and_previews_print_sizes_as_png(tmp_path: Path) -> None:
 
 def test_poster_image_and_data_table_for_the_notebook(tmp_path: Path) -> None:
     folder = make(tmp_path, [bar()], dict([OCOP]))
-    brand, brand_dir = load_brand(tmp_path)
-    campaign = load_campaign(folder)
-    img = poster_image(campaign, brand, folder, brand_dir, "ocop", "portrait")
+    ctx = testing.opened(folder)
+    img = poster_image(ctx, "ocop", "portrait")
     assert img.size == (1080, 1350) and img.mode == "RGB"
-    preview = poster_image(campaign, brand, folder, brand_dir, "ocop", "a3_print")
+    preview = poster_image(ctx, "ocop", "a3_print")
     assert max(preview.size) == 1600
-    table = data_table(campaign, folder, "ocop")
+    table = data_table(ctx, "ocop")
     assert table.columns == ["xa", "so_san_pham"] and table.rows[0] == ["Tân Khánh Trung", "12"]
     assert "<td>Tân Khánh Trung</td>" in table._repr_html_()
     assert not (tmp_path / "out").exists()

@@ -38,7 +38,7 @@ def short_clip_campaign(tmp_path):
 def test_the_plan_shortens_the_shot_to_the_pictures_and_says_so(short_clip_campaign):
     assets, _ = short_clip_campaign
     ctx = open_campaign("mot", assets)
-    plan = make_plan(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, "tiktok", draft=True)
+    plan = make_plan(ctx, "tiktok", draft=True)
     shot = next(s for s in plan.shots if s.source is not None and s.source.name == "ngan.mp4")
     assert shot.frames / plan.fps <= 3.0  # never longer than the pictures: no frozen frame
     text = " ".join(plan.warnings)

@@ -23,12 +23,12 @@ def test_final_then_draft_leaves_every_final_untouched(tmp_path):
                   extra_yaml={"video": {"duration": 2, "platforms": ["tiktok"]},
                               "publication": {"formats": ["html", "pdf", "epub"]}})
     ctx = open_campaign("mot", tmp_path / "assets", tmp_path / "output")
-    from promokit.charts.render import render_campaign_infographics
+    from promokit.charts.render import render_infographics
     from promokit.publication import render_publication
     from promokit.video import VideoJob
 
     finals = {
-        "posters": [p.path for p in render_campaign_infographics(ctx, draft=False)],
+        "posters": [p.path for p in render_infographics(ctx, draft=False)],
         "editions": [r.path for r in render_publication(ctx, draft=False)],
         "video": [r.video for r in VideoJob(ctx, ["tiktok"], draft=False).render()],
     }
@@ -39,7 +39,7 @@ def test_final_then_draft_leaves_every_final_untouched(tmp_path):
         assert all(DRAFT_DIR not in Path(p).relative_to(out).parts for p in paths)
 
     drafts = {
-        "posters": [p.path for p in render_campaign_infographics(ctx, draft=True)],
+        "posters": [p.path for p in render_infographics(ctx, draft=True)],
         "editions": [r.path for r in render_publication(ctx, draft=True)],
         "video": [r.video for r in VideoJob(ctx, ["tiktok"], draft=True).render()],
     }

@@ -72,3 +72,35 @@ def test_every_output_path_is_built_in_the_catalog_alone() -> None:
 @pytest.mark.parametrize("path", sorted(LIB.rglob("*.py")), ids=lambda p: str(p.relative_to(LIB)))
 def test_no_file_in_lib_is_over_650_lines(path: Path) -> None:
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 650
+
+
+
+#: A campaign's folder and the models read from it: together they are an opened campaign (`CampaignContext`).
+FOLDERS = {"campaign_dir", "campaign_folder", "folder"}
+MODELS = {"campaign", "brand", "brand_dir"}
+#: Where the context is made: the spec and its files are checked before there is one to pass.
+MAKERS = {"project.py", "checks.py"}  # project.check_campaign, assets.checks.check_campaign_files
+
+
+def loose_signatures(path: Path) -> list[str]:
+    """Functions in `path` that take a campaign as loose pieces (its folder beside its spec or brand) rather
+    than the one `CampaignContext`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names = {a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+            if names & FOLDERS and names & MODELS:
+                found.append(f"{path.name}:{node.lineno} {node.name}({', '.join(sorted(names & (FOLDERS | MODELS)))})")
+    return found
+
+
+def test_the_loose_argument_guard_sees_them(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def a(campaign, brand, campaign_dir, brand_dir): ...\ndef b(folder, brand_dir=None): ...\n"
+                   "def ok(ctx, name, brand_dir=None): ...\ndef pure(campaign, brand, preset): ...\n", encoding="utf-8")
+    assert [o.split()[1].split("(")[0] for o in loose_signatures(bad)] == ["a", "b"]
+
+
+def test_products_take_the_campaign_context_not_loose_pieces() -> None:
+    found = [o for p in sorted(LIB.rglob("*.py")) if p.name not in MAKERS for o in loose_signatures(p)]
+    assert not found, "take the one CampaignContext (ctx) instead:\n" + "\n".join(found)

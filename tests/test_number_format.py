@@ -7,7 +7,6 @@ from pathlib import Path
 from promokit import testing
 from promokit.charts.layout import texts_of
 from promokit.charts.render import poster_for
-from promokit.spec import load_brand, load_campaign
 from promokit.text import format_values
 
 
@@ -34,8 +33,7 @@ def _kpi(tmp: Path) -> Path:
 
 def test_kpi_with_mixed_integer_and_decimal_rows_shows_no_comma_zero(tmp_path):
     folder = _kpi(tmp_path)
-    brand, brand_dir = load_brand(tmp_path)
-    poster = poster_for(load_campaign(folder), brand, folder, brand_dir, "g", "square")
+    poster = poster_for(testing.opened(folder), "g", "square")
     texts = texts_of(poster)
     assert "317" in texts and "52" in texts and "18.500" in texts and "78,5" in texts, texts
     assert not [t for t in texts if t.endswith(",0")], texts
@@ -48,7 +46,6 @@ def test_bar_labels_share_one_precision_and_counts_stay_whole(tmp_path):
                                    extra_yaml={"infographics": [g]})
     testing.make_csv(folder / "data" / "t.csv", ["xa", "ty_le"],
                      [["Tân Mỹ", "2.5"], ["Bình Thành", "2.25"], ["Định Yên", "3"]])
-    brand, brand_dir = load_brand(tmp_path)
-    texts = texts_of(poster_for(load_campaign(folder), brand, folder, brand_dir, "g", "square"))
+    texts = texts_of(poster_for(testing.opened(folder), "g", "square"))
     assert "2,50" in texts and "2,25" in texts and "3" in texts, texts
     assert "2,5" not in texts and "3,00" not in texts

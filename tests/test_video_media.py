@@ -13,8 +13,7 @@ from PIL import Image
 from promokit.assets import probe_media
 from promokit.conform import gather
 from promokit.platforms import Preset
-from promokit.spec import load_brand, load_campaign
-from promokit.testing import _set_rotation, make_campaign, make_clip, make_tone
+from promokit.testing import _set_rotation, make_campaign, make_clip, make_tone, opened
 from promokit.video.api import campaign_inputs
 from promokit.video.audio import loudness, render_audio
 from promokit.video.compositor import Compositor
@@ -28,10 +27,9 @@ SMALL = Preset("test", "Test 9:16", 180, 320)
 
 def setup(tmp_path: Path, video: dict, preset: Preset = SMALL):
     folder = tmp_path / "campaigns" / "t"
-    c = load_campaign(folder)
-    b, bd = load_brand(tmp_path)
-    inp = campaign_inputs(c, b, folder, bd)
-    return plan_video(c, b, preset, inp.media, captions=inp.captions, fonts=inp.fonts, logo=inp.logo,
+    ctx = opened(folder)
+    inp = campaign_inputs(ctx)
+    return plan_video(ctx.campaign, ctx.brand, preset, inp.media, captions=inp.captions, fonts=inp.fonts, logo=inp.logo,
                       style=inp.style)
 
 

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from PIL import Image
 
+from promokit import testing
 from promokit.cli import main as cli
 from promokit.errors import PromokitError, SpecError, ToolError
 from promokit.platforms import Preset
 from promokit.project import open_campaign
-from promokit.spec import load_brand, load_campaign
 from promokit.testing import make_campaign
 from promokit.video.api import VideoJob, campaign_inputs
 from promokit.video.compositor import Compositor
@@ -64,11 +64,10 @@ def campaign_with_code(tmp_path: Path, code: str, *, allow: bool = True, shot: d
 
 
 def small_plan(tmp_path: Path, folder: Path, preset: Preset = SMALL, **style_code):
-    c = load_campaign(folder)
-    b, bd = load_brand(tmp_path)
-    inp = campaign_inputs(c, b, folder, bd)
+    ctx = testing.opened(folder)
+    inp = campaign_inputs(ctx)
     style = inp.style if not style_code else dataclasses.replace(inp.style, code={**inp.style.code, **style_code})
-    return plan_video(c, b, preset, inp.media, fonts=inp.fonts, style=style)
+    return plan_video(ctx.campaign, ctx.brand, preset, inp.media, fonts=inp.fonts, style=style)
 
 
 def rgb(plan, k: int) -> np.ndarray:
@@ -90,10 +89,8 @@ def test_campaign_code_is_refused_unless_allowed(tmp_path, monkeypatch, capsys):
     assert cli(["check", "--assets", str(tmp_path), "--allow-code", "t"]) == 0
     assert open_campaign("t", tmp_path, allow_code=True).allow_code
     # the renderer refuses too (a notebook opened without the permission)
-    c = load_campaign(tmp_path / "campaigns" / "t")
-    b, bd = load_brand(tmp_path)
     with pytest.raises(SpecError, match="shots/canh.py"):
-        campaign_inputs(c, b, tmp_path / "campaigns" / "t", bd)
+        campaign_inputs(testing.opened(tmp_path / "campaigns" / "t"))
     # brand.yml turns it on for every campaign
     (tmp_path / "brand").mkdir(exist_ok=True)
     (tmp_path / "brand" / "brand.yml").write_text("allow_code: true\n", encoding="utf-8")

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from promokit import testing
 from promokit.catalog import Catalog, read_checks
 from promokit.conform import gather
 from promokit.errors import ToolError
 from promokit.platforms import Preset, safe_zone
-from promokit.spec import load_brand, load_campaign
 from promokit.testing import make_campaign
 from promokit.video import make_plans, preview_frame, render_campaign
 from promokit.video.captions import parse_captions
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 
 def setup(tmp_path: Path, video: dict, images: dict[str, Image.Image] | None = None, logo: Image.Image | None = None):
-    """A campaign at tmp_path/campaigns/t with the given images (name -> picture); returns (campaign, brand, dirs)."""
+    """A campaign at tmp_path/campaigns/t with the given images (name -> picture), opened (outputs in tmp_path/out)."""
     folder = make_campaign(tmp_path, "t", images=0, clips=0, music=False, csv=False, article=False,
                            extra_yaml={"video": video})
     for name, im in (images or {}).items():
@@ -39,16 +39,14 @@ def setup(tmp_path: Path, video: dict, images: dict[str, Image.Image] | None = N
         (tmp_path / "brand").mkdir(exist_ok=True)
         logo.save(tmp_path / "brand" / "logo.png")
         (tmp_path / "brand" / "brand.yml").write_text("logo: logo.png\n", encoding="utf-8")
-    c = load_campaign(folder)
-    b, bd = load_brand(tmp_path)
-    return c, b, folder, bd
+    return testing.opened(folder)
 
 
-def small_plan(c, b, folder, bd, preset: Preset = SMALL):
+def small_plan(ctx, preset: Preset = SMALL):
     from promokit.video.api import campaign_inputs
 
-    inp = campaign_inputs(c, b, folder, bd)
-    return plan_video(c, b, preset, inp.media, captions=inp.captions, fonts=inp.fonts, logo=inp.logo,
+    inp = campaign_inputs(ctx)
+    return plan_video(ctx.campaign, ctx.brand, preset, inp.media, captions=inp.captions, fonts=inp.fonts, logo=inp.logo,
                       style=inp.style)
 
 
@@ -70,11 +68,11 @@ def flat(color) -> Image.Image:
 
 
 def test_crossfade_midpoint_is_a_blend_of_the_two_shots(tmp_path):
-    c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": " ", "transition_duration": 0.5,
+    ctx = setup(tmp_path, {"duration": 3, "title": " ", "transition_duration": 0.5,
                                         "shots": [{"path": "images/a.jpg", "motion": "none"},
                                                   {"path": "images/b.jpg", "motion": "none"}]},
                              {"a.jpg": flat((220, 30, 30)), "b.jpg": flat((30, 40, 220))})
-    p = small_plan(c, b, folder, bd)
+    p = small_plan(ctx)
     tr = p.transitions[0]
     mid = tr.first_frame + tr.frames // 2  # 15 frames: frame 7 is alpha 0.5
     assert tr.alpha(mid) == pytest.approx(0.5)
@@ -93,9 +91,9 @@ def test_crossfade_midpoint_is_a_blend_of_the_two_shots(tmp_path):
 def test_zoom_grows_monotonically_and_smoothly_on_a_still(tmp_path):
     im = Image.new("RGB", (1200, 2000), (0, 0, 0))
     ImageDraw.Draw(im).ellipse((450, 850, 750, 1150), fill=(255, 255, 255))
-    c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": " ", "shots": [{"path": "images/d.jpg", "motion": "zoom_in"}]},
+    ctx = setup(tmp_path, {"duration": 3, "title": " ", "shots": [{"path": "images/d.jpg", "motion": "zoom_in"}]},
                              {"d.jpg": im})
-    p = small_plan(c, b, folder, bd)
+    p = small_plan(ctx)
     with Compositor(p, prefetch=False) as comp:
         areas = [(np.asarray(comp.frame(k).y, dtype=float) - 16).sum() for k in range(p.frames)]
     diffs = np.diff(areas)
@@ -106,12 +104,12 @@ def test_zoom_grows_monotonically_and_smoothly_on_a_still(tmp_path):
 
 
 def test_title_and_captions_are_drawn_inside_the_safe_zone(tmp_path):
-    c, b, folder, bd = setup(tmp_path, {
+    ctx = setup(tmp_path, {
         "duration": 4, "title": "Lễ hội Giỗ Tổ Hùng Vương năm 2024", "subtitle": "Uống nước nhớ nguồn",
         "captions": [{"text": "Người dân và du khách về dự lễ hội rất đông vui", "start": 0.0, "end": 4.0}],
         "shots": [{"path": "images/k.jpg", "motion": "none"}]}, {"k.jpg": flat((0, 0, 0))})
-    p = small_plan(c, b, folder, bd, Preset("t2", "t", 360, 640))
-    bare = small_plan(*setup(tmp_path / "bare", {"duration": 4, "title": " ", "shots": [
+    p = small_plan(ctx, Preset("t2", "t", 360, 640))
+    bare = small_plan(setup(tmp_path / "bare", {"duration": 4, "title": " ", "shots": [
         {"path": "images/k.jpg", "motion": "none"}]}, {"k.jpg": flat((0, 0, 0))}), Preset("t2", "t", 360, 640))
     k = p.frame_at(2.0)
     diff = np.abs(frame(p, k) - frame(bare, k)).sum(axis=2) > 30
@@ -126,9 +124,9 @@ def test_title_and_captions_are_drawn_inside_the_safe_zone(tmp_path):
 def test_logo_is_present(tmp_path):
     logo = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
     ImageDraw.Draw(logo).rectangle((20, 20, 180, 180), fill=(0, 255, 0, 255))
-    c, b, folder, bd = setup(tmp_path, {"duration": 2, "title": " ", "shots": [{"path": "images/k.jpg", "motion": "none"}]},
+    ctx = setup(tmp_path, {"duration": 2, "title": " ", "shots": [{"path": "images/k.jpg", "motion": "none"}]},
                              {"k.jpg": flat((0, 0, 0))}, logo=logo)
-    p = small_plan(c, b, folder, bd, Preset("t2", "t", 360, 640))
+    p = small_plan(ctx, Preset("t2", "t", 360, 640))
     assert p.logo is not None
     f = frame(p, p.frame_at(1.0))
     x0, y0, x1, y1 = p.logo.box
@@ -139,19 +137,19 @@ def test_logo_is_present(tmp_path):
 
 
 def test_tiny_photo_is_upscaled_without_crash(tmp_path):
-    c, b, folder, bd = setup(tmp_path, {"duration": 2, "title": " "}, {"tiny.jpg": flat((200, 120, 40)).resize((16, 12))})
-    p = small_plan(c, b, folder, bd)
+    ctx = setup(tmp_path, {"duration": 2, "title": " "}, {"tiny.jpg": flat((200, 120, 40)).resize((16, 12))})
+    p = small_plan(ctx)
     f = frame(p, 10)
     assert np.allclose(f[100:220, 40:140].mean(axis=(0, 1)), (200, 120, 40), atol=12)
 
 
 def test_slide_and_wipe_transitions(tmp_path):
     for kind in ("slide", "wipe"):
-        c, b, folder, bd = setup(tmp_path / kind, {"duration": 3, "title": " ", "transition": kind,
+        ctx = setup(tmp_path / kind, {"duration": 3, "title": " ", "transition": kind,
                                                    "shots": [{"path": "images/a.jpg", "motion": "none"},
                                                              {"path": "images/b.jpg", "motion": "none"}]},
                                  {"a.jpg": flat((220, 30, 30)), "b.jpg": flat((30, 40, 220))})
-        p = small_plan(c, b, folder, bd)
+        p = small_plan(ctx)
         tr = p.transitions[0]
         f = frame(p, tr.first_frame + tr.frames // 2)
         left, right = f[:, :40].mean(axis=(0, 1)), f[:, -40:].mean(axis=(0, 1))
@@ -167,9 +165,10 @@ def test_every_platform_file_conforms_and_has_sidecars_and_cover(tmp_path):
              "platforms": ["tiktok", "facebook_reels", "instagram_reels", "youtube_shorts", "youtube",
                            "facebook_feed", "zalo"],
              "captions": [{"text": "Chào mừng quý vị", "start": 0.2, "end": 1.8}], "caption_mode": "both"}
-    c, b, folder, bd = setup(tmp_path, video, {"a.jpg": flat((200, 60, 40)), "b.jpg": flat((40, 120, 200)).resize((360, 640))})
+    ctx = setup(tmp_path, video, {"a.jpg": flat((200, 60, 40)), "b.jpg": flat((40, 120, 200)).resize((360, 640))})
     out = tmp_path / "out"
-    results = render_campaign(c, b, folder, bd, out)
+    results = render_campaign(ctx)
+    c = ctx.campaign
     assert [r.platform for r in results] == video["platforms"]
     for r in results:
         assert r.ok, r.checks.failed
@@ -202,8 +201,8 @@ def test_a_failing_check_is_reported(tmp_path):
     from promokit.conform import check_file
     from promokit.platforms import PLATFORMS
 
-    c, b, folder, bd = setup(tmp_path, {"duration": 1, "title": " "}, {"a.jpg": flat((200, 60, 40))})
-    out, _ = render_video(small_plan(c, b, folder, bd), tmp_path / "short.mp4")
+    ctx = setup(tmp_path, {"duration": 1, "title": " "}, {"a.jpg": flat((200, 60, 40))})
+    out, _ = render_video(small_plan(ctx), tmp_path / "short.mp4")
     checks = check_file(out, PLATFORMS.get("facebook_reels"))
     assert not checks.get("duration").ok and "3" in checks.get("duration").reason
     assert not checks.get("frame_size").ok  # 180x320 is under Reels' 540 px
@@ -213,13 +212,14 @@ def test_a_failing_check_is_reported(tmp_path):
 
 
 def test_draft_and_preview(tmp_path):
-    c, b, folder, bd = setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ"}, {"a.jpg": flat((200, 60, 40))})
-    res = render_campaign(c, b, folder, bd, tmp_path / "out", draft=True, platforms=["tiktok"])
+    ctx = setup(tmp_path, {"duration": 3, "title": "Giỗ Tổ"}, {"a.jpg": flat((200, 60, 40))})
+    res = render_campaign(ctx, draft=True, platforms=["tiktok"])
+    c = ctx.campaign
     assert res[0].video == tmp_path / "out" / c.id / "video" / "draft" / "tiktok.mp4"
     facts = gather(res[0].video, loudness=False)
     assert facts.width == 270 and facts.sample_rate == 24000 and facts.channels == 2 and res[0].ok, res[0].checks
     assert not (tmp_path / "out" / c.id / "video" / "tiktok.mp4").exists()  # a draft never replaces a final
-    plan = make_plans(c, b, folder, bd, ["tiktok"])["tiktok"]
+    plan = make_plans(ctx, ["tiktok"])["tiktok"]
     im = preview_frame(plan, 1.0)
     assert im.size == (1080, 1920) and im.mode == "RGB"
 
@@ -260,8 +260,8 @@ def test_video_job_dropped_before_rendering_leaves_no_sound_files(tmp_path):
 def test_killed_ffmpeg_leaves_no_file_at_the_final_path(tmp_path):
     import psutil
 
-    c, b, folder, bd = setup(tmp_path, {"duration": 4, "title": " "}, {"a.jpg": flat((200, 60, 40))})
-    p = small_plan(c, b, folder, bd)
+    ctx = setup(tmp_path, {"duration": 4, "title": " "}, {"a.jpg": flat((200, 60, 40))})
+    p = small_plan(ctx)
     target = tmp_path / "out" / "v.mp4"
     me = psutil.Process()
 
@@ -287,8 +287,7 @@ def test_fifty_renders_leak_no_files_threads_or_processes(tmp_path):
                            extra_yaml={"video": {"duration": 1.2, "title": "A", "transition_duration": 0.2,
                                                  "shots": ["images/anh-1.jpg", "clips/canh-1.mp4"],
                                                  "music": "music/nhac-nen.wav"}})
-    c, (b, bd) = load_campaign(folder), load_brand(tmp_path)
-    p = small_plan(c, b, folder, bd)
+    p = small_plan(testing.opened(folder))
     assert {s.kind for s in p.shots} >= {"still", "clip"}
     me = psutil.Process()
 

@@ -8,8 +8,7 @@ import pytest
 from PIL import Image
 
 from promokit.platforms import Preset
-from promokit.spec import load_brand, load_campaign
-from promokit.testing import make_campaign
+from promokit.testing import make_campaign, opened
 from promokit.video.api import campaign_inputs
 from promokit.video.compositor import Compositor
 from promokit.video.plan import plan_video
@@ -34,10 +33,9 @@ def test_zoom_step_is_even_and_the_centre_does_not_jitter(tmp_path):
                   "shots": [{"path": "images/a.png", "motion": "zoom_in", "focus": [0.5, 0.5]}]}})
     (folder / "images").mkdir(exist_ok=True)
     dots_photo().save(folder / "images" / "a.png")
-    c = load_campaign(folder)
-    b, bd = load_brand(tmp_path)
-    inp = campaign_inputs(c, b, folder, bd)
-    plan = plan_video(c, b, Preset("t", "Test 16:9", 640, 360), inp.media, fonts=inp.fonts, style=inp.style)
+    ctx = opened(folder)
+    inp = campaign_inputs(ctx)
+    plan = plan_video(ctx.campaign, ctx.brand, Preset("t", "Test 16:9", 640, 360), inp.media, fonts=inp.fonts, style=inp.style)
     m = plan.shots[0].motion
     assert plan.shots[0].fit == "fill" and m.zoom1 > m.zoom0
 

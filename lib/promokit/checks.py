@@ -123,22 +123,21 @@ POSTER_BYTES = 3_000_000
 EDITION_BYTES = 40_000_000
 
 
-def render_needs(ctx: object) -> tuple[list[Problem], list[str], int]:
+def render_needs(ctx: CampaignContext) -> tuple[list[Problem], list[str], int]:
     """(problems, warnings, estimated output bytes) of rendering a valid campaign, found without rendering."""
     from .video.api import campaign_inputs, make_plan
     from .video.layers import check_texts
 
-    c = ctx.campaign  # type: ignore[attr-defined]
+    c = ctx.campaign
     problems: list[Problem] = []
-    warnings: list[str] = list(getattr(ctx, "warnings", []) or [])
+    warnings: list[str] = []
     need = 0
     if c.video is not None and c.video.platforms:
         try:
-            inputs = campaign_inputs(c, ctx.brand, ctx.folder, ctx.brand_dir,  # type: ignore[attr-defined]
-                                     allow_code=bool(getattr(ctx, "allow_code", False)))
+            inputs = campaign_inputs(ctx)
             said: dict[str, list[str]] = {}  # warning -> the platforms whose plan gives it
             for name in c.video.platforms:
-                plan = make_plan(c, ctx.brand, ctx.folder, ctx.brand_dir, name, inputs=inputs)  # type: ignore[attr-defined]
+                plan = make_plan(ctx, name, inputs=inputs)
                 for w in plan.warnings:
                     said.setdefault(w, []).append(name)
                 check_texts(plan)  # glyphs of every text in its font, and every text fits

@@ -47,7 +47,7 @@ from .parameters import (
 from .project import CampaignContext
 
 if TYPE_CHECKING:  # imported on first use (see _LAZY)
-    from .charts.render import render_campaign_infographics as render_infographics
+    from .charts.render import render_infographics
     from .publication import article_table, files_written, html_preview, pdf_pages, render_publication
     from .radio.api import load_bulletins, render_bulletins, write_run_sheets
     from .radio.show import checks_table as bulletin_checks
@@ -69,7 +69,7 @@ __all__ = [
 # name -> (module, attribute): the rendering rooms, imported on first use
 _LAZY = {
     "VideoJob": ("promokit.video", "VideoJob"),
-    "render_infographics": ("promokit.charts.render", "render_campaign_infographics"),
+    "render_infographics": ("promokit.charts.render", "render_infographics"),
     "render_publication": ("promokit.publication", "render_publication"),
     "article_table": ("promokit.publication", "article_table"),
     "files_written": ("promokit.publication", "files_written"),

@@ -14,11 +14,14 @@ import tempfile
 import wave
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
 from PIL import Image
+
+if TYPE_CHECKING:
+    from .project import CampaignContext
 
 #: Colour of the top-left marker block `make_image` draws (to see where orientation moved it).
 MARKER = (0, 255, 0)
@@ -401,6 +404,17 @@ def make_campaign(
     (folder / "campaign.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     return folder
+
+
+def opened(folder: Path, output: Path | None = None, *, check_files: bool = False) -> CampaignContext:
+    """The campaign at `folder` (as `make_campaign` leaves it: its assets folder two levels up) opened as a
+    notebook opens it, outputs under `output` (default: `<assets>/out`); its files are not checked unless
+    `check_files`, so a test can reach a renderer's own errors."""
+    from .project import open_campaign
+
+    folder = Path(folder)
+    assets = folder.parent.parent
+    return open_campaign(folder.name, assets, output or assets / "out", check_files=check_files)
 
 
 def make_rendered_campaign(

@@ -46,9 +46,10 @@ def _tasks(folder: Path, cid: str, media: CampaignMedia) -> list[tuple[str, Path
         out.append(("voice", folder / "voice" / "loi-binh.wav", lambda tmp: write_voice(text, tmp)))
     if ESPEAK and (folder / "radio").is_dir():
         # stand-ins for the staff's recordings: each voice file a bulletin script names, read from its text
+        from promokit.project import open_campaign
         from promokit.radio.api import recording_list
 
-        for path, said in recording_list(folder, folder.parents[1] / "brand"):
+        for path, said in recording_list(open_campaign(cid, folder.parents[1], check_files=False)):
             if said:
                 out.append(("voice", path, lambda tmp, said=said: write_voice(said, tmp, rate=44100, channels=1)))
     return out

@@ -6,10 +6,14 @@ import functools
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..manifest import sha256
 from .jobs import Job
+
+if TYPE_CHECKING:
+    from ..project import CampaignContext
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -44,8 +48,10 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def inputs_hash(job: Job, campaign_folder: Path, brand_dir: Path, notebook: Path) -> str:
-    """One sha256 over everything the job's result depends on."""
+def inputs_hash(job: Job, ctx: CampaignContext, notebook: Path) -> str:
+    """One sha256 over everything the job's result depends on: the job's files in the campaign's folder
+    and every file of the brand folder, the notebook, the parameters and promokit's own code."""
+    campaign_folder, brand_dir = ctx.folder, ctx.brand_dir
     h = hashlib.sha256()
     h.update(code_hash().encode())
     h.update(file_hash(notebook).encode())

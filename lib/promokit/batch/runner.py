@@ -345,7 +345,7 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
             pending.remove(job)
             ctx = contexts[job.campaign]
             nb = opts.notebooks_dir / f"{job.notebook}.ipynb"
-            hashes[job.label] = inputs_hash(job, ctx.folder, ctx.brand_dir, nb)
+            hashes[job.label] = inputs_hash(job, ctx, nb)
             ids[job.label] = ledger.add_job(run_id, job.campaign, job.notebook, "running", hashes[job.label])
             blocked = [a for a in job.after if state.get(a) not in {None, "ok", "skipped"}]
             if blocked:

@@ -13,5 +13,5 @@ need, alt-text sentences) and one line in `kinds/__init__.py`. `kinds`, `sizes`,
 - `theme`     brand colours and fonts + styles/poster.yml and styles/promokit.mplstyle; WCAG contrast
 - `describe`  `alt_text`: the kind's sentences framed by title, takeaway and source
 - `figure`    `build_figure`: a chart alone for a notebook cell
-- `render`    `render_infographics`, `poster_image`, `data_table` (files, atomically)
+- `render`    `render_infographics(ctx)`, `render_posters`, `poster_image`, `data_table` (files, atomically)
 """

@@ -1,9 +1,10 @@
 """Render a campaign's infographics: every `infographics:` entry at each of its sizes.
 
-`render_infographics` writes each poster at the catalog's path (`infographics/<id>-<size>.png`, raster, exact
+`render_posters(ctx)` writes each poster at the catalog's path (`infographics/<id>-<size>.png`, raster, exact
 px, or `.pdf`, vector, fonts embedded, TrimBox/BleedBox; drafts under `infographics/draft/`), the alt text
 beside it and its checks record (read into the manifest). Files appear atomically (temp file in the same folder,
-then rename). `poster_image` and `data_table` are for the notebook.
+then rename); `render_infographics(ctx)` (the notebook's call) then updates the manifest. `poster_image` and
+`data_table` show one poster or its table inline.
 """
 
 from __future__ import annotations
@@ -252,33 +253,42 @@ def poster_record(facts: dict[str, Any]) -> Checks:
 
 # -- public ---------------------------------------------------------------------------------------
 
-def render_infographics(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path | None,
-                        outputs: CampaignOutputs, *, ids: list[str] | None = None, sizes: list[str] | None = None,
-                        draft: bool = False) -> list[PosterResult]:
+def render_posters(ctx: CampaignContext, *, ids: list[str] | None = None, sizes: list[str] | None = None,
+                  draft: bool = False) -> list[PosterResult]:
     """Render the campaign's infographics (all, or `ids`) at their sizes (or at `sizes` instead).
 
     Writes each poster (`.png|.pdf`), its alt text and its checks record at the catalog's paths.
     `draft`: every size as a PNG preview marked "NHÁP" (print sizes at about 1600 px) under `draft/`,
-    so a draft never replaces a final.
+    so a draft never replaces a final. The manifest is left alone (see `render_infographics`).
     Raises SpecError/DataError/FontError/AssetError naming the file and field of the first problem.
     """
-    campaign_dir = Path(campaign_dir)
-    spec_file = campaign_dir / "campaign.yml"
+    campaign, brand, spec_file = ctx.campaign, ctx.brand, ctx.folder / "campaign.yml"
     chosen = _select(campaign, ids, spec_file)
     plan = [(i, g, _sizes(g, sizes, spec_file, i)) for i, g in chosen]  # every size name checked first
-    theme = make_theme(brand, brand_dir)
-    logo = load_logo(brand, brand_dir)
+    theme = make_theme(brand, ctx.brand_dir)
+    logo = load_logo(brand, ctx.brand_dir)
     check = _checker(spec_file)
     results: list[PosterResult] = []
     for i, g, size_names in plan:
-        data = load_data(campaign_dir, g, i)
+        data = load_data(ctx.folder, g, i)
         words = _words(campaign, brand, g, i, spec_file, draft)
         _precheck(theme, words)
         alt = alt_text(g, data, sample_data=campaign.sample_data)
         for size in size_names:
             t0 = time.perf_counter()
-            results.append(_render_one(g, data, theme, size, words, check, logo, alt, outputs, draft, brand))
+            results.append(_render_one(g, data, theme, size, words, check, logo, alt, ctx.outputs, draft, brand))
             results[-1].seconds = round(time.perf_counter() - t0, 3)
+    return results
+
+
+def render_infographics(ctx: CampaignContext, *, ids: list[str] | None = None, sizes: list[str] | None = None,
+                        draft: bool = False) -> list[PosterResult]:
+    """`render_posters`, then the campaign's manifest brought up to date, so a notebook run by hand reaches
+    the gallery (the notebook's call)."""
+    from ..manifest import campaign_info, update_manifest
+
+    results = render_posters(ctx, ids=ids or None, sizes=sizes or None, draft=draft)
+    update_manifest(ctx.outputs, info=campaign_info(ctx.campaign))
     return results
 
 
@@ -326,30 +336,27 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
                         info.vector and not draft, draft, checks=checks)
 
 
-def _find(campaign: Campaign, infographic_id: str, campaign_dir: Path) -> tuple[int, Infographic]:
-    sel = _select(campaign, [infographic_id], Path(campaign_dir) / "campaign.yml")
-    return sel[0]
+def _find(ctx: CampaignContext, infographic_id: str) -> tuple[int, Infographic]:
+    return _select(ctx.campaign, [infographic_id], ctx.folder / "campaign.yml")[0]
 
 
-def poster_for(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path | None,
-               infographic_id: str, size: str = "square", *, draft: bool = False,
+def poster_for(ctx: CampaignContext, infographic_id: str, size: str = "square", *, draft: bool = False,
                raster: bool | None = None) -> Poster:
     """The laid-out (not yet drawn) poster of one infographic at one size: its Figure, boxes and texts."""
-    campaign_dir = Path(campaign_dir)
-    i, g = _find(campaign, infographic_id, campaign_dir)
-    spec_file = campaign_dir / "campaign.yml"
+    i, g = _find(ctx, infographic_id)
+    spec_file = ctx.folder / "campaign.yml"
     SIZES.get(size, file=str(spec_file), field=f"infographics[{i}].sizes")
-    theme = make_theme(brand, brand_dir)
-    words = _words(campaign, brand, g, i, spec_file, draft)
+    theme = make_theme(ctx.brand, ctx.brand_dir)
+    words = _words(ctx.campaign, ctx.brand, g, i, spec_file, draft)
     _precheck(theme, words)
-    return build_poster(g, load_data(campaign_dir, g, i), theme, size, words, check=_checker(spec_file),
-                        logo=load_logo(brand, brand_dir), raster=raster)
+    return build_poster(g, load_data(ctx.folder, g, i), theme, size, words, check=_checker(spec_file),
+                        logo=load_logo(ctx.brand, ctx.brand_dir), raster=raster)
 
 
-def poster_image(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path | None,
-                 infographic_id: str, size: str = "square", *, draft: bool = False) -> Image.Image:
+def poster_image(ctx: CampaignContext, infographic_id: str, size: str = "square", *,
+                 draft: bool = False) -> Image.Image:
     """The poster as a PIL image for inline display (print sizes as a ~1600 px preview); writes nothing."""
-    poster = poster_for(campaign, brand, campaign_dir, brand_dir, infographic_id, size, draft=draft)
+    poster = poster_for(ctx, infographic_id, size, draft=draft)
     fr = poster.frame
     dpi = 72.0 * PREVIEW_LONG_SIDE / max(fr.width, fr.height) if fr.vector else 72.0
     try:
@@ -383,22 +390,10 @@ class DataView:
         return len(self.rows)
 
 
-def data_table(campaign: Campaign, campaign_dir: Path, infographic_id: str) -> DataView:
+def data_table(ctx: CampaignContext, infographic_id: str) -> DataView:
     """The infographic's table as read and checked (the columns the chart uses, values as written)."""
-    i, g = _find(campaign, infographic_id, Path(campaign_dir))
-    d = load_data(Path(campaign_dir), g, i)
+    i, g = _find(ctx, infographic_id)
+    d = load_data(ctx.folder, g, i)
     cols = ([d.x_name] if d.x_name else []) + [c.name for c in d.columns]
     rows = [([d.labels[r]] if d.x_name else []) + [c.cells[r] for c in d.columns] for r in range(len(d.labels))]
     return DataView(cols, rows, title=g.data)
-
-
-def render_campaign_infographics(ctx: CampaignContext, *, ids: list[str] | None = None,
-                                 sizes: list[str] | None = None, draft: bool = False) -> list[PosterResult]:
-    """`render_infographics` for a loaded campaign at the catalog's paths (the notebook's call); then the
-    campaign's manifest is brought up to date, so a notebook run by hand reaches the gallery."""
-    from ..manifest import campaign_info, update_manifest
-
-    results = render_infographics(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir, ctx.outputs,
-                                  ids=ids or None, sizes=sizes or None, draft=draft)
-    update_manifest(ctx.outputs, info=campaign_info(ctx.campaign))
-    return results

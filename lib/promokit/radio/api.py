@@ -299,10 +299,11 @@ def write_run_sheets(ctx: CampaignContext, bulletins: list[Bulletin], results: l
     return written
 
 
-def recording_list(folder: Path, brand_dir: Path | None = None) -> list[tuple[Path, str]]:
-    """What to record: (voice file, the text for the ear) of every script segment that names a voice file,
-    for the campaign `folder` (reads only its radio/*.md scripts and the articles they draw from)."""
-    folder = Path(folder)
+def recording_list(ctx: CampaignContext) -> list[tuple[Path, str]]:
+    """What to record: (voice file, the text for the ear) of every script segment that names a voice file
+    (reads only the campaign's radio/*.md scripts and the articles they draw from, so a campaign whose
+    recordings are still missing can be opened with `check_files=False` for it)."""
+    folder = ctx.folder
     out = []
     for f in sorted((folder / "radio").glob("*.md")):
         script = parse_script(assets.read_text(f), f)
@@ -313,7 +314,7 @@ def recording_list(folder: Path, brand_dir: Path | None = None) -> list[tuple[Pa
             if s.article:
                 drawn = _article_text(assets.resolve(folder, s.article, field=f"segments[{i}].article", spec_file=f))
                 text = f"{drawn}\n\n{text}".strip() if text else drawn
-            out.append((folder / s.voice, for_ear(text, dictionary(brand_dir)).text if text else ""))
+            out.append((folder / s.voice, for_ear(text, dictionary(ctx.brand_dir)).text if text else ""))
     return out
 
 

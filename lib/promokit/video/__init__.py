@@ -4,8 +4,8 @@
     job.storyboard(); job.preview(2.0)                                 # look before rendering
     job.render()                                                       # -> list[RenderResult]
 
-or without a notebook: `make_plans(...)` (pure timelines, one per platform), `render_plans(plans, out_dir)`,
-`render_campaign(campaign, brand, campaign_dir, brand_dir, out_dir)`.
+or without a notebook, from the same opened campaign: `make_plans(ctx)` (pure timelines, one per platform),
+`render_plans(plans, ctx.outputs)`, `render_campaign(ctx)`.
 
 `plan.py` is pure (no moviepy, no file I/O). Frames are NV12 planes (`yuv.py`): `resample.py` scales and shifts
 pictures into them, `sources.py` draws each shot by kind behind one `FrameSource` protocol (stills, phone clips,

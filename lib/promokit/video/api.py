@@ -13,18 +13,18 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from ..atomic import atomic_path
 from ..audit import audit_checks
-from ..catalog import CampaignOutputs, Catalog, Checks, write_checks
+from ..catalog import CampaignOutputs, Checks, write_checks
 from ..conform import check_render
 from ..errors import SpecError, UsageError
 from ..platforms import PLATFORMS, Preset
-from ..spec.models import Brand, Campaign, Shot
+from ..spec.models import Shot
 from ..text import format_duration, nfc
 from .audit import video_defects
 from .captions import read_captions, write_sidecars
@@ -34,6 +34,9 @@ from .layers import check_texts, split_long_captions
 from .plan import ClipRef, Cue, Fonts, MediaFacts, Plan, plan_video
 from .style import VideoStyle, load_style
 from .yuv import planes_to_rgb
+
+if TYPE_CHECKING:
+    from ..project import CampaignContext
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,14 @@ class Inputs:
     warnings: tuple[str, ...] = ()  # about the inputs: files left out, clips shorter than their header
 
 
-def media_warnings(campaign: Campaign, campaign_dir: Path, media: dict[str, MediaFacts]) -> tuple[str, ...]:
+def media_warnings(ctx: CampaignContext, media: dict[str, MediaFacts]) -> tuple[str, ...]:
     """What a run must say about its inputs: files left out of the shots, clips whose pictures stop early."""
     from ..assets import discover, probe_media
 
     out: list[str] = []
-    if campaign.video is not None and campaign.video.shot_list() is None:
-        out += [d for d in discover(Path(campaign_dir)).dropped if d.startswith(("images/", "clips/"))]
+    video = ctx.campaign.video
+    if video is not None and video.shot_list() is None:
+        out += [d for d in discover(ctx.folder).dropped if d.startswith(("images/", "clips/"))]
     for key, m in media.items():
         if m.kind == "clip":
             info = probe_media(m.path)
@@ -65,16 +69,15 @@ def media_warnings(campaign: Campaign, campaign_dir: Path, media: dict[str, Medi
     return tuple(out)
 
 
-def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFacts]:
+def campaign_media(ctx: CampaignContext) -> dict[str, MediaFacts]:
     """Facts of every file the video uses, keyed by campaign-relative path, in default shot order."""
     from ..assets import discover, image_info, probe_media, resolve, sort_key
 
-    video = campaign.video
+    video, folder = ctx.campaign.video, ctx.folder
     if video is None:
         raise SpecError.fail("chiến dịch không có phần video", "the campaign has no video section",
-                             file=Path(campaign_dir) / "campaign.yml", field="video",
+                             file=folder / "campaign.yml", field="video",
                              fix_vi="thêm mục video: vào campaign.yml", fix_en="add a video: section to campaign.yml")
-    folder = Path(campaign_dir)
     rels: list[tuple[str, Path, str]] = []  # (key, file, field)
     shots = video.shot_list()
     if shots is None:
@@ -106,54 +109,53 @@ def campaign_media(campaign: Campaign, campaign_dir: Path) -> dict[str, MediaFac
     return media
 
 
-def campaign_inputs(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, *,
-                    allow_code: bool = False) -> Inputs:
+def campaign_inputs(ctx: CampaignContext) -> Inputs:
     """Probe the campaign's media, read its caption file, resolve the brand's fonts and logo.
 
-    A campaign naming its own code (moviepy shots) is refused unless code is allowed (`allow_code`, brand.yml's
-    `allow_code`, PROMOKIT_ALLOW_CODE=1)."""
+    A campaign naming its own code (moviepy shots) is refused unless code is allowed (`ctx.allow_code`:
+    `--allow-code`, brand.yml's `allow_code`, PROMOKIT_ALLOW_CODE=1)."""
     from .. import fonts as F
     from ..assets import resolve
     from ..project import code_allowed, code_refusals
 
-    if campaign.code_files() and not code_allowed(brand, allow_code):
-        raise SpecError(*code_refusals(campaign, Path(campaign_dir)))
+    campaign, brand, folder = ctx.campaign, ctx.brand, ctx.folder
+    if campaign.code_files() and not code_allowed(brand, ctx.allow_code):
+        raise SpecError(*code_refusals(campaign, folder))
     video = campaign.video
-    media = campaign_media(campaign, campaign_dir)
+    media = campaign_media(ctx)
     cues = None
     if video is not None and isinstance(video.captions, str):
-        cues = read_captions(resolve(Path(campaign_dir), video.captions, field="video.captions"))
-    bf = F.brand_fonts(brand.fonts.heading, brand.fonts.body, Path(brand_dir))
+        cues = read_captions(resolve(folder, video.captions, field="video.captions"))
+    bf = F.brand_fonts(brand.fonts.heading, brand.fonts.body, ctx.brand_dir)
     fonts = Fonts(**bf.as_dict())
     logo = None
     if brand.logo:
-        cand = Path(brand_dir) / brand.logo
+        cand = ctx.brand_dir / brand.logo
         if cand.is_file():
             logo = cand
-    return Inputs(media, cues, fonts, logo, load_style(), media_warnings(campaign, Path(campaign_dir), media))
+    return Inputs(media, cues, fonts, logo, load_style(), media_warnings(ctx, media))
 
 
-def make_plan(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, platform: str, *,
-              draft: bool = False, inputs: Inputs | None = None) -> Plan:
+def make_plan(ctx: CampaignContext, platform: str, *, draft: bool = False, inputs: Inputs | None = None) -> Plan:
     """The plan of one platform (probing the campaign's files unless `inputs` are given).
 
     Captions too long for their lines even when shrunk are split into consecutive captions here.
     """
-    inputs = inputs or campaign_inputs(campaign, brand, campaign_dir, brand_dir)
+    inputs = inputs or campaign_inputs(ctx)
     preset = PLATFORMS.get(platform, field="video.platforms")
-    plan = plan_video(campaign, brand, preset, inputs.media, captions=inputs.captions, fonts=inputs.fonts,
+    plan = plan_video(ctx.campaign, ctx.brand, preset, inputs.media, captions=inputs.captions, fonts=inputs.fonts,
                       logo=inputs.logo, style=inputs.style, draft=draft)
     if inputs.warnings:
         plan = replace(plan, warnings=(*inputs.warnings, *plan.warnings))
     return split_long_captions(plan)
 
 
-def make_plans(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path,
-               platforms: list[str] | None = None, *, draft: bool = False) -> dict[str, Plan]:
+def make_plans(ctx: CampaignContext, platforms: list[str] | None = None, *, draft: bool = False) -> dict[str, Plan]:
     """One plan per platform (the campaign's list by default), all from one probe of the files."""
-    inputs = campaign_inputs(campaign, brand, campaign_dir, brand_dir)
-    names = platforms or (campaign.video.platforms if campaign.video else [])
-    return {p: make_plan(campaign, brand, campaign_dir, brand_dir, p, draft=draft, inputs=inputs) for p in names}
+    inputs = campaign_inputs(ctx)
+    video = ctx.campaign.video
+    names = platforms or (video.platforms if video else [])
+    return {p: make_plan(ctx, p, draft=draft, inputs=inputs) for p in names}
 
 
 def in_batch() -> bool:
@@ -172,18 +174,6 @@ class Skipped:
         return self.text
 
 
-class CampaignLike(Protocol):
-    """What a `VideoJob` needs of an opened campaign (`promokit.project.CampaignContext` is one)."""
-
-    campaign: Campaign
-    brand: Brand
-    folder: Path
-    brand_dir: Path
-
-    @property
-    def outputs(self) -> CampaignOutputs: ...
-
-
 class VideoJob:
     """A campaign's promo as a notebook works on it: the files probed once, a plan per platform and size.
 
@@ -193,13 +183,12 @@ class VideoJob:
         job.render()          # -> list[RenderResult] (drafts in video/draft/)
     """
 
-    def __init__(self, ctx: CampaignLike, platforms: list[str] | None = None, *, draft: bool = False) -> None:
+    def __init__(self, ctx: CampaignContext, platforms: list[str] | None = None, *, draft: bool = False) -> None:
         self.ctx = ctx
         self.draft = draft
         video = ctx.campaign.video
         self.platforms = list(platforms or (video.platforms if video else []))
-        self.inputs = campaign_inputs(ctx.campaign, ctx.brand, ctx.folder, ctx.brand_dir,
-                                      allow_code=bool(getattr(ctx, "allow_code", False)))
+        self.inputs = campaign_inputs(ctx)
         self._plans: dict[tuple[str, bool], Plan] = {}
         self._boards: dict[str, Image.Image] = {}
         # The sound is the same for every frame shape and takes seconds of one core (mix, loudness, AAC):
@@ -218,9 +207,7 @@ class VideoJob:
         small = self.draft if draft is None else draft
         key = (name, small)
         if key not in self._plans:
-            c = self.ctx
-            self._plans[key] = make_plan(c.campaign, c.brand, c.folder, c.brand_dir, name, draft=small,
-                                         inputs=self.inputs)
+            self._plans[key] = make_plan(self.ctx, name, draft=small, inputs=self.inputs)
         return self._plans[key]
 
     @property
@@ -307,7 +294,7 @@ class VideoJob:
         assert video is not None
         campaign = c.campaign.model_copy(update={"video": video.model_copy(update={"shots": new})})
         job = copy.copy(self)
-        job.ctx = dataclasses.replace(c, campaign=campaign)  # type: ignore[type-var]
+        job.ctx = dataclasses.replace(c, campaign=campaign)
         job.inputs = dataclasses.replace(self.inputs, media={**self.inputs.media, key: facts})
         job._plans, job._boards = {}, {}
         job._sound = job._start_sound() if job.platforms else None
@@ -496,13 +483,11 @@ def write_cover(plan: Plan, preset: Preset, path: Path) -> Path:
     return Path(path)
 
 
-def render_campaign(campaign: Campaign, brand: Brand, campaign_dir: Path, brand_dir: Path, output: Path, *,
-                    platforms: list[str] | None = None, draft: bool = False,
+def render_campaign(ctx: CampaignContext, *, platforms: list[str] | None = None, draft: bool = False,
                     progress: Callable[[str, int, int], None] | None = None) -> list[RenderResult]:
-    """Render the promo for each platform into `output/<id>/video/` (`draft`: a small, fast version in
-    `video/draft/`). See `render_plans`."""
-    plans = make_plans(campaign, brand, campaign_dir, brand_dir, platforms, draft=draft)
-    return render_plans(plans, Catalog(Path(output)).campaign(campaign.id), progress=progress)
+    """Render the promo for each platform into `<output>/<id>/video/` (`draft`: a small, fast version in
+    `video/draft/`). See `render_plans`; unlike `VideoJob.render`, the manifest is left alone."""
+    return render_plans(make_plans(ctx, platforms, draft=draft), ctx.outputs, progress=progress)
 
 
 def render_plans(plans: dict[str, Plan], outputs: CampaignOutputs, *,
