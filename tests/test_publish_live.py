@@ -460,3 +460,73 @@ def test_a_ledger_from_before_the_schedule_columns_gets_them(tmp_path):
     assert rec is not None and rec.url == "https://t/1" and rec.held_by == "" and rec.publish_at == ""
     ledger.update(rec.id, held_by="platform", publish_at="2099-01-01T08:00:00+07:00")
     assert PublishLedger(old).get("mini", "tiktok").held_by == "platform"
+
+
+# -- Instagram's cover: a public URL, or the time the video shows it --------------------------------------
+
+def _cover_from_frame(output: Path, platform: str, at: float) -> None:
+    """Make the render's cover the video's frame at `at` s (as the renderer takes it from the first shot)."""
+    co = Catalog(output).campaign("mini")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{at}", "-i", str(co.video(platform)), "-frames:v", "1",
+                    "-q:v", "2", str(co.cover(platform))], check=True)
+
+
+def _container_form(fake) -> dict:
+    forms = [f for m, path, f in fake.forms if path.endswith("/media") and f.get("media_type") == "REELS"]
+    assert len(forms) == 1, forms
+    return forms[0]
+
+
+def test_instagram_cover_is_the_time_the_video_shows_it(site, monkeypatch):
+    assets, output, fake, base, tmp = site
+    _cover_from_frame(output, "instagram_reels", 1.7)
+    _cover_from_frame(output, "tiktok", 0.9)
+    assert all(line.ok for line in build_packages(assets, output, platforms=["instagram_reels", "tiktok"]))
+    co = Catalog(output).campaign("mini")
+    post = json.loads(co.post_file("instagram_reels", "post.json").read_text(encoding="utf-8"))
+    assert post["facts"]["cover_ms"] == 1700 and post["request"]["thumb_offset"] == "1700"
+    assert "cover_url" not in post["request"] and post["cover"]["url"] == ""
+    tiktok = json.loads(co.post_file("tiktok", "post.json").read_text(encoding="utf-8"))
+    assert tiktok["request"]["post_info"]["video_cover_timestamp_ms"] == 900
+    _approve(output, "instagram_reels")
+    _token(monkeypatch, "instagram_reels")
+    publish_one(output, "mini", "instagram_reels")
+    form = _container_form(fake)
+    assert form["thumb_offset"] == "1700" and "cover_url" not in form
+    assert_one_post(fake, output, "instagram_reels", tmp)
+
+
+def test_instagram_cover_url_when_the_office_serves_its_covers(site, monkeypatch):
+    assets, output, fake, base, tmp = site
+    (assets / "brand").mkdir(exist_ok=True)
+    (assets / "brand" / "publish.yml").write_text(f"cover_base_url: {base}/covers/\n", encoding="utf-8")
+    assert all(line.ok for line in build_packages(assets, output, platforms=["instagram_reels", "youtube"]))
+    co = Catalog(output).campaign("mini")
+    url = f"{base}/covers/mini/posts/instagram_reels/cover.jpg"
+    post = json.loads(co.post_file("instagram_reels", "post.json").read_text(encoding="utf-8"))
+    assert post["cover"]["url"] == url and post["request"]["cover_url"] == url and "thumb_offset" not in post["request"]
+    youtube = json.loads(co.post_file("youtube", "post.json").read_text(encoding="utf-8"))
+    assert youtube["cover"]["url"] == ""  # YouTube uploads its thumbnail
+    _approve(output, "instagram_reels")
+    _token(monkeypatch, "instagram_reels")
+    # not served yet: refused before any container is made, naming the URL
+    with pytest.raises(PromokitError, match="cover is not") as e:
+        publish_one(output, "mini", "instagram_reels")
+    assert url in str(e.value) and not [f for f in fake.forms if f[1].endswith("/media")]
+    fake.files["mini/posts/instagram_reels/cover.jpg"] = b"another picture"
+    with pytest.raises(PromokitError, match=r"not the same\) at .* \(HTTP 200\)"):
+        publish_one(output, "mini", "instagram_reels")
+    fake.files["mini/posts/instagram_reels/cover.jpg"] = co.post_file("instagram_reels", "cover.jpg").read_bytes()
+    publish_one(output, "mini", "instagram_reels")
+    form = _container_form(fake)
+    assert form["cover_url"] == url and "thumb_offset" not in form
+    assert "GET /covers/mini/posts/instagram_reels/cover.jpg" in fake.requests
+    assert_one_post(fake, output, "instagram_reels", tmp)
+
+
+def test_a_cover_base_url_that_is_no_web_address_is_named(site):
+    assets, output, fake, base, tmp = site
+    (assets / "brand").mkdir(exist_ok=True)
+    (assets / "brand" / "publish.yml").write_text("cover_base_url: /srv/www/covers\n", encoding="utf-8")
+    lines = build_packages(assets, output, platforms=["instagram_reels"])
+    assert not lines[0].ok and "cover_base_url" in lines[0].text and "publish.yml" in lines[0].text

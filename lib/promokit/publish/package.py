@@ -20,19 +20,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..atomic import atomic_path, write_atomic
 from ..catalog import CampaignOutputs, Catalog, CatalogError, Check, Checks, read_checks, write_checks
-from ..errors import PromokitError
+from ..errors import PromokitError, SpecError
 from ..platforms import PLATFORMS
 from ..project import CampaignContext, campaign_dir
 from ..review import approvals
 from ..review.package import package_hashes
 from ..spec import check_relpath, read_yaml
+from ..style import load_style
 from ..text import nfc
-from .media import image_facts, sha256_file, video_facts
+from .media import cover_frame_ms, image_facts, sha256_file, video_facts
 from .publishers import PUBLISHERS
 from .rules import RULES, compose_caption, cover_checks, media_checks, text_checks
 from .secrets import find_secrets
@@ -58,6 +60,7 @@ class FileRef(_Strict):
     bytes: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     content_type: str
+    url: str = ""  # where the file is public (the cover, with publish.yml's cover_base_url), for a platform to fetch
 
 
 class Scheduling(_Strict):
@@ -109,6 +112,7 @@ class PackagePlan:
     privacy: str
     schedule: dt.datetime | None
     facts: Mapping[str, Any] = field(default_factory=dict)
+    cover_url: str = ""  # the package cover's public URL ("" without publish.yml's cover_base_url)
 
 
 def _tags(ctx: CampaignContext) -> list[str]:
@@ -159,7 +163,23 @@ def plan_package(ctx: CampaignContext, platform: str, *, draft: bool = False) ->
     text = compose_caption(posts.caption, tags, with_hashtags=rules.hashtags_in_caption)
     return PackagePlan(ctx.id, platform, draft, video, cover, title, text if rules.caption else "",
                        text if rules.description else "", tuple(tags), posts.privacy,
-                       posts.schedule_for(platform))
+                       posts.schedule_for(platform), cover_url="" if draft else public_cover(ctx, platform))
+
+
+def public_cover(ctx: CampaignContext, platform: str) -> str:
+    """The public URL of a package's cover: publish.yml's `cover_base_url` (where output/ is served) and the
+    cover's path under output/; "" when the office serves none."""
+    base = load_style("publish", ctx.brand_dir).get("cover_base_url")
+    if not base:
+        return ""
+    url = urlsplit(str(base))
+    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:
+        raise SpecError.fail(f"cover_base_url không phải địa chỉ web: {base}", f"cover_base_url is not a web address: {base}",
+                             file=ctx.brand_dir / "publish.yml", field="cover_base_url",
+                             fix_vi="ghi địa chỉ https:// nơi thư mục output/ được phục vụ, hoặc bỏ trống",
+                             fix_en="write the https:// address where output/ is served, or leave it empty")
+    cover = Catalog(ctx.output).campaign(ctx.id).post_file(platform, FILES["cover"])
+    return str(base).rstrip("/") + "/" + quote(cover.relative_to(ctx.output).as_posix())
 
 
 def _content_type(path: Path) -> str:
@@ -246,17 +266,22 @@ def write_package(plan: PackagePlan, outputs: CampaignOutputs) -> PackageResult:
     vfacts = dict(checks.facts["video"])
     caption_text = (plan.caption or plan.description) + "\n"
     write_atomic(outputs.post_file(plan.platform, FILES["caption"], draft=d), caption_text)
+    publisher = PUBLISHERS.get(plan.platform)
+    has_cover = cover_dst.is_file()
     refs = {"video": FileRef(file=FILES["video"], bytes=video_dst.stat().st_size, sha256=sha256_file(video_dst),
                              content_type=_content_type(video_dst)),
-            "cover": FileRef(file=FILES["cover"], bytes=cover_dst.stat().st_size if cover_dst.is_file() else 0,
-                             sha256=sha256_file(cover_dst) if cover_dst.is_file() else "0" * 64,
-                             content_type=_content_type(cover_dst))}
-    publisher = PUBLISHERS.get(plan.platform)
+            "cover": FileRef(file=FILES["cover"], bytes=cover_dst.stat().st_size if has_cover else 0,
+                             sha256=sha256_file(cover_dst) if has_cover else "0" * 64,
+                             content_type=_content_type(cover_dst),
+                             url=plan.cover_url if has_cover and "url" in publisher.covers else "")}
+    facts = {k: vfacts.get(k) for k in ("duration", "width", "height", "fps", "bytes")}
+    if has_cover and "frame" in publisher.covers:  # the platform takes the cover as a time in the video
+        facts["cover_ms"] = cover_frame_ms(video_dst, cover_dst, (int(vfacts.get("width") or 0),
+                                                                  int(vfacts.get("height") or 0)))
     post = PostJson(version=VERSION, campaign=plan.campaign, platform=plan.platform, draft=d, title=plan.title,
                     caption=plan.caption, description=plan.description, hashtags=list(plan.hashtags),
                     privacy=plan.privacy, schedule=plan.schedule, video=refs["video"], cover=refs["cover"],
-                    facts={k: vfacts.get(k) for k in ("duration", "width", "height", "fps", "bytes")},
-                    request={})
+                    facts=facts, request={})
     post = post.model_copy(update={"request": publisher.request(post)})
     held = publisher.scheduling(post)
     post = post.model_copy(update={"scheduling": Scheduling.model_validate(held) if held is not None else None})

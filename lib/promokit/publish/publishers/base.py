@@ -172,6 +172,9 @@ class Publisher:
     service: ClassVar[str]  # credential group: facebook, instagram, youtube, tiktok, zalo
     base: ClassVar[str]  # default API base URL (PROMOKIT_<PLATFORM>_API_BASE overrides it)
     native: ClassVar[NativeSchedule | None] = None  # None: promokit's queue (`publish --due`) holds the post
+    #: How the platform takes the cover: "file" (uploaded), "url" (fetched from publish.yml's cover_base_url),
+    #: "frame" (a time in the video: the package finds when the video shows its cover, facts["cover_ms"]).
+    covers: ClassVar[frozenset[str]] = frozenset({"file"})
 
     def api_base(self) -> str:
         return lookup(self.platform, self.service, "API_BASE") or self.base

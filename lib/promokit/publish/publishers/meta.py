@@ -7,6 +7,7 @@ publishing and resumable uploads). Tokens go in `Authorization: OAuth <token>`, 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import httpx
@@ -68,6 +69,7 @@ class FacebookReels(MetaPublisher):
     """Page Reels: start → upload (rupload) → finish with the description."""
 
     platform, service = "facebook_reels", "facebook"
+    covers = frozenset()  # the Reels publish call takes no cover
     native = NativeSchedule("video_state=SCHEDULED, scheduled_publish_time", META_LEAD, META_AHEAD)
 
     def request(self, post: Any) -> dict[str, Any]:
@@ -103,6 +105,7 @@ class FacebookFeed(MetaPublisher):
     """Page video, chunked upload: start → transfer (the server names each next chunk) → finish."""
 
     platform, service = "facebook_feed", "facebook"
+    covers = frozenset()  # sent without a thumbnail (the Page picks a frame)
     native = NativeSchedule("published=false, scheduled_publish_time", META_LEAD, META_AHEAD)
 
     def request(self, post: Any) -> dict[str, Any]:
@@ -160,12 +163,33 @@ class InstagramReels(MetaPublisher):
     """Instagram Reels: container (resumable) → rupload → poll until FINISHED → media_publish."""
 
     platform, service = "instagram_reels", "instagram"
+    covers = frozenset({"url", "frame"})
 
     def request(self, post: Any) -> dict[str, Any]:
-        return {"media_type": "REELS", "upload_type": "resumable", "caption": post.caption, "share_to_feed": "true"}
+        """The cover: `cover_url` when the office serves it publicly, else `thumb_offset`, the time (ms) the
+        video shows the cover's frame."""
+        req = {"media_type": "REELS", "upload_type": "resumable", "caption": post.caption, "share_to_feed": "true"}
+        if post.cover.url:
+            req["cover_url"] = post.cover.url
+        elif post.facts.get("cover_ms") is not None:
+            req["thumb_offset"] = str(int(post.facts["cover_ms"]))
+        return req
+
+    def cover_online(self, job: Job, url: str) -> dict[str, Any]:
+        """Meta fetches `cover_url` itself: check first that it serves this package's cover."""
+        r = job.http.request("GET", url, auth=False, ok=tuple(range(400, 600)))
+        if r.status_code != 200 or hashlib.sha256(r.content).hexdigest() != job.post.cover.sha256:
+            raise PublishFailed.fail(
+                f"Instagram: ảnh bìa chưa có (hoặc khác) tại {url} (HTTP {r.status_code})",
+                f"Instagram: the cover is not (or not the same) at {url} (HTTP {r.status_code})",
+                fix_vi=f"chép {job.cover} lên máy chủ web tại địa chỉ đó (hoặc bỏ cover_base_url trong publish.yml)",
+                fix_en=f"copy {job.cover} to the web server at that address (or drop cover_base_url in publish.yml)")
+        return {"url": url, "sha256": job.post.cover.sha256}
 
     def publish(self, job: Job) -> Outcome:
         ig = job.account
+        if job.request.get("cover_url"):
+            job.once("cover_online", lambda: self.cover_online(job, str(job.request["cover_url"])))
         box = job.once("container", lambda: job.http.json("POST", self.graph(job, f"{ig}/media"),
                                                           data=job.request))
         cid = str(box["id"])

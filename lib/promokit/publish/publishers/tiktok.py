@@ -31,10 +31,13 @@ def chunking(size: int) -> tuple[int, int]:
 @register
 class TikTok(Publisher):
     platform, service, base = "tiktok", "tiktok", "https://open.tiktokapis.com"
+    covers = frozenset({"frame"})
 
     def request(self, post: Any) -> dict[str, Any]:
+        cover = post.facts.get("cover_ms")
         return {"post_info": {"title": post.caption, "privacy_level": PRIVACY[post.privacy], "disable_comment": False,
-                              "disable_duet": False, "disable_stitch": False, "video_cover_timestamp_ms": 1000},
+                              "disable_duet": False, "disable_stitch": False,
+                              "video_cover_timestamp_ms": int(cover) if cover is not None else 1000},
                 "source_info": {"source": "FILE_UPLOAD", "video_size": post.video.bytes,
                                 "chunk_size": chunking(post.video.bytes)[0],
                                 "total_chunk_count": chunking(post.video.bytes)[1]}}
