@@ -358,6 +358,10 @@ def test_facebook_holds_a_scheduled_post_itself(site, monkeypatch, capsys):
     assert rec.state == "published" and rec.held_by == "platform" and rec.publish_at == when.isoformat()
     state = publish_state(output, "mini", "facebook_reels")
     assert state["state"] == "scheduled" and state["held_by"] == "platform" and state["url"].endswith(vid)
+    from promokit.review.gallery import write_gallery
+
+    page = write_gallery(output, assets).read_text(encoding="utf-8")  # the gallery says who holds it, until when
+    assert page.count("held by the platform, published at") == 2 and f"https://www.facebook.com/reel/{vid}" in page
     # idempotent: nothing more is due; --live says it is held, and TikTok waits for its time
     assert [line.text for line in publish_live(assets, output, due=True)] == ["Không có gì đến hạn / nothing is due"]
     again = publish_one(output, "mini", "facebook_reels")

@@ -64,6 +64,7 @@ PUBLISH_LABELS = {
     "uploading": "đang tải lên / uploading",
     "processing": "nền tảng đang xử lý / processing",
     "published": "đã đăng / published",
+    "scheduled": "nền tảng giữ lịch, đăng lúc / held by the platform, published at",
     "failed": "lỗi khi đăng / publishing failed",
 }
 
@@ -76,10 +77,12 @@ class Published:
     percent: float
     url: str
     error: str
+    publish_at: str = ""  # state "scheduled": handed over; the platform publishes it then (ISO time)
 
     @property
     def label(self) -> str:
-        return PUBLISH_LABELS.get(self.state, self.state)
+        label = PUBLISH_LABELS.get(self.state, self.state)
+        return f"{label} {when(self.publish_at)}" if self.state == "scheduled" else label
 
     @property
     def link(self) -> str:
@@ -301,13 +304,29 @@ def _ledger_posts(ledger: Path) -> dict[tuple[str, str], Published]:
     try:
         db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=5)
         try:
-            rows = db.execute("SELECT campaign, platform, state, url, error, sent, total FROM posts").fetchall()
+            cols = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+            held = ", held_by, publish_at" if {"held_by", "publish_at"} <= cols else ", '', ''"
+            rows = db.execute(f"SELECT campaign, platform, state, url, error, sent, total{held} FROM posts").fetchall()
         finally:
             db.close()
     except sqlite3.Error:
         return {}
-    return {(r[0], r[1]): Published(str(r[2]), 100.0 * r[5] / r[6] if r[6] else 0.0, str(r[3] or ""), str(r[4] or ""))
-            for r in rows}
+    now = dt.datetime.now(dt.UTC)
+    out = {}
+    for c, p, state, url, error, sent, total, held_by, publish_at in rows:
+        if state == "published" and held_by == "platform" and publish_at and _after(publish_at, now):
+            state = "scheduled"  # handed over: the platform publishes it at publish_at (its own scheduling)
+        out[(c, p)] = Published(str(state), 100.0 * sent / total if total else 0.0, str(url or ""), str(error or ""),
+                                str(publish_at or ""))
+    return out
+
+
+def _after(iso: str, now: dt.datetime) -> bool:
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return False
+    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)) > now
 
 
 def when(iso: str) -> str:
