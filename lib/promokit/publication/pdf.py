@@ -21,10 +21,12 @@ from ..spec.models import Brand
 from .fetcher import Refused, Resource, Sandbox, StrictFetcher
 from .html import Pictures, page_html
 from .model import Document
+from .pagefit import Fix, gaps, mend, number_figures
 from .resources import Face, PreparedImage, subset_font
 from .templates import font_face_css, stylesheet
 
 PT_PER_PX = 0.75  # CSS px -> PDF points
+MEND_PASSES = 2  # layouts after the first at most, each mending the gaps the one before left (pagefit)
 PAGE_PT = {"a4": (595.28, 841.89), "a5": (419.53, 595.28)}
 
 
@@ -60,8 +62,8 @@ def write_pdf(doc: Document, pictures: dict[str, Callable[[], PreparedImage]], f
         sandbox.add(f"font/{face.name}.ttf", subset_font(face, texts), "font/ttf")
     faces_css = font_face_css(faces, lambda f: f"pk:font/{f.name}.ttf", "truetype")
     css = stylesheet("pdf", brand, page=page, font_faces=faces_css, draft=doc.meta.draft)
-    markup = page_html(doc, Pictures(lambda key: f"pk:img/{key}"), css=css, edition="pdf", logo=logo,
-                       logo_src=lambda p: "pk:img/logo")
+    markup = number_figures(page_html(doc, Pictures(lambda key: f"pk:img/{key}"), css=css, edition="pdf",
+                                      logo=logo, logo_src=lambda p: "pk:img/logo"))
     fetcher = StrictFetcher(sandbox)
     collect = _Collect()
     log = logging.getLogger("weasyprint")
@@ -70,6 +72,14 @@ def write_pdf(doc: Document, pictures: dict[str, Callable[[], PreparedImage]], f
     options = {"pdf_tags": True, "pdf_identifier": ident}
     try:
         rendered = HTML(string=markup, base_url="pk:/", url_fetcher=fetcher, media_type="print").render(**options)
+        fixes: dict[int, Fix] = {}
+        for _ in range(MEND_PASSES):  # a picture pushed to the next page left a gap: fit it back, or move it
+            more = {f.n: f for f in gaps(rendered.pages) if f.n not in fixes}
+            if not more:
+                break
+            fixes.update(more)
+            rendered = HTML(string=mend(markup, list(fixes.values())), base_url="pk:/", url_fetcher=fetcher,
+                            media_type="print").render(**options)
         data = rendered.write_pdf(**options)
     except Refused as e:
         raise e.error from None
@@ -94,6 +104,8 @@ def write_pdf(doc: Document, pictures: dict[str, Callable[[], PreparedImage]], f
         "fonts": sorted({f.path.name for f in faces}),
         "served": len(fetcher.served),
         "warnings": collect.messages[:20],
+        "figures_fitted": sum(1 for f in fixes.values() if f.height > 0),
+        "figures_moved": sum(1 for f in fixes.values() if f.height <= 0),
     }
     return data, checks
 
