@@ -60,6 +60,14 @@ class Dates(Strict):
         return self
 
 
+LogoChoice = Literal["auto", "top-left", "top-right", "bottom-left", "bottom-right", "none"]
+
+
+def _corner(v: object) -> object:
+    """`top_right`, `Top-Right` are read as `top-right`."""
+    return v.strip().lower().replace("_", "-").replace(" ", "-") if isinstance(v, str) else v
+
+
 class Shot(Strict):
     path: RelPath | None = Field(None, description="An image or clip of the campaign, e.g. images/dinh.jpg")
     moviepy: RelPath | None = Field(
@@ -74,6 +82,14 @@ class Shot(Strict):
         None, description="Point of interest as fractions (x, y) of the picture, 0..1"
     )
     caption: str | None = Field(None, description="Lower-third text over this shot")
+    logo: LogoChoice = Field("auto", description="Where the logo goes on this shot: auto (the quietest corner of "
+                             "the picture, clear of the texts), top-left, top-right, bottom-left, bottom-right or none; "
+                             "default: the video's `logo`")
+
+    @field_validator("logo", mode="before")
+    @classmethod
+    def _logo(cls, v: object) -> object:
+        return _corner(v)
 
     @field_validator("focus")
     @classmethod
@@ -138,6 +154,14 @@ class Video(Strict):
     transition: Literal["crossfade", "slide", "wipe", "cut"] = Field("crossfade", description="Between shots")
     transition_duration: float = Field(0.5, ge=0, le=2, description="Seconds")
     end_card: EndCard | None = Field(None, description="Closing card")
+    logo: LogoChoice = Field("auto", description="Where the logo goes on every shot without its own `logo`: auto "
+                             "(per shot, the quietest corner of its picture, clear of the texts), top-left, top-right, "
+                             "bottom-left, bottom-right or none")
+
+    @field_validator("logo", mode="before")
+    @classmethod
+    def _logo(cls, v: object) -> object:
+        return _corner(v)
 
     @field_validator("platforms")
     @classmethod

@@ -49,6 +49,7 @@ class Inputs:
     logo: Path | None
     style: VideoStyle
     warnings: tuple[str, ...] = ()  # about the inputs: files left out, clips shorter than their header
+    logo_luma: float = 0.5  # the logo's brightness (0–1), for its contrast with each shot's corners
 
 
 def media_warnings(ctx: CampaignContext, media: dict[str, MediaFacts]) -> tuple[str, ...]:
@@ -72,6 +73,7 @@ def media_warnings(ctx: CampaignContext, media: dict[str, MediaFacts]) -> tuple[
 def campaign_media(ctx: CampaignContext) -> dict[str, MediaFacts]:
     """Facts of every file the video uses, keyed by campaign-relative path, in default shot order."""
     from ..assets import discover, image_info, probe_media, resolve, sort_key
+    from .reading import read_look
 
     video, folder = ctx.campaign.video, ctx.folder
     if video is None:
@@ -102,10 +104,11 @@ def campaign_media(ctx: CampaignContext) -> dict[str, MediaFacts]:
             media[key] = MediaFacts(path, "audio", duration=m.duration, has_audio=m.has_audio)
         elif path.suffix.lower() in (".mp4", ".mov", ".m4v", ".webm"):
             m = probe_media(path)
-            media[key] = MediaFacts(path, "clip", m.width, m.height, m.duration, m.has_audio, m.fps)
+            media[key] = MediaFacts(path, "clip", m.width, m.height, m.duration, m.has_audio, m.fps,
+                                    look=read_look(path, "clip", m.duration / 2))
         else:
             info = image_info(path)
-            media[key] = MediaFacts(path, "image", info.width, info.height)
+            media[key] = MediaFacts(path, "image", info.width, info.height, look=read_look(path, "image"))
     return media
 
 
@@ -133,7 +136,10 @@ def campaign_inputs(ctx: CampaignContext) -> Inputs:
         cand = ctx.brand_dir / brand.logo
         if cand.is_file():
             logo = cand
-    return Inputs(media, cues, fonts, logo, load_style(), media_warnings(ctx, media))
+    from .reading import logo_luma
+
+    return Inputs(media, cues, fonts, logo, load_style(), media_warnings(ctx, media),
+                  logo_luma(logo) if logo is not None else 0.5)
 
 
 def make_plan(ctx: CampaignContext, platform: str, *, draft: bool = False, inputs: Inputs | None = None) -> Plan:
@@ -144,7 +150,7 @@ def make_plan(ctx: CampaignContext, platform: str, *, draft: bool = False, input
     inputs = inputs or campaign_inputs(ctx)
     preset = PLATFORMS.get(platform, field="video.platforms")
     plan = plan_video(ctx.campaign, ctx.brand, preset, inputs.media, captions=inputs.captions, fonts=inputs.fonts,
-                      logo=inputs.logo, style=inputs.style, draft=draft)
+                      logo=inputs.logo, logo_luma=inputs.logo_luma, style=inputs.style, draft=draft)
     if inputs.warnings:
         plan = replace(plan, warnings=(*inputs.warnings, *plan.warnings))
     return split_long_captions(plan)
@@ -427,8 +433,8 @@ def video_record(platform: str, plan: Plan, checks: Checks, warnings: list[str],
 
 
 def _same_frames(a: Plan, b: Plan) -> bool:
-    return (a.width, a.height, a.fps, a.frames, a.texts, a.shots, a.logo, a.end_card) == \
-        (b.width, b.height, b.fps, b.frames, b.texts, b.shots, b.logo, b.end_card)
+    return (a.width, a.height, a.fps, a.frames, a.texts, a.shots, a.logos, a.end_card) == \
+        (b.width, b.height, b.fps, b.frames, b.texts, b.shots, b.logos, b.end_card)
 
 
 def _strictest(presets: list[Preset]) -> Preset:
@@ -459,8 +465,9 @@ def cover_plan(plan: Plan) -> tuple[Plan, float]:
     times = [first.start + (first.end - first.start) * k for k in (0.3, 0.55, 0.8)]
     best = max(times, key=lambda t: _sharpness(preview_frame(bare, t))) if first.kind != "card" else times[0]
     texts = (replace(title, start=0.0, end=plan.duration, fade=0.0),) if title is not None else ()
-    logo = replace(plan.logo, start=0.0, end=plan.duration) if plan.logo is not None else None
-    return replace(plan, texts=texts, logo=logo), best
+    logos = (replace(plan.logos[0], start=0.0, end=plan.duration),) if plan.logos and plan.logos[0].start <= 0 \
+        else ()
+    return replace(plan, texts=texts, logos=logos), best
 
 
 def _sharpness(im: Image.Image) -> float:

@@ -43,21 +43,18 @@ def video_defects(plan: Plan, *, frames: bool = True) -> list[Defect]:
     drawn = _boxes(plan)
     out: list[Defect] = split_words([tb for tb, *_ in drawn])
     out += outside([tb for tb, *_ in drawn], tuple(float(v) for v in plan.safe))
-    logo = None
-    if plan.logo is not None:
-        lx0, ly0, lx1, ly1 = plan.logo.box
-        logo = (TextBox("logo", (lx0, ly0, lx1, ly1), "logo"), plan.logo.start, plan.logo.end)
+    logos = [(TextBox("logo", tuple(float(v) for v in lg.box), "logo"), lg.start, lg.end) for lg in plan.logos]
     seen: set[tuple[str, ...]] = set()
-    for t in _moments([(s, e) for _, _, s, e in drawn] + ([logo[1:]] if logo else [])):
+    for t in _moments([(s, e) for _, _, s, e in drawn] + [(s, e) for _, s, e in logos]):
         on = [tb for tb, _, s, e in drawn if s <= t < e]
-        key = tuple(sorted(f"{b.role}:{b.text}" for b in on))
+        logo_on = [b for b, s, e in logos if s <= t < e]
+        key = tuple(sorted(f"{b.role}:{b.text}:{b.box}" for b in on + logo_on))
         if key in seen:
             continue
         seen.add(key)
         where = f"{t:.1f} s"
         out += crowded(on, MOST_BLOCKS, where)
-        with_logo = on + ([logo[0]] if logo and logo[1] <= t < logo[2] else [])
-        out += overlaps(with_logo, where)
+        out += overlaps(on + logo_on, where)
     if frames:
         out += _contrast(plan, drawn)
     return out

@@ -28,7 +28,7 @@ class Compositor:
         self.futures: dict[int, Future] = {}
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="promokit-prefetch") if prefetch else None
         self._overlays: dict[int, Overlay] = {}
-        self._logo: Overlay | None = None
+        self._logos: dict[int, Overlay] = {}
         self.short_clips: set[str] = set()
 
     def source(self, shot: ShotPlan, k: int, sequential: bool = True) -> FrameSource:
@@ -76,13 +76,14 @@ class Compositor:
                 ov.draw(out, op)
             elif sequential and t >= layer.end:
                 self._overlays.pop(i, None)
-        if plan.logo is not None:
-            op = _opacity(t, plan.logo.start, plan.logo.end, 0.3)
+        for i, logo in enumerate(plan.logos):  # one per run of shots, in the corner the plan chose
+            op = _opacity(t, logo.start, logo.end, 0.3)
             if op > 0:
-                if self._logo is None:
-                    self._logo = logo_overlay(plan.logo)
+                ov = self._logos.get(i)
+                if ov is None:
+                    ov = self._logos[i] = logo_overlay(logo)
                 out = out.mutable()
-                self._logo.draw(out, op)
+                ov.draw(out, op)
         if not sequential:
             for s in active:
                 self.release(s.index)

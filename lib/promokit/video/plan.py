@@ -20,7 +20,9 @@ from ..errors import SpecError
 from ..platforms import Preset, safe_zone
 from ..spec.models import Brand, Campaign, Caption, Shot
 from ..text import format_number, nfc
-from .motion import STILL, Motion, base_window, fit_mode, make_motion
+from .logo import AUTO, LogoLayer, plan_logos
+from .look import Look
+from .motion import STILL, Motion, base_window, coverage, fit_mode, make_motion
 from .style import VideoStyle, resolve_color
 
 Box = tuple[int, int, int, int]
@@ -39,6 +41,7 @@ class MediaFacts:
     has_audio: bool = False
     fps: float = 0.0
     clip: ClipRef | None = None
+    look: Look | None = field(default=None, compare=False, repr=False)  # busyness, brightness, subject (look.py)
 
 
 @dataclass(frozen=True)
@@ -133,16 +136,6 @@ class TextLayer:
 
 
 @dataclass(frozen=True)
-class LogoLayer:
-    path: Path
-    box: Box  # the logo is scaled to fit and placed in the box's `corner`
-    start: float
-    end: float
-    corner: str = "top_right"
-    opacity: float = 1.0
-
-
-@dataclass(frozen=True)
 class EndCardPlan:
     text: str
     contact: str
@@ -210,7 +203,7 @@ class Plan:
     shots: tuple[ShotPlan, ...]
     transitions: tuple[Transition, ...]
     texts: tuple[TextLayer, ...]
-    logo: LogoLayer | None
+    logos: tuple[LogoLayer, ...]  # the logo per run of shots in one corner (logo.py)
     end_card: EndCardPlan | None
     audio: AudioPlan
     safe: Box
@@ -226,6 +219,11 @@ class Plan:
     @property
     def size(self) -> tuple[int, int]:
         return self.width, self.height
+
+    @property
+    def logo(self) -> LogoLayer | None:
+        """The logo of the first shot (the cover's)."""
+        return self.logos[0] if self.logos else None
 
     @property
     def duration(self) -> float:
@@ -341,6 +339,7 @@ def plan_video(
     captions: list[Cue] | list[Caption] | None = None,
     fonts: Fonts | None = None,
     logo: Path | None = None,
+    logo_luma: float = 0.5,
     style: VideoStyle,
     draft: bool = False,
 ) -> Plan:
@@ -348,7 +347,9 @@ def plan_video(
 
     `media` maps each campaign-relative path (NFC; shots, music, voice-over) to its facts, in the default
     shot order; `captions` are the parsed cues when the spec names a caption file (a list in the spec is
-    used as is); `fonts` and `logo` are resolved files carried for the renderer. Raises SpecError when the
+    used as is); `fonts` and `logo` are resolved files carried for the renderer (`logo_luma`: the logo's
+    brightness, 0–1, for its contrast with each corner). A shot without `focus` that is cropped to another
+    shape is framed around its picture's salient point (`MediaFacts.look`). Raises SpecError when the
     shots cannot fit the duration.
     """
     video = campaign.video
@@ -441,14 +442,18 @@ def plan_video(
         # its author, so another shape is shown whole over a fill unless it is nearly the frame's shape
         threshold = float(motion_style["code_fit_threshold" if facts.kind == "moviepy" else "fit_threshold"])
         fit = fit_mode(pic, (width, height), threshold)
+        focus = shot.focus
+        if focus is None and facts.look is not None and fit == "fill" and \
+                coverage(pic, (width, height)) < float(motion_style.get("saliency_below", 0.75)):
+            focus = facts.look.salient  # a crop to another shape keeps the picture's subject
         if facts.kind == "image":
             kind = shot.motion if shot.motion != "auto" else pattern[still_count % len(pattern)]
             still_count += 1
             zoom = float(motion_style["zoom"] if fit == "fill" else motion_style["fit_zoom"])
             motion = make_motion(kind, pic, (width, height), fit, zoom=zoom, pan=float(motion_style["pan"]),
-                                 focus=shot.focus, ease=bool(motion_style["ease"]))
+                                 focus=focus, ease=bool(motion_style["ease"]))
         else:
-            motion = make_motion("none", pic, (width, height), fit, zoom=0.0, pan=0.0, focus=shot.focus)
+            motion = make_motion("none", pic, (width, height), fit, zoom=0.0, pan=0.0, focus=focus)
         code = None
         if facts.kind == "moviepy":
             rel = Path(shot.file)
@@ -519,16 +524,15 @@ def plan_video(
         texts.append(TextLayer("caption", nfc(c.text), start, stop, _text_box(safe, *bands["caption"]), "bottom",
                                "", min(fade, (stop - start) / 4)))
 
-    logo_layer = None
+    logos: tuple[LogoLayer, ...] = ()
     if logo is not None:
         lg = lay["logo"]
-        x0, y0, x1, _ = safe
-        lw = int(round((x1 - x0) * float(lg["width"])))
-        lh = int(round(height * float(lg["max_height"])))
-        corner = str(lg["corner"])
-        lx0 = x1 - lw if corner.endswith("right") else x0
-        ly0 = y0 if corner.startswith("top") else safe[3] - lh
-        logo_layer = LogoLayer(logo, (lx0, ly0, lx0 + lw, ly0 + lh), 0.0, content_end, corner, float(lg["opacity"]))
+        size = (int(round((safe[2] - safe[0]) * float(lg["width"]))), int(round(height * float(lg["max_height"]))))
+        content = shots[:len(pairs)]
+        choices = [shot.logo if shot.logo != AUTO else video.logo for shot, _ in pairs]
+        logos = plan_logos(logo, content, choices, [f.look for _, f in pairs], texts, safe=safe,
+                           frame=(width, height), size=size, default=str(lg["corner"]), opacity=float(lg["opacity"]),
+                           end=content_end, logo_luma=logo_luma)
 
     # --- sound
     a = style.audio
@@ -557,7 +561,7 @@ def plan_video(
         texts = [t for t in texts if t.role != "caption"]
     return Plan(
         platform=preset.id, width=width, height=height, fps=fps, frames=frames, shots=tuple(shots),
-        transitions=tuple(transitions), texts=tuple(texts), logo=logo_layer, end_card=card_plan, audio=audio,
+        transitions=tuple(transitions), texts=tuple(texts), logos=logos, end_card=card_plan, audio=audio,
         safe=safe, style=style, colors=colors, fonts=fonts or Fonts(), title=nfc(title).strip(), draft=draft,
         warnings=tuple(warnings), caption_mode=mode, sidecar_only=sidecar_only,
     )
