@@ -186,6 +186,20 @@ def test_a_short_table_fills_its_frame_at_every_size(tmp_path: Path, rows: int) 
     assert max(size_of(t) for t in records(p, "label")) > p.canvas.u * p.canvas.scale * 0.030  # grown
 
 
+@pytest.mark.parametrize(("kind", "header", "rows", "size"), [
+    ("donut", ["loai", "so"], [["Nam", 12], ["Nữ", 4]], "story"),
+    ("timeline", ["ngay", "su_kien"], [["2024-09-01", "Khai mạc"], ["2024-09-02", "Vòng loại"],
+                                       ["2024-09-03", "Chung kết"]], "banner"),
+])
+def test_little_data_still_fills_the_frame(tmp_path: Path, kind: str, header: list[str], rows: list, size: str) -> None:
+    """Two slices on a story (the ring and its legend centred together, not pinned to the top), three events
+    on a banner (type as large as the slots allow): no empty band under the chart."""
+    folder = make(tmp_path, kind, header, rows, [size], title="Đua ghe", subtitle="Vui")
+    r = render(folder, draft=True)[0]
+    bands = next(c for c in read_checks(r.path).checks if c.name == "layout.empty_band")
+    assert bands.ok, bands.reason
+
+
 def _capacity(err: pytest.ExceptionInfo) -> int:
     m = re.search(r"at most (\d+)", str(err.value))
     assert m, str(err.value)

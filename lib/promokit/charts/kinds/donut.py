@@ -55,6 +55,10 @@ def build(p: ChartArea) -> None:
         if size <= p.min_size("legend"):
             raise p.too_long(max(labels, key=len), p.data.x_name)
         size = max(p.min_size("legend"), size * 0.94)
+    if not side:  # a ring narrower than its box: the ring and its legend centred together, no band under them
+        shift = max(0.0, (area.h - d - p.gap * 1.5 - sum(g.height for g in fitted) - (n - 1) * size * 0.55) / 2)
+        ring = Box(ring.x0, ring.y0 + shift, ring.x1, ring.y1 + shift)
+        leg = Box(leg.x0, leg.y0 + shift, leg.x1, leg.y1)
     ax = p.canvas.axes(ring)
     ax.pie(vals, colors=colors, startangle=90, counterclock=False, radius=1.0,
            wedgeprops=dict(width=0.36, edgecolor=p.bg, linewidth=max(1.5, 0.003 * p.u)))

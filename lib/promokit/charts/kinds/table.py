@@ -99,8 +99,8 @@ class _TablePlan:
 def _table_plan(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: list[bool], width: float,
                 size: float, more: int = 0, whole: bool = True) -> _TablePlan | str:
     """Column widths and wrapping at `size` for `width` (cells on up to `more` lines beyond the label role's
-    `max_lines`); the name of the widest column when it cannot fit even breaking inside words (`whole`
-    False: a last resort, tried only when keeping words whole does not fit)."""
+    `max_lines`); the name of the widest column when it cannot fit. `whole` False lets cells break inside
+    words: a last resort, tried only when no size keeps words whole (`_table_fit`)."""
     lfont, hfont = p.font("label"), p.font("value")
     line = float(p.role("label").get("line", 1.15))
     most = int(p.role("label").get("max_lines", 2)) + more
@@ -143,8 +143,6 @@ def _table_plan(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
                 if best is None or key < best:
                     best = key
         if best is None:
-            if whole:
-                return _table_plan(p, heads, cols, numeric, width, size, more, whole=False)
             return heads[max(range(len(heads)), key=lambda c: options[c][-1])]
         choice[best[2]] += 1
     while True:  # room left over: unwrap where it saves the most lines per px
@@ -176,12 +174,19 @@ def _table_plan(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
 
 def _table_fit(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: list[bool], area: Box,
                k: float = 1.0) -> _TablePlan | str | int:
-    """The largest text size (≤ k × preferred, ≥ the minimum) at which the table fits `area`: its plan; or
-    the widest column's name (too wide at the minimum size), or how many rows would fit (too many rows)."""
+    """The largest text size (≤ k × preferred, ≥ the minimum) at which the table fits `area` with its words
+    whole (else, as a last resort, broken inside words): its plan; or the widest column's name (too wide at
+    the minimum size), or how many rows would fit (too many rows)."""
+    got = _table_fit_words(p, heads, cols, numeric, area, k, whole=True)
+    return got if isinstance(got, _TablePlan) else _table_fit_words(p, heads, cols, numeric, area, k, whole=False)
+
+
+def _table_fit_words(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: list[bool], area: Box,
+                     k: float, *, whole: bool) -> _TablePlan | str | int:
     size = max(p.min_size("label"), p.size("label") * k)
     best: _TablePlan | None = None
     while True:
-        plan = _table_plan(p, heads, cols, numeric, area.w, size)
+        plan = _table_plan(p, heads, cols, numeric, area.w, size, whole=whole)
         if isinstance(plan, _TablePlan) and plan.height(size * CELL_VPAD) <= area.h + 0.01:
             if best is None or plan.lines < best.lines:
                 best = plan  # the largest size, or a slightly smaller one that wraps less
@@ -210,7 +215,7 @@ def _table_grow(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
                 plan: _TablePlan) -> _TablePlan:
     """`plan` at a larger text size when the table, even with its rows at ROW_AIR, would leave its box
     partly empty: the largest size (≤ `table_grow` × preferred) at which it fits with comfortable rows.
-    Its cells wrap one line more than a table short of room may only when that fills the box better."""
+    Its cells wrap a line or two more than a table short of room may only when that fills the box better."""
     lb = sum(font_metrics(p.font("label")))
 
     def filled(t: _TablePlan) -> float:
@@ -220,7 +225,7 @@ def _table_grow(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
         return plan
     cap = p.size("label") * float(p.theme.style["chart"].get("table_grow", TABLE_GROW))
     grown = []
-    for more in (0, 1):
+    for more in (0, 1, 2):
         fits, size = [plan], plan.size
         while size * 1.04 <= cap + 1e-6:
             size *= 1.04
@@ -232,7 +237,10 @@ def _table_grow(p: ChartArea, heads: list[str], cols: list[list[str]], numeric: 
                 break
         # the largest size, or a slightly smaller one that wraps less
         grown.append(min((t for t in fits if t.size >= fits[-1].size * TABLE_UNWRAP), key=lambda t: (t.lines, -t.size)))
-    return grown[0] if filled(grown[0]) >= FILL * area.h or filled(grown[0]) >= filled(grown[1]) else grown[1]
+    for t in grown:  # the fewest extra lines that fill the box well enough, else what fills it most
+        if filled(t) >= FILL * area.h:
+            return t
+    return max(grown, key=lambda t: (filled(t), -grown.index(t)))
 
 
 def _tablecolumns(p: ChartArea) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -291,14 +299,16 @@ def need(p: ChartArea, k: float) -> float:
     """Height a table asks for with its text at k × preferred (tight rows)."""
     heads, cols, numeric = _tablecolumns(p)
     area = p.unit_note(p.box, draw=False)
-    size = need_size(p, k)
-    while True:
-        plan = _table_plan(p, heads, cols, numeric, area.w, size)
-        if isinstance(plan, _TablePlan):
-            return (area.y0 - p.box.y0) + plan.height(size * CELL_VPAD)
-        if size <= p.min_size("label") + 1e-6:
-            return 0.0
-        size = max(p.min_size("label"), size * 0.95)
+    for whole in (True, False):  # words kept whole at any size first
+        size = need_size(p, k)
+        while True:
+            plan = _table_plan(p, heads, cols, numeric, area.w, size, whole=whole)
+            if isinstance(plan, _TablePlan):
+                return (area.y0 - p.box.y0) + plan.height(size * CELL_VPAD)
+            if size <= p.min_size("label") + 1e-6:
+                break
+            size = max(p.min_size("label"), size * 0.95)
+    return 0.0
 
 
 def describe(spec: Infographic, d: ChartData) -> list[str]:

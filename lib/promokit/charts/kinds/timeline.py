@@ -29,7 +29,8 @@ def build(p: ChartArea) -> None:
     line_c = p.color("grid")
     if area.w > area.h * 1.7 and n <= 6:  # across
         slot = area.w / n
-        grow = max(1.0, min(1.8, area.h / (area.w / n) * 0.6))  # few events in a wide box: larger type
+        # few events in a wide box: larger type (as large as the slot's width and 60 % of the height allow)
+        grow = 2.5
         fw = p.fit_all(when, "value", slot * 0.92, max_lines=1, size=p.size("value") * grow)
         ft = p.fit_all(what, "label", slot * 0.92, max_lines=4, max_h=area.h * 0.6, size=p.size("label") * grow)
         if fw is None or ft is None:
