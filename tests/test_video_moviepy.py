@@ -274,7 +274,8 @@ def _draft_preview(job, t):
 def test_batch_runs_draw_no_storyboard_and_a_second_storyboard_is_instant(tmp_path, monkeypatch):
     from PIL import Image as PILImage
 
-    from promokit.video.api import Skipped
+    from promokit.lab import Skipped
+    from promokit.notebook import contact_sheet
 
     campaign_with_code(tmp_path, RED_BOX)
     ctx = open_campaign("t", tmp_path, tmp_path / "out")
@@ -282,6 +283,7 @@ def test_batch_runs_draw_no_storyboard_and_a_second_storyboard_is_instant(tmp_pa
     job = VideoJob(ctx, ["tiktok"], draft=True)
     assert isinstance(job.storyboard(), Skipped) and isinstance(job.preview(1.0), Skipped)
     assert "batch" in repr(job.storyboard())
+    assert isinstance(contact_sheet(ctx), Skipped)
     monkeypatch.delenv("PROMOKIT_BATCH")
     first = job.storyboard()
     assert isinstance(first, PILImage.Image)

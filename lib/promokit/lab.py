@@ -51,3 +51,19 @@ def files_url(path: str | Path) -> str | None:
     """The Jupyter server's address of the raw file, or None outside the root."""
     rel = relative(path)
     return None if rel is None else f"{_base_url()}files/{quote(rel)}"
+
+
+def in_batch() -> bool:
+    """True in a notebook run by `promokit run` (PROMOKIT_BATCH=1): what only a person looks at is skipped."""
+    return os.environ.get("PROMOKIT_BATCH") == "1"
+
+
+class Skipped:
+    """What a batch run did not draw, shown as one line in the executed notebook."""
+
+    def __init__(self, what_vi: str, what_en: str) -> None:
+        self.text = (f"({what_vi}: không vẽ khi chạy hàng loạt — mở sổ tay và chạy ô này để xem / {what_en}: "
+                     f"not drawn in a batch run — open the notebook and run this cell to see it)")
+
+    def __repr__(self) -> str:
+        return self.text

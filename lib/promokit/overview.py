@@ -64,8 +64,11 @@ def tiles(ctx: CampaignContext) -> list[Tile]:
     return out
 
 
-def contact_sheet(ctx: CampaignContext, *, columns: int | None = None) -> Image.Image:
-    """A contact sheet of the campaign's photos and clips with their facts (px sizes from styles/overview.yml)."""
+def contact_sheet(ctx: CampaignContext, *, columns: int | None = None) -> Image.Image | lab.Skipped:
+    """A contact sheet of the campaign's photos and clips with their facts (px sizes from styles/overview.yml).
+    Not drawn in a batch run (PROMOKIT_BATCH=1): nobody looks at it there."""
+    if lab.in_batch():
+        return lab.Skipped("ảnh tổng quan", "contact sheet")
     st = style()
     items = tiles(ctx)
     cols = max(1, min(columns or st["columns"], len(items) or 1))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
 import shutil
 import tempfile
 import time
@@ -23,6 +22,7 @@ from ..audit import audit_checks
 from ..catalog import CampaignOutputs, Checks, write_checks
 from ..conform import check_render
 from ..errors import SpecError, UsageError
+from ..lab import Skipped, in_batch
 from ..platforms import PLATFORMS, Preset
 from ..spec.models import Shot
 from ..text import format_duration, nfc
@@ -162,22 +162,6 @@ def make_plans(ctx: CampaignContext, platforms: list[str] | None = None, *, draf
     video = ctx.campaign.video
     names = platforms or (video.platforms if video else [])
     return {p: make_plan(ctx, p, draft=draft, inputs=inputs) for p in names}
-
-
-def in_batch() -> bool:
-    """True in a notebook run by `promokit run` (PROMOKIT_BATCH=1): what only a person looks at is skipped."""
-    return os.environ.get("PROMOKIT_BATCH") == "1"
-
-
-class Skipped:
-    """What a batch run did not draw, shown as one line in the executed notebook."""
-
-    def __init__(self, what_vi: str, what_en: str) -> None:
-        self.text = (f"({what_vi}: không vẽ khi chạy hàng loạt — mở sổ tay và chạy ô này để xem / {what_en}: "
-                     f"not drawn in a batch run — open the notebook and run this cell to see it)")
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 class VideoJob:

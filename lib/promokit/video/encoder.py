@@ -31,7 +31,10 @@ from .plan import Plan, ffmpeg_rate
 
 
 def encode_args(plan: Plan, out: Path, preset: Preset | None = None) -> list[str]:
-    """The video encode: raw NV12 frames on stdin -> H.264 High, BT.709 tv range, closed 2 s GOP (MP4)."""
+    """The video encode: raw NV12 frames on stdin -> H.264 High 4:2:0, BT.709 tv range, closed 2 s GOP (MP4).
+
+    x264 is handed the NV12 frames as they are (its own internal layout): no conversion to planar yuv420p
+    in ffmpeg and back in x264, the same bitstream for about 4 % less encoder CPU (bench/video.py)."""
     enc = plan.style.draft if plan.draft else plan.style.encode
     fps = ffmpeg_rate(plan.fps)
     gop = max(1, int(round(float(plan.style.encode["gop_seconds"]) * plan.fps)))
@@ -40,7 +43,7 @@ def encode_args(plan: Plan, out: Path, preset: Preset | None = None) -> list[str
            "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
            "-i", "-", "-map", "0:v:0",
            "-c:v", "libx264", "-preset", str(enc["preset"]), "-crf", str(enc["crf"]), "-profile:v", "high",
-           "-pix_fmt", "yuv420p", "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-flags", "+cgop",
+           "-pix_fmt", "nv12", "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-flags", "+cgop",
            "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]
     threads = plan.style.encode.get("threads")
     if threads:
