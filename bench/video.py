@@ -9,6 +9,8 @@ The reference job: a 30 s 1080x1920 30 fps promo from 8 generated photos (two po
   run-moviepy  the same with one 3 s moviepy shot (shots/cot.py, a rising bar) in place of the fourth photo;
             target: at most 1.1x `run`
   promokit  promokit.video.render_campaign called directly (the render alone, one platform: tiktok)
+  x264      the encoder's floor: ffmpeg/x264 alone encoding promokit's frames of the same job, drawn beforehand
+            (untimed) into a raw NV12 file, with the render's own encode arguments; no drawing, no sound
   ffmpeg    one hand-written filter graph (zoompan, xfade, drawtext, overlay, afade)
   moviepy   the whole job as the moviepy 2.x composition a notebook user would write (ImageClip, a resize
             lambda for the zoom, CrossFadeIn, TextClip, CompositeVideoClip) written by moviepy's own
@@ -229,6 +231,32 @@ def run_batch(assets: Path, out: Path, campaign: str = "bench") -> None:
         raise SystemExit("promokit run wrote no video")
 
 
+def prepare_floor(assets: Path, root: Path) -> None:
+    """Draw the reference job's frames into root/floor/frames.nv12 and its encode command into cmd.json."""
+    from promokit.spec import load_brand, load_campaign
+    from promokit.video import make_plans
+    from promokit.video.compositor import Compositor
+    from promokit.video.encoder import encode_args
+
+    folder = assets / "campaigns" / "bench"
+    brand, brand_dir = load_brand(assets)
+    plan = make_plans(load_campaign(folder), brand, folder, brand_dir, ["tiktok"])["tiktok"]
+    floor = root / "floor"
+    floor.mkdir(parents=True, exist_ok=True)
+    with open(floor / "frames.nv12", "wb") as raw, Compositor(plan) as comp:
+        for k in range(plan.frames):
+            for part in comp.frame(k).parts():
+                raw.write(part)
+    args = encode_args(plan, floor / "x264.mp4")
+    args[args.index("-")] = str(floor / "frames.nv12")
+    (floor / "cmd.json").write_text(json.dumps(args), encoding="utf-8")
+
+
+def run_floor(root: Path) -> None:
+    subprocess.run(json.loads((root / "floor" / "cmd.json").read_text(encoding="utf-8")), check=True,
+                   stdin=subprocess.DEVNULL)
+
+
 def run_ffmpeg(assets: Path, out: Path, seconds: float) -> None:
     subprocess.run(ffmpeg_graph_cmd(assets, out / "graph.mp4", seconds), check=True, stdin=subprocess.DEVNULL)
 
@@ -279,7 +307,7 @@ def child(variant: str, assets: Path, out: Path, seconds: float) -> None:
     {"promokit": lambda: run_promokit(assets, out), "run": lambda: run_batch(assets, out),
      "run-moviepy": lambda: run_batch(assets, out, "bench-moviepy"),
      "ffmpeg": lambda: run_ffmpeg(assets, out, seconds),
-     "moviepy": lambda: run_moviepy(assets, out, seconds)}[variant]()
+     "moviepy": lambda: run_moviepy(assets, out, seconds), "x264": lambda: run_floor(out.parent.parent)}[variant]()
 
 
 def measure(variant: str, assets: Path, out: Path, seconds: float) -> dict:
@@ -300,7 +328,7 @@ def measure(variant: str, assets: Path, out: Path, seconds: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-naive", action="store_true", help="skip the naive moviepy script (about 4 min)")
-    ap.add_argument("--only", choices=["run", "run-moviepy", "promokit", "ffmpeg", "moviepy"], action="append",
+    ap.add_argument("--only", choices=["run", "run-moviepy", "promokit", "ffmpeg", "moviepy", "x264"], action="append",
                     help="run only these")
     ap.add_argument("--seconds", type=float, default=30.0, help="length of the promo (default 30)")
     ap.add_argument("--repeat", type=int, default=1,
@@ -318,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="promokit-bench-"))
     try:
         assets = make_reference(root, args.seconds)
-        variants = args.only or ["ffmpeg", "run", "run-moviepy", "promokit"] + ([] if args.skip_naive else ["moviepy"])
+        variants = args.only or ["ffmpeg", "run", "run-moviepy", "promokit", "x264"] + (
+            [] if args.skip_naive else ["moviepy"])
+        if "x264" in variants:
+            prepare_floor(assets, root)
         runs: dict[str, list[dict]] = {v: [] for v in variants}
         for _ in range(max(1, args.repeat)):
             for v in variants:
@@ -340,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             run = by["run"]
             print(f"target: run at most 0.65x the graph -> {run['ratio']:.2f}x "
                   f"({'met' if run['ratio'] <= 0.65 else 'NOT met'})")
+        if base and "x264" in by:
+            print(f"the encoder's floor (x264 alone on the same frames, ready) is {by['x264']['ratio']:.2f}x the graph: "
+                  f"no render of this job through x264 at this preset and CRF can take less")
         if "run" in by and "run-moviepy" in by:
             k = by["run-moviepy"]["seconds"] / by["run"]["seconds"]
             print(f"target: one 3 s moviepy shot at most 1.1x the job without it -> {k:.2f}x "
