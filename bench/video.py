@@ -233,14 +233,12 @@ def run_batch(assets: Path, out: Path, campaign: str = "bench") -> None:
 
 def prepare_floor(assets: Path, root: Path) -> None:
     """Draw the reference job's frames into root/floor/frames.nv12 and its encode command into cmd.json."""
-    from promokit.spec import load_brand, load_campaign
+    from promokit.project import open_campaign
     from promokit.video import make_plans
     from promokit.video.compositor import Compositor
     from promokit.video.encoder import encode_args
 
-    folder = assets / "campaigns" / "bench"
-    brand, brand_dir = load_brand(assets)
-    plan = make_plans(load_campaign(folder), brand, folder, brand_dir, ["tiktok"])["tiktok"]
+    plan = make_plans(open_campaign("bench", assets, root / "out", check_files=False), ["tiktok"])["tiktok"]
     floor = root / "floor"
     floor.mkdir(parents=True, exist_ok=True)
     with open(floor / "frames.nv12", "wb") as raw, Compositor(plan) as comp:
