@@ -312,8 +312,8 @@ def test_a_post_the_platform_still_holds_is_not_asked(tmp_path, env):
 
     fake = env(lambda m, p, q, b: (200, {}, _rows(("blue_reels_play_count", 5))), "facebook")
     ledger = _ledger(tmp_path, ("facebook_reels", "A"), ("facebook_feed", "B"))
-    with sqlite3.connect(ledger) as db:  # B: scheduled on the platform for the day after
-        db.execute("UPDATE posts SET held_by='platform', publish_at='2024-04-22T08:00:00+00:00' WHERE remote_id='B'")
+    with sqlite3.connect(ledger) as db:  # B: scheduled on the platform for 3:00 on the day after, Vietnam time
+        db.execute("UPDATE posts SET held_by='platform', publish_at='2024-04-21T20:00:00+00:00' WHERE remote_id='B'")
     got = fetch_counts(ledger, "facebook", taken=DAY)
     assert [p for _, p, _, _, _ in fake.requests] == [f"/{V}/A/video_insights"] and len(got.snapshots) == 1
     assert fetch_counts(ledger, "facebook", taken=DAY + dt.timedelta(days=1)).snapshots[-1].remote_id == "B"

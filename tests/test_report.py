@@ -27,6 +27,7 @@ from promokit.report.insights import add_snapshots, import_export, read_export, 
 from promokit.report.model import Snapshot
 
 D = dt.date
+VN = dt.timezone(dt.timedelta(hours=7))
 APRIL = month("2024-04")
 
 
@@ -106,6 +107,46 @@ def test_every_figure_of_april(office):
     assert r.unmapped == ["khong-theme (không có theme / no theme)"]
     assert any("MINH HỌA" in note for note in r.notes)  # history written by promokit.report.history says so
     assert not r.empty
+
+
+def test_a_post_held_by_the_platform_is_published_at_its_time(office):
+    """Handed over to the platform on 14/4 for 16/4 (past, inside April) and on 22/4 for 28/4 (after the
+    ledger is read on 25/4): April counts the first on 16/4 and lists the second as scheduled; the week of
+    8–14/4 lists the first as scheduled (16/4 is after its end); read after 28/4, April counts both."""
+    assets, output = office
+    write_history(Catalog(output).ledger, History(posts=[
+        PostEvent("le-hoi-a", "youtube_shorts", D(2024, 4, 14), "published", "Y1", "https://yt.example/Y1",
+                  publish_at=dt.datetime(2024, 4, 16, 8, tzinfo=VN)),
+        PostEvent("ocop-b", "facebook_reels", D(2024, 4, 22), "published", "F2", "https://fb.example/F2",
+                  publish_at=dt.datetime(2024, 4, 28, 1, tzinfo=dt.UTC))]))
+    style = load_style(assets)
+    inputs = gather(output, assets, now=dt.datetime(2024, 4, 25, 12, tzinfo=VN))
+    r = build_report(inputs, style, APRIL)
+    assert r.total.posts == 2 + 1 and {c.id: c.posts for c in r.campaigns} == {"le-hoi-a": 3, "ocop-b": 0,
+                                                                               "khong-theme": 0}
+    ch = {c.code: c.posts for c in r.channels}
+    assert (ch["youtube"], ch["facebook"]) == (1, 1)
+    assert [(p.platform, p.published) for p in r.posts if p.campaign != "cu"] == [
+        ("tiktok", D(2024, 4, 12)), ("facebook_reels", D(2024, 4, 13)), ("youtube_shorts", D(2024, 4, 16))]
+    undone = {(u.campaign, u.what): (u.planned, u.why) for u in r.undone}
+    assert undone[("ocop-b", "facebook_reels")] == (
+        "hẹn giờ đăng 28/4/2024", "đã hẹn giờ trên nền tảng (Facebook giữ bài), đăng lúc 28/4/2024 08:00 / "
+        "scheduled on the platform (held by Facebook), goes out on 28/4/2024 08:00")
+    assert ("le-hoi-a", "youtube_shorts") not in undone
+    from promokit.report.document import document
+
+    text = "\n".join(x for sec in document(r, style, D(2024, 4, 25)).sections for x in sec.paragraphs)
+    assert "ocop-b – facebook_reels: hẹn giờ đăng 28/4/2024; chưa thực hiện – lý do: đã hẹn giờ trên nền tảng" in text
+
+    early = build_report(inputs, style, between("2024-04-08", "2024-04-14"))
+    assert early.total.posts == 2 and [p.platform for p in early.posts] == ["tiktok", "facebook_reels"]
+    assert {(u.campaign, u.what): u.planned for u in early.undone}[("le-hoi-a", "youtube_shorts")] == \
+        "hẹn giờ đăng 16/4/2024"
+    assert ("ocop-b", "facebook_reels") not in {(u.campaign, u.what) for u in early.undone}  # handed over on 22/4
+
+    later = build_report(gather(output, assets, now=dt.datetime(2024, 4, 28, 9, tzinfo=VN)), style, APRIL)
+    assert later.total.posts == 4 and not any(u.what == "facebook_reels" for u in later.undone)
+    assert later.total == build_report(gather(output, assets), style, APRIL).total  # the clock is long past
 
 
 def test_the_next_snapshot_changes_the_change(office):

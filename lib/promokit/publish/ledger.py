@@ -59,6 +59,23 @@ class PostRecord:
     def percent(self) -> float:
         return 100.0 * self.sent / self.total if self.total else 0.0
 
+    @property
+    def goes_out(self) -> dt.datetime | None:
+        """When the platform holding this post publishes it (aware); None when it is not held."""
+        return goes_out(self.held_by, self.publish_at)
+
+
+def goes_out(held_by: str, publish_at: str) -> dt.datetime | None:
+    """The time (aware; UTC when the text has no zone) a post held by the platform goes out; None when it is not
+    held by the platform or the time is unreadable."""
+    if held_by != "platform" or not publish_at:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(str(publish_at))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
 
 _COLS = ("id, campaign, platform, digest, state, remote_id, url, error, sent, total, note, started, updated, held_by, "
          "publish_at")

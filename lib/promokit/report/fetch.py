@@ -2,7 +2,8 @@
 its publisher's read side (`promokit.publish.readers.READERS`: the same HTTP layer, tokens, retries and 429
 Retry-After as publishing) and a dated snapshot is added to the append-only `insights` table.
 
-A post the platform holds for its own scheduled time (`publish_at` after the day) is not asked yet.
+A post the platform holds for its own scheduled time is asked only once its `publish_at` has
+passed, both now and by the end of the snapshot's day (Vietnam time).
 Polite and incremental: a post whose last snapshot is younger than `every_days` is skipped (unless `force`);
 the readers' rate-limit signals (usage headers, throttling codes, a 429 that outlived the retries) pause the
 calls or postpone the rest of that platform to the next run; one post's error is named and the others go
@@ -26,6 +27,7 @@ from ..publish.readers import READERS, RateLimited
 from .insights import add_snapshots, latest_taken
 from .model import Snapshot
 
+VN = dt.timezone(dt.timedelta(hours=7))
 _sleep = time.sleep  # the pause between calls a platform's headers ask for (tests replace it)
 
 
@@ -105,8 +107,10 @@ def fetch_counts(ledger: Path, platform: str = "all", *, taken: dt.date | None =
     ledger = Path(ledger)
     names = reader_names(platform)
     day = taken or dt.date.today()
+    # a post the platform holds is asked once it is out: by the end of `day` (Vietnam time) and by now
+    cutoff = min(dt.datetime.now(dt.UTC), dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), VN))
     posts = [p for p in PublishLedger(ledger).all() if p.state == "published" and p.remote_id and p.platform in names
-             and not (p.publish_at and p.publish_at[:10] > day.isoformat())]  # held by the platform until then
+             and not ((out := p.goes_out) is not None and out > cutoff)]
     latest = latest_taken(ledger)
     out = Fetched()
     clients: dict[str, Http] = {}

@@ -40,6 +40,18 @@ def _day(text: Any) -> dt.date | None:
     return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(VN).date() if len(s) > 10 else t.date()
 
 
+def goes_out(held_by: str, publish_at: str) -> dt.datetime | None:
+    """When a post the platform holds goes out (aware; UTC when the text has no zone), as
+    `publish.ledger.goes_out` (not imported: publish's package would load its publishers)."""
+    if held_by != "platform" or not publish_at:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(publish_at)
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
 def _tables(db: sqlite3.Connection) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
@@ -74,8 +86,11 @@ def _ledger_rows(ledger: Path, notes: list[str]) -> tuple[list[Product], list[Po
                     db.execute("SELECT campaign, notebook, status, finished, error FROM jobs")]
         posts: list[PostRow] = []
         if "posts" in have:
-            posts = [PostRow(c, p, s, u or "", r or "", e or "", _day(up)) for c, p, s, u, r, e, up in db.execute(
-                "SELECT campaign, platform, state, url, remote_id, error, updated FROM posts")]
+            cols = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+            held = "held_by, publish_at" if {"held_by", "publish_at"} <= cols else "'', ''"  # older ledgers
+            posts = [PostRow(c, p, s, u or "", r or "", e or "", _day(up), goes_out(hb or "", at or ""))
+                     for c, p, s, u, r, e, up, hb, at in db.execute(
+                         f"SELECT campaign, platform, state, url, remote_id, error, updated, {held} FROM posts")]
         approvals: list[ApprovalRow] = []
         if "approvals" in have:
             latest: dict[tuple[str, str], ApprovalRow] = {}
@@ -119,8 +134,9 @@ def _from_manifest(info: dict, cid: str) -> CampaignFacts:
                          _day(dates.get("from")), _day(dates.get("to")))
 
 
-def gather(output: Path, assets: Path | None = None) -> ReportInputs:
-    """Everything the report needs, read from `output` (and `assets/campaigns`, when given)."""
+def gather(output: Path, assets: Path | None = None, *, now: dt.datetime | None = None) -> ReportInputs:
+    """Everything the report needs, read from `output` (and `assets/campaigns`, when given) at `now` (aware;
+    default: the clock) — a post the platform holds counts as published once its time has passed."""
     output = Path(output)
     cat = Catalog(output)
     notes: list[str] = []
@@ -156,4 +172,4 @@ def gather(output: Path, assets: Path | None = None) -> ReportInputs:
         notes.append(f"insights: {e}")
         snapshots = []
     return ReportInputs(sorted(campaigns.values(), key=lambda c: c.id), products + manifest_products, posts,
-                        approvals, jobs, snapshots, notes)
+                        approvals, jobs, snapshots, notes, now or dt.datetime.now(dt.UTC))

@@ -51,6 +51,7 @@ class PostEvent:
     remote_id: str = ""
     url: str = ""
     error: str = ""
+    publish_at: dt.datetime | None = None  # handed over on `day`; the platform holds it until then (aware)
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,11 @@ def write_history(ledger: Path, history: History) -> Path:
             db.executemany("INSERT INTO outputs(job_id, path, bytes, sha256) VALUES (?,?,?,?)",
                            [(job, f"{j.campaign}/{p}", 1000, f"{job:064x}") for p in j.outputs])
         for p in history.posts:
-            db.execute("INSERT INTO posts(campaign, platform, digest, state, remote_id, url, error, started, updated)"
-                       " VALUES (?,?,?,?,?,?,?,?,?)", (p.campaign, p.platform, "0" * 64, p.state, p.remote_id, p.url,
-                                                      p.error, _ts(p.day, 8), _ts(p.day, 10)))
+            held = ("platform", p.publish_at.isoformat()) if p.publish_at is not None else ("", "")
+            db.execute("INSERT INTO posts(campaign, platform, digest, state, remote_id, url, error, started, updated,"
+                       " held_by, publish_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       (p.campaign, p.platform, "0" * 64, p.state, p.remote_id, p.url, p.error, _ts(p.day, 8),
+                        _ts(p.day, 10), *held))
         for a in history.approvals:
             db.execute("INSERT INTO approvals(campaign, platform, digest, decision, reviewer, decided)"
                        " VALUES (?,?,?,?,?,?)", (a.campaign, a.platform, "0" * 64, a.decision, "demo", _ts(a.day)))

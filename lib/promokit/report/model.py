@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .period import Period
 
+VN = dt.timezone(dt.timedelta(hours=7))
 METRICS = ("views", "reach", "reactions", "comments", "shares", "watch_s")
 UNMAPPED = "—"
 
@@ -49,7 +50,16 @@ class PostRow:
     url: str = ""
     remote_id: str = ""
     error: str = ""
-    updated: dt.date | None = None
+    updated: dt.date | None = None  # published (a held post: handed over to the platform), Vietnam day
+    goes_out: dt.datetime | None = None  # held by the platform until then (its own scheduling), aware
+
+    def out_on(self, now: dt.datetime | None) -> dt.date | None:
+        """The day (Vietnam time) the post was published; a held post only once `goes_out` ≤ `now`."""
+        if self.state != "published":
+            return None
+        if self.goes_out is None:
+            return self.updated
+        return self.goes_out.astimezone(VN).date() if now is None or self.goes_out <= now else None
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class ReportInputs:
     jobs: list[JobRow] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be read (named), shown in the report
+    now: dt.datetime | None = None  # when the ledger was read (a held post is published only once its time passed)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -219,8 +230,9 @@ def build_report(inputs: ReportInputs, style: dict[str, Any], period: Period) ->
         return camps.get(cid) or CampaignFacts(cid)
 
     made = [p for p in inputs.products if p.made in period]
-    published = [p for p in inputs.posts if p.state == "published" and p.updated is not None
-                 and p.updated <= period.end]
+    # dated by the day each went out (a held post: its publish_at, once passed); copies, the inputs unchanged
+    published = [replace(p, updated=day) for p in inputs.posts
+                 if (day := p.out_on(inputs.now)) is not None and day <= period.end]
     published_now = [p for p in published if p.updated in period]
     audiences = _audiences(inputs, period, style)
 
@@ -317,10 +329,17 @@ def build_report(inputs: ReportInputs, style: dict[str, Any], period: Period) ->
                   total, unmapped, list(inputs.notes))
 
 
+def _vn_time(t: dt.datetime) -> str:
+    """An aware time as "22/4/2024 08:00", Vietnam time."""
+    t = t.astimezone(VN)
+    return f"{t.day}/{t.month}/{t.year} {t:%H:%M}"
+
+
 def _undone(inputs: ReportInputs, period: Period, style: dict[str, Any], active: set[str],
             published: list[PostRow]) -> list[Undone]:
-    """Scheduled or approved posts not published by the period's end, failed posts, failed jobs, and
-    campaigns of the period without any product — each with the reason the ledger gives."""
+    """Scheduled or approved posts not published by the period's end (a post the platform holds for later is
+    named so, with its time), failed posts, failed jobs, and campaigns of the period without any product —
+    each with the reason the ledger gives."""
     done = {(p.campaign, p.platform) for p in published}
     posts = {(p.campaign, p.platform): p for p in inputs.posts}
     out: dict[tuple[str, str], Undone] = {}
@@ -329,6 +348,10 @@ def _undone(inputs: ReportInputs, period: Period, style: dict[str, Any], active:
         p = posts.get(key)
         if p is None:
             return "chưa đăng (chưa chạy promokit publish --live)"
+        if p.state == "published" and p.goes_out is not None:
+            by = style.get("channels", {}).get(channel_of(p.platform, style), p.platform)
+            return (f"đã hẹn giờ trên nền tảng ({by} giữ bài), đăng lúc {_vn_time(p.goes_out)} / scheduled on the "
+                    f"platform (held by {by}), goes out on {_vn_time(p.goes_out)}")
         if p.state == "failed":
             return f"đăng lỗi: {p.error}" if p.error else "đăng lỗi"
         return "đang đăng dở (đang tải lên/xử lý)"
@@ -347,6 +370,10 @@ def _undone(inputs: ReportInputs, period: Period, style: dict[str, Any], active:
         key = (p.campaign, p.platform)
         if p.state == "failed" and p.updated in period and key not in out:
             out[key] = Undone(p.campaign, p.platform, "đăng bài", why_post(key))
+        elif p.state == "published" and p.goes_out is not None and key not in done and key not in out \
+                and p.updated is not None and p.updated <= period.end:  # handed over, the platform holds it
+            d = p.goes_out.astimezone(VN)
+            out[key] = Undone(p.campaign, p.platform, f"hẹn giờ đăng {d.day}/{d.month}/{d.year}", why_post(key))
     last_job: dict[tuple[str, str], JobRow] = {}
     for j in sorted((j for j in inputs.jobs if j.finished is not None and j.finished <= period.end),
                     key=lambda j: j.finished or dt.date.min):
