@@ -343,9 +343,10 @@ class _Child:
                         f"did not finish {what_en} within {timeout:g} s (is the code stuck?)",
                         "kiểm tra vòng lặp/chờ trong mã của cảnh", "look for a loop or a wait in the shot's code")
 
-    def message(self) -> tuple:
-        """The child's next message; a ToolError for its errors, a hang or an early exit."""
-        self._wait(self.timeouts[0], "việc tạo clip", "making its clip")
+    def message(self, timeout: float | None = None, what: tuple[str, str] = ("việc tạo clip", "making its clip")) -> tuple:
+        """The child's next message (within `timeout` s, the start timeout by default); a ToolError for its
+        errors, a hang or an early exit."""
+        self._wait(self.timeouts[0] if timeout is None else timeout, *what)
         try:
             msg = self.conn.recv()
         except EOFError:
@@ -358,15 +359,8 @@ class _Child:
     def frame_into(self, buf: np.ndarray, t: float) -> None:
         """The next frame's bytes (luma then chroma) copied into `buf`, its slot handed back to the child."""
         assert self.ring is not None
-        self._wait(self.timeouts[1], f"khung hình tại {t:.2f} s", f"the frame at {t:.2f} s")
-        try:
-            msg = self.conn.recv()
-        except EOFError:
-            raise self._died() from None
-        if msg[0] == "error":
-            _, where, vi, en, fix_vi, fix_en = msg
-            raise _fail(self.shot, f"{vi} ({where})", f"{en} ({where})", fix_vi, fix_en)
-        np.copyto(buf, self.ring.view(msg[1]))
+        _, slot = self.message(self.timeouts[1], (f"khung hình tại {t:.2f} s", f"the frame at {t:.2f} s"))
+        np.copyto(buf, self.ring.view(slot))
         self.ring.free.release()
 
     def _died(self) -> ToolError:
