@@ -20,12 +20,12 @@ import zipfile
 from ..spec.models import Brand
 from .html import (
     DRAFT_NOTE,
-    SAMPLE_NOTE,
     TOC_TITLE,
     Pictures,
     body_env,
     chapter_header,
     colophon_block,
+    cover_block,
     toc_list,
 )
 from .model import Chapter, Document, Heading, Link, esc, esc_title, render_body
@@ -89,23 +89,12 @@ def write_epub(doc: Document, images: dict[str, PreparedImage], faces: list[Face
     add("cover.xhtml", _content(doc, m.title, body, "cover-body", "frontmatter"), "application/xhtml+xml", "cover",
         props="", linear=True)
 
-    # title page
-    parts = []
-    if logo is not None:
-        parts.append(f'<p><img class="logo" src="images/logo{logo.ext}" alt="{esc("Logo " + (m.publisher or m.brand))}"'
-                     f' width="{logo.width}" height="{logo.height}" /></p>')
-    if m.brand:
-        parts.append(f'<p class="brand">{esc(m.brand)}</p>')
-    parts.append(f'<h1 class="title">{esc_title(m.title)}</h1>')
-    for cls, value in (("subtitle", m.subtitle), ("publisher", m.publisher), ("date", m.date)):
-        if value:
-            parts.append(f'<p class="{cls}">{esc(value)}</p>')
-    if m.sample_data:
-        parts.append(f'<p><span class="badge">{esc(SAMPLE_NOTE)}</span></p>')
+    # title page: the HTML edition's cover block without the cover picture (the cover page has it)
+    body = cover_block(doc, pics, logo, lambda im: f"images/logo{im.ext}", cover=False)
     if m.draft:
-        parts.append(f'<p class="draft-banner">{esc(DRAFT_NOTE)}</p>')
-    add("title.xhtml", _content(doc, m.title, '<section class="title-page" epub:type="titlepage">\n'
-                                + "\n".join(parts) + "\n</section>", "title-body", "frontmatter"),
+        body += f'<p class="draft-banner">{esc(DRAFT_NOTE)}</p>\n'
+    add("title.xhtml", _content(doc, m.title, f'<section class="title-page" epub:type="titlepage">\n{body}</section>',
+                                "title-body", "frontmatter"),
         "application/xhtml+xml", "title-page", linear=True)
 
     # navigation document

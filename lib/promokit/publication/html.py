@@ -118,7 +118,8 @@ def toc_list(doc: Document, href: Callable[[Chapter, Heading | None], str]) -> s
 
 
 def cover_block(doc: Document, pics: Pictures, logo: PreparedImage | None, logo_src: Callable[[PreparedImage], str],
-                level: int = 1) -> str:
+                level: int = 1, *, cover: bool = True) -> str:
+    """Logo, brand, title, subtitle, the cover picture (unless not `cover`), publisher, date, sample-data badge."""
     m = doc.meta
     parts = []
     if logo is not None:
@@ -129,7 +130,7 @@ def cover_block(doc: Document, pics: Pictures, logo: PreparedImage | None, logo_
     parts.append(f'<h{level} class="title">{esc_title(m.title)}</h{level}>\n')
     if m.subtitle:
         parts.append(f'<p class="subtitle">{esc_title(m.subtitle)}</p>\n')
-    if doc.cover is not None:
+    if cover and doc.cover is not None:
         parts.append(f'<figure class="cover-figure">{pics.img(doc.cover)}</figure>\n')
     if m.publisher:
         parts.append(f'<p class="publisher">{esc(m.publisher)}</p>\n')

@@ -161,6 +161,37 @@ class Line:
     audience: Audience = field(default_factory=Audience)
 
 
+@dataclass
+class _Tally:
+    """A summary row being counted: the campaigns seen, products made, posts published, bulletins, audience."""
+
+    campaigns: set[str] = field(default_factory=set)
+    products: int = 0
+    posts: int = 0
+    bulletins: int = 0
+    audience: Audience = field(default_factory=Audience)
+
+    def count_product(self, p: Product, *, campaign: bool = True) -> None:
+        self.products += 1
+        self.bulletins += int(p.kind == "radio" and p.role == "audio")
+        if campaign:
+            self.campaigns.add(p.campaign)
+
+    def count_post(self, campaign: str | None = None) -> None:
+        self.posts += 1
+        if campaign is not None:
+            self.campaigns.add(campaign)
+
+    def add_audience(self, a: Audience) -> None:
+        self.audience = self.audience.plus(a)
+
+    def any(self) -> bool:
+        return bool(self.campaigns or self.products or self.posts or self.audience.posts)
+
+    def line(self, code: str, title: str) -> Line:
+        return Line(code, title, len(self.campaigns), self.products, self.posts, self.bulletins, self.audience)
+
+
 @dataclass(frozen=True)
 class CampaignLine:
     id: str
@@ -252,62 +283,38 @@ def build_report(inputs: ReportInputs, style: dict[str, Any], period: Period) ->
                                   p.url, p.updated, aud))
     stray = {k: a for k, a in audiences.items() if k not in by_post}  # counts of posts the ledger does not know
 
-    # per channel
-    ch_rows: dict[str, dict[str, Any]] = {c: {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
-                                              "audience": Audience()} for c in channels_def}
-
-    def ch_row(ch: str) -> dict[str, Any]:
-        return ch_rows.setdefault(ch, {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
-                                       "audience": Audience()})
-
+    # per channel: every channel of the style first, then any other met
+    by_channel: defaultdict[str, _Tally] = defaultdict(_Tally, {c: _Tally() for c in channels_def})
     for p in made:
         ch = product_channel.get(p.kind)
         if ch:
-            row = ch_row(ch)
-            row["products"] += 1
-            row["campaigns"].add(p.campaign)
-            if p.kind == "radio" and p.role == "audio":
-                row["bulletins"] += 1
+            by_channel[ch].count_product(p)
     for p in published_now:
-        row = ch_row(channel_of(p.platform, style))
-        row["posts"] += 1
-        row["campaigns"].add(p.campaign)
+        by_channel[channel_of(p.platform, style)].count_post(p.campaign)
     for pl in lines:
         if pl.audience is not None:
-            row = ch_row(pl.channel)
-            row["audience"] = row["audience"].plus(pl.audience)
+            by_channel[pl.channel].add_audience(pl.audience)
     for (ch, _rid), a in stray.items():
-        row = ch_row(ch)
-        row["audience"] = row["audience"].plus(a)
+        by_channel[ch].add_audience(a)
 
-    # per area
-    ar_rows: dict[str, dict[str, Any]] = {a: {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
-                                              "audience": Audience()} for a in areas_def}
-
-    def ar_row(code: str) -> dict[str, Any]:
-        return ar_rows.setdefault(code, {"campaigns": set(), "products": 0, "posts": 0, "bulletins": 0,
-                                         "audience": Audience()})
-
+    # per area: likewise
+    by_area: defaultdict[str, _Tally] = defaultdict(_Tally, {a: _Tally() for a in areas_def})
     for cid in active:
-        ar_row(area_of(facts(cid).theme, style))["campaigns"].add(cid)
+        by_area[area_of(facts(cid).theme, style)].campaigns.add(cid)
     for p in made:
-        row = ar_row(area_of(facts(p.campaign).theme, style))
-        row["products"] += 1
-        row["bulletins"] += int(p.kind == "radio" and p.role == "audio")
+        by_area[area_of(facts(p.campaign).theme, style)].count_product(p, campaign=False)
     for p in published_now:
-        ar_row(area_of(facts(p.campaign).theme, style))["posts"] += 1
+        by_area[area_of(facts(p.campaign).theme, style)].count_post()
     for pl in lines:
         if pl.audience is not None:
-            row = ar_row(pl.area)
-            row["audience"] = row["audience"].plus(pl.audience)
+            by_area[pl.area].add_audience(pl.audience)
 
-    def to_lines(rows: dict[str, dict[str, Any]], titles: dict[str, str], unmapped_title: str) -> list[Line]:
-        return [Line(code, titles.get(code, unmapped_title if code == UNMAPPED else code), len(r["campaigns"]),
-                     r["products"], r["posts"], r["bulletins"], r["audience"]) for code, r in rows.items()
-                if code in titles or any((r["campaigns"], r["products"], r["posts"], r["audience"].posts))]
+    def to_lines(rows: dict[str, _Tally], titles: dict[str, str], unmapped_title: str) -> list[Line]:
+        return [r.line(code, titles.get(code, unmapped_title if code == UNMAPPED else code))
+                for code, r in rows.items() if code in titles or r.any()]
 
-    areas = to_lines(ar_rows, areas_def, "Chưa xác định lĩnh vực")
-    channels = to_lines(ch_rows, channels_def, "Khác")
+    areas = to_lines(by_area, areas_def, "Chưa xác định lĩnh vực")
+    channels = to_lines(by_channel, channels_def, "Khác")
     total_aud = Audience()
     for a in areas:
         total_aud = total_aud.plus(a.audience)

@@ -9,7 +9,7 @@ What does not fit even then is a DataError saying how many would."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..labels import is_ordinal, nice_ticks, short_period, show_label
 from ..measure import Box, Fitted, font_metrics, text_width
@@ -132,6 +132,30 @@ def rows_need(p: ChartArea, labels: list[str], label_w: float, k: float) -> floa
 
 
 
+def value_axes(p: ChartArea, ab: Box, n: int, ticks: list[float], *, horizontal: bool) -> Any:
+    """The axes of bars over `n` categories (the first at the top or left): values 0..ticks[-1] along the
+    other axis with its ticks, grid and zero line."""
+    ax = p.canvas.axes(ab)
+    cat, val = ("y", "x") if horizontal else ("x", "y")
+    getattr(ax, f"set_{cat}lim")(*((n - 0.5, -0.5) if horizontal else (-0.5, n - 0.5)))
+    getattr(ax, f"set_{val}lim")(0, ticks[-1])
+    p.canvas.no_ticks(ax, cat)
+    p.style_ticks(ax, val, ticks, ab)
+    line = max(1.0, 0.0015 * p.u)
+    ax.grid(axis=val, color=p.color("grid"), linewidth=line, zorder=0)
+    (ax.axvline if horizontal else ax.axhline)(0, color=p.color("axis"), linewidth=line, zorder=3)
+    return ax
+
+
+def grouped_bars(ax: Any, series: list[list[float]], colors: list[str], width: float, *, horizontal: bool) -> None:
+    """Each series' bars side by side within a category's `width` (0..1 of a slot)."""
+    k = len(series)
+    draw = ax.barh if horizontal else ax.bar
+    for j, s in enumerate(series):
+        off = (j - (k - 1) / 2) * width / k
+        draw([i + off for i in range(len(s))], s, width / k * 0.92, color=colors[j], zorder=2)
+
+
 def multi_bars(p: ChartArea, stacked: bool) -> None:
     labels = [show_label(s) for s in p.data.labels]
     n, k = len(labels), len(p.data.columns)
@@ -157,21 +181,14 @@ def multi_bars(p: ChartArea, stacked: bool) -> None:
         lab_h = max(f.height for f in fl)
         head = 0.0 if stacked else p.min_size("value") * 1.3  # room for the tallest bar's value
         ab = Box(vert_area.x0, area.y0 + tsize * 0.6 + head, vert_area.x1, area.y1 - lab_h - p.gap * 0.8)
-        ax = p.canvas.axes(ab)
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_ylim(0, ticks[-1])
-        bottom = [0.0] * n
-        for j, s in enumerate(series):
-            if stacked:
+        ax = value_axes(p, ab, n, ticks, horizontal=False)
+        if stacked:
+            bottom = [0.0] * n
+            for j, s in enumerate(series):
                 ax.bar(range(n), s, width, bottom=bottom, color=colors[j], zorder=2, **edge)
                 bottom = [b + v for b, v in zip(bottom, s, strict=True)]
-            else:
-                off = (j - (k - 1) / 2) * width / k
-                ax.bar([i + off for i in range(n)], s, width / k * 0.92, color=colors[j], zorder=2)
-        p.canvas.no_ticks(ax, "x")
-        p.style_ticks(ax, "y", ticks, ab)
-        ax.grid(axis="y", color=p.color("grid"), linewidth=max(1.0, 0.0015 * p.u), zorder=0)
-        ax.axhline(0, color=p.color("axis"), linewidth=max(1.0, 0.0015 * p.u), zorder=3)
+        else:
+            grouped_bars(ax, series, colors, width, horizontal=False)
         slot = ab.w / n
         for i, f in enumerate(fl):
             p.lines(f, ab.x0 + (i + 0.5) * slot, ab.y1 + p.gap * 0.8, "label", ha="center",
@@ -187,16 +204,8 @@ def multi_bars(p: ChartArea, stacked: bool) -> None:
     fl = row_labels(p, labels, Box(area.x0, area.y0, area.x1, area.y1 - tick_h))
     lab_w = max(f.width for f in fl)
     ab = Box(area.x0 + lab_w + p.gap * 0.8, area.y0, area.x1 - tick_w * 0.5, area.y1 - tick_h)
-    ax = p.canvas.axes(ab)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlim(0, ticks[-1])
-    for j, s in enumerate(series):
-        off = (j - (k - 1) / 2) * width / k
-        ax.barh([i + off for i in range(n)], s, width / k * 0.92, color=colors[j], zorder=2)
-    p.canvas.no_ticks(ax, "y")
-    p.style_ticks(ax, "x", ticks, ab)
-    ax.grid(axis="x", color=p.color("grid"), linewidth=max(1.0, 0.0015 * p.u), zorder=0)
-    ax.axvline(0, color=p.color("axis"), linewidth=max(1.0, 0.0015 * p.u), zorder=3)
+    ax = value_axes(p, ab, n, ticks, horizontal=True)
+    grouped_bars(ax, series, colors, width, horizontal=True)
     row = ab.h / n
     for i, f in enumerate(fl):
         p.lines(f, ab.x0 - p.gap * 0.8, ab.y0 + (i + 0.5) * row - f.height / 2, "label", ha="right",

@@ -49,6 +49,16 @@ class MetaPublisher(Publisher):
         data = job.http.json("GET", self.graph(job, video_id), params={"fields": "status"})
         return data.get("status") or {}
 
+    def finish(self, job: Job, video_id: str, endpoint: str, data: dict[str, str]) -> None:
+        """The finish phase with the post's request, once: a finish whose answer was lost counts as done when
+        the video's publishing phase has started."""
+        def recover() -> dict | None:
+            phase = (self.status(job, video_id).get("publishing_phase") or {}).get("status", "not_started")
+            return {"success": True} if phase != "not_started" else None
+
+        job.commit("finish", lambda: job.http.json("POST", endpoint, data={
+            "upload_phase": "finish", **data, **job.request}), recover)
+
     def rupload(self, job: Job, url: str, query) -> None:
         """Meta's rupload protocol: POST the bytes from `offset`; resume from the server's bytes_transferred."""
         total = job.size
@@ -91,12 +101,7 @@ class FacebookReels(MetaPublisher):
 
         self.rupload(job, url, query)
 
-        def recover() -> dict | None:
-            phase = (self.status(job, vid).get("publishing_phase") or {}).get("status", "not_started")
-            return {"success": True} if phase != "not_started" else None
-
-        job.commit("finish", lambda: job.http.json("POST", self.graph(job, f"{page}/video_reels"), data={
-            "upload_phase": "finish", "video_id": vid, **job.request}), recover)
+        self.finish(job, vid, self.graph(job, f"{page}/video_reels"), {"video_id": vid})
         return Outcome(vid, f"https://www.facebook.com/reel/{vid}")
 
 
@@ -149,12 +154,7 @@ class FacebookFeed(MetaPublisher):
             job.http.resume_upload(total, offsets()[0], send, lambda: offsets()[0], job.sent)
             job.save("uploaded", {"bytes": total})
 
-        def recover() -> dict | None:
-            phase = (self.status(job, vid).get("publishing_phase") or {}).get("status", "not_started")
-            return {"success": True} if phase != "not_started" else None
-
-        job.commit("finish", lambda: job.http.json("POST", endpoint, data={
-            "upload_phase": "finish", "upload_session_id": session, **job.request}), recover)
+        self.finish(job, vid, endpoint, {"upload_session_id": session})
         return Outcome(vid, f"https://www.facebook.com/{page}/videos/{vid}")
 
 
