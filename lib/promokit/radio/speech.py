@@ -12,7 +12,7 @@ speaking rate in syllables per minute.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..text import nfc
@@ -181,6 +181,98 @@ def _day_month(day: int, month: int) -> str:
     return f"{number_words(day)} tháng {MONTHS.get(month, number_words(month))}"
 
 
+class _Odd(Exception):  # noqa: N818 - a form left as written, not an error
+    """A form that looks like its kind but does not read as one: it is left as written, with a note."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi, self.en = vi, en
+
+
+def _require(ok: bool, vi: str, en: str) -> None:
+    if not ok:
+        raise _Odd(vi, en)
+
+
+def _ints(form: str) -> list[int]:
+    return [int(x) for x in re.findall(r"\d+", form)]
+
+
+def _lead(word: str, before: str) -> str:
+    """`word` and a space, unless the text before already ends with it ("ngày 18/4" is not "ngày ngày …")."""
+    return "" if before.rstrip().lower().endswith(word) else f"{word} "
+
+
+def _url(m: re.Match[str], d: Dictionary, before: str) -> str:
+    said = re.sub(r"^(?:https?://)", "", m.group(0)).rstrip("/")
+    return " ".join(said.replace(".", " chấm ").replace("/", " gạch chéo ").replace("-", " gạch ngang ").split())
+
+
+def _phone(m: re.Match[str], d: Dictionary, before: str) -> str:
+    groups = re.findall(r"\d+", m.group(0))
+    while len(groups) > 1 and len(min(groups, key=len)) == 1:  # "3 680" → one group "3680"
+        i = groups.index(min(groups, key=len))
+        j = i + 1 if i + 1 < len(groups) else i - 1
+        lo, hi = sorted((i, j))
+        groups[lo:hi + 1] = [groups[lo] + groups[hi]]
+    if len(groups) == 1:  # no separators: 4-3-3 (or 4-3-4)
+        g = groups[0]
+        groups = [g[:4], g[4:7], g[7:]]
+    return ", ".join(digits_words(g) for g in groups if g)
+
+
+def _date(m: re.Match[str], d: Dictionary, before: str) -> str:
+    day, mo, y = _ints(m.group(0))
+    _require(1 <= day <= 31 and 1 <= mo <= 12, "ngày không hợp lệ", "not a valid date")
+    return _lead("ngày", before) + f"{_day_month(day, mo)} năm {number_words(y)}"
+
+
+def _month_year(m: re.Match[str], d: Dictionary, before: str) -> str:
+    mo, y = _ints(m.group(0))
+    _require(1 <= mo <= 12, "tháng không hợp lệ", "not a valid month")
+    return _lead("tháng", before) + f"{MONTHS.get(mo, number_words(mo))} năm {number_words(y)}"
+
+
+def _day_month_form(m: re.Match[str], d: Dictionary, before: str) -> str:
+    day, mo = _ints(m.group(0))
+    _require(1 <= day <= 31 and 1 <= mo <= 12, "không rõ là ngày hay phân số", "neither a date nor a known form")
+    return _lead("ngày", before) + _day_month(day, mo)
+
+
+def _time(m: re.Match[str], d: Dictionary, before: str) -> str:
+    hh, mm = (_ints(m.group(0)) + [0])[:2]
+    _require(hh <= 24 and mm <= 59, "giờ không hợp lệ", "not a valid time")
+    return f"{number_words(hh)} giờ" + (f" {number_words(mm)} phút" if mm else "")
+
+
+def _range(m: re.Match[str], d: Dictionary, before: str) -> str:
+    ends = re.fullmatch(rf"({_NUM})\s?[–-]\s?({_NUM})", m.group(0))
+    a, b = (_number_value_words(ends.group(1)), _number_value_words(ends.group(2))) if ends else (None, None)
+    _require(bool(a and b), "khoảng số lạ", "unknown range form")
+    return f"{a} đến {b}"
+
+
+def _number(m: re.Match[str], d: Dictionary, before: str) -> str:
+    form = m.group(0)
+    unit = m.group("unit") if "unit" in m.re.groupindex else None  # noqa: SIM401 - a Match, not a dict
+    num = form[: m.start("unit") - m.start()].rstrip() if unit else form
+    words = _int_words(num, before) if re.fullmatch(r"\d+", num) else _number_value_words(num)
+    _require(bool(words), "dạng số lạ", "unknown number form")
+    return words + (f" {d.units[unit]}" if unit else "")
+
+
+def _odd_number(m: re.Match[str], d: Dictionary, before: str) -> str:
+    raise _Odd("dạng số lạ (dùng 41.200, 3,5, 18/4/2024, 7h30)", "unknown number form (use 41.200, 3,5, 18/4/2024, 7h30)")
+
+
+#: How each kind of written form (a group of `_PATTERNS`, or a dictionary word) is read on air.
+READERS: dict[str, Callable[[re.Match[str], Dictionary, str], str]] = {
+    "word": lambda m, d, before: d.words[m.group(0)],
+    "url": _url, "phone": _phone, "date": _date, "month_year": _month_year, "day_month": _day_month_form,
+    "time": _time, "range": _range, "number": _number, "odd_number": _odd_number,
+}
+
+
 def for_ear(text: str, dictionary: Dictionary) -> Ear:
     """`text` as it is read on air, what was replaced, and the forms left as written (see module doc)."""
     text = nfc(text)
@@ -189,70 +281,14 @@ def for_ear(text: str, dictionary: Dictionary) -> Ear:
     spoken: list[tuple[str, str]] = []
     notes: list[Note] = []
     pos = 0
-
-    def odd(form: str, at: int, vi: str, en: str) -> str:
-        notes.append(Note(form, at, f"{vi} — để nguyên / {en} — left as written"))
-        return form
-
     for m in pat.finditer(text):
-        kind = m.lastgroup  # the outer named group of the alternative that matched
+        kind = m.lastgroup or "odd_number"  # the outer named group of the alternative that matched
         form, before = m.group(0), "".join(out) + text[pos:m.start()]
-        said: str | None
-        if kind == "word":
-            said = dictionary.words[form]
-        elif kind == "url":
-            said = re.sub(r"^(?:https?://)", "", form).rstrip("/")
-            said = " ".join(said.replace(".", " chấm ").replace("/", " gạch chéo ").replace("-", " gạch ngang ").split())
-        elif kind == "phone":
-            groups = re.findall(r"\d+", form)
-            while len(groups) > 1 and len(min(groups, key=len)) == 1:  # "3 680" → one group "3680"
-                i = groups.index(min(groups, key=len))
-                j = i + 1 if i + 1 < len(groups) else i - 1
-                lo, hi = sorted((i, j))
-                groups[lo:hi + 1] = [groups[lo] + groups[hi]]
-            if len(groups) == 1:  # no separators: 4-3-3 (or 4-3-4)
-                g = groups[0]
-                groups = [g[:4], g[4:7], g[7:]]
-            said = ", ".join(digits_words(g) for g in groups if g)
-        elif kind == "date":
-            d, mo, y = (int(x) for x in re.findall(r"\d+", form))
-            if not (1 <= d <= 31 and 1 <= mo <= 12):
-                said = odd(form, m.start(), "ngày không hợp lệ", "not a valid date")
-            else:
-                said = ("" if before.rstrip().lower().endswith("ngày") else "ngày ") + \
-                    f"{_day_month(d, mo)} năm {number_words(y)}"
-        elif kind == "month_year":
-            mo, y = (int(x) for x in re.findall(r"\d+", form))
-            if not 1 <= mo <= 12:
-                said = odd(form, m.start(), "tháng không hợp lệ", "not a valid month")
-            else:
-                said = ("" if before.rstrip().lower().endswith("tháng") else "tháng ") + \
-                    f"{MONTHS.get(mo, number_words(mo))} năm {number_words(y)}"
-        elif kind == "day_month":
-            d, mo = (int(x) for x in re.findall(r"\d+", form))
-            if not (1 <= d <= 31 and 1 <= mo <= 12):
-                said = odd(form, m.start(), "không rõ là ngày hay phân số", "neither a date nor a known form")
-            else:
-                said = ("" if before.rstrip().lower().endswith("ngày") else "ngày ") + _day_month(d, mo)
-        elif kind == "time":
-            hh, mm = (int(x) for x in (re.findall(r"\d+", form) + ["0"])[:2])
-            if hh > 24 or mm > 59:
-                said = odd(form, m.start(), "giờ không hợp lệ", "not a valid time")
-            else:
-                said = f"{number_words(hh)} giờ" + (f" {number_words(mm)} phút" if mm else "")
-        elif kind == "range":
-            ends = re.fullmatch(rf"({_NUM})\s?[–-]\s?({_NUM})", form)
-            a, b = (_number_value_words(ends.group(1)), _number_value_words(ends.group(2))) if ends else (None, None)
-            said = f"{a} đến {b}" if a and b else odd(form, m.start(), "khoảng số lạ", "unknown range form")
-        elif kind == "number":
-            unit = m.group("unit") if "unit" in m.re.groupindex else None  # noqa: SIM401 - a Match, not a dict
-            num = form[: m.start("unit") - m.start()].rstrip() if unit else form
-            words = _int_words(num, before) if re.fullmatch(r"\d+", num) else _number_value_words(num)
-            said = (words + (f" {dictionary.units[unit]}" if unit else "")) if words else \
-                odd(form, m.start(), "dạng số lạ", "unknown number form")
-        else:  # odd_number
-            said = odd(form, m.start(), "dạng số lạ (dùng 41.200, 3,5, 18/4/2024, 7h30)",
-                       "unknown number form (use 41.200, 3,5, 18/4/2024, 7h30)")
+        try:
+            said = READERS[kind](m, dictionary, before)
+        except _Odd as e:
+            notes.append(Note(form, m.start(), f"{e.vi} — để nguyên / {e.en} — left as written"))
+            said = form
         out.append(text[pos:m.start()])
         out.append(said)
         if said != form:

@@ -74,29 +74,29 @@ def record(ledger: Path, campaign: str, platform: str, digest: str, decision: st
     return Decision(campaign, platform, digest, decision, reviewer, comment, decided, via)
 
 
-def latest(ledger: Path, campaign: str, platform: str) -> Decision | None:
-    """The decision that stands for a package (the newest), if any."""
-    if not Path(ledger).is_file():
-        return None
-    db = _connect(ledger)
-    try:
-        row = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
-                         "WHERE campaign=? AND platform=? ORDER BY id DESC LIMIT 1", (campaign, platform)).fetchone()
-    finally:
-        db.close()
-    return Decision(*row) if row else None
-
-
-def history(ledger: Path, campaign: str, platform: str) -> list[Decision]:
+def _decisions(ledger: Path, campaign: str, platform: str, *, newest: bool = False) -> list[Decision]:
+    """A package's decisions, oldest first (only the newest with `newest`); none when there is no ledger."""
     if not Path(ledger).is_file():
         return []
     db = _connect(ledger)
     try:
         rows = db.execute("SELECT campaign, platform, digest, decision, reviewer, comment, decided, via FROM approvals "
-                          "WHERE campaign=? AND platform=? ORDER BY id", (campaign, platform)).fetchall()
+                          "WHERE campaign=? AND platform=? ORDER BY id" + (" DESC LIMIT 1" if newest else ""),
+                          (campaign, platform)).fetchall()
     finally:
         db.close()
     return [Decision(*r) for r in rows]
+
+
+def latest(ledger: Path, campaign: str, platform: str) -> Decision | None:
+    """The decision that stands for a package (the newest), if any."""
+    found = _decisions(ledger, campaign, platform, newest=True)
+    return found[0] if found else None
+
+
+def history(ledger: Path, campaign: str, platform: str) -> list[Decision]:
+    """Every decision on a package, oldest first."""
+    return _decisions(ledger, campaign, platform)
 
 
 def history_all(ledger: Path) -> dict[tuple[str, str], list[Decision]]:
