@@ -8,8 +8,9 @@ English), the fact it looks at (whose source the check names) and what `--fix` m
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..catalog import Check, Checks, checks_from
 from ..platforms import Preset
@@ -99,9 +100,48 @@ class Rule:
 RULES: Registry[Rule] = Registry("quy tắc", "rule")
 
 
-def rule(cls: type[Rule]) -> type[Rule]:
-    RULES.add(cls.name, cls())
-    return cls
+def rule(r: type[Rule] | Rule) -> type[Rule] | Rule:
+    """Register a rule (a class, as a decorator, or an instance of a table rule) under its name, in order."""
+    RULES.add(r.name, r() if isinstance(r, type) else r)
+    return r
+
+
+class Equals(Rule):
+    """A rule as data: the fact `fact` must be `want`; `says(value)` is the (vi, en) reason when it is not."""
+
+    def __init__(self, name: str, label_vi: str, label_en: str, fact: str, fix: str, needs: str = "video", *,
+                 want: object, says: Callable[[Any], tuple[str, str]],
+                 when: Callable[[Facts], bool] | None = None) -> None:
+        self.name, self.label_vi, self.label_en, self.fact, self.fix, self.needs = (
+            name, label_vi, label_en, fact, fix, needs)
+        self.want, self.says, self.when = want, says, when
+
+    def applies(self, f: Facts, t: Target) -> bool:
+        return self.when(f) if self.when is not None else super().applies(f, t)
+
+    def judge(self, f: Facts, t: Target):
+        value = getattr(f, self.fact)
+        ok = value == self.want
+        return ok, value, self.want, "" if ok else both(*self.says(value))
+
+
+class AtMost(Rule):
+    """A rule as data: the fact `fact` must be at most `limit(target)` (no limit: the rule does not apply);
+    `says(value, limit, target)` is the (vi, en) reason when it is over."""
+
+    def __init__(self, name: str, label_vi: str, label_en: str, fact: str, fix: str, needs: str = "video", *,
+                 limit: Callable[[Target], float | None], says: Callable[[Any, Any, Target], tuple[str, str]]) -> None:
+        self.name, self.label_vi, self.label_en, self.fact, self.fix, self.needs = (
+            name, label_vi, label_en, fact, fix, needs)
+        self.limit, self.says = limit, says
+
+    def applies(self, f: Facts, t: Target) -> bool:
+        return super().applies(f, t) and self.limit(t) is not None
+
+    def judge(self, f: Facts, t: Target):
+        value, cap = getattr(f, self.fact), self.limit(t) or 0
+        ok = value <= cap
+        return ok, value, f"≤ {cap}", "" if ok else both(*self.says(value, cap, t))
 
 
 # -- container -----------------------------------------------------------------------------------
@@ -203,22 +243,10 @@ class Level(Rule):
             f"level {f.level:g} above {t.preset.max_level:g}: older phones cannot decode it")
 
 
-@rule
-class Chroma(Rule):
-    name, label_vi, label_en, fact, fix = "chroma", "Lấy mẫu màu 4:2:0", "chroma 4:2:0", "chroma", "video"
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.chroma == "4:2:0"
-        return ok, f.chroma, "4:2:0", "" if ok else both(f"lấy mẫu màu {f.chroma}", f"chroma subsampling {f.chroma}")
-
-
-@rule
-class BitDepth(Rule):
-    name, label_vi, label_en, fact, fix = "bit_depth", "Độ sâu màu 8 bit", "8-bit depth", "bit_depth", "video"
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.bit_depth == 8
-        return ok, f.bit_depth, 8, "" if ok else both(f"{f.bit_depth} bit mỗi mẫu", f"{f.bit_depth} bits per sample")
+rule(Equals("chroma", "Lấy mẫu màu 4:2:0", "chroma 4:2:0", "chroma", "video", want="4:2:0",
+            says=lambda v: (f"lấy mẫu màu {v}", f"chroma subsampling {v}")))
+rule(Equals("bit_depth", "Độ sâu màu 8 bit", "8-bit depth", "bit_depth", "video", want=8,
+            says=lambda v: (f"{v} bit mỗi mẫu", f"{v} bits per sample")))
 
 
 @rule
@@ -351,20 +379,10 @@ class AvStart(Rule):
             f"the picture starts {gap * 1000:.0f} ms off the sound (no edit list makes up for it)")
 
 
-@rule
-class PeakBitrate(Rule):
-    name, label_vi, label_en, fact, fix = "peak_bitrate", "Tốc độ bit đỉnh (1 s)", "peak bit rate (1 s)", \
-        "peak_bitrate", "video"
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return f.has_video and t.preset.max_bitrate is not None
-
-    def judge(self, f: Facts, t: Target):
-        cap = t.preset.max_bitrate or 0
-        ok = f.peak_bitrate <= cap
-        return ok, f.peak_bitrate, f"≤ {cap}", "" if ok else both(
-            f"đỉnh {_num(f.peak_bitrate / 1e6, 1)} Mb/s trong 1 giây, giới hạn {_num(cap / 1e6, 1)} Mb/s",
-            f"{f.peak_bitrate / 1e6:.1f} Mb/s over one second, limit {cap / 1e6:g} Mb/s")
+rule(AtMost("peak_bitrate", "Tốc độ bit đỉnh (1 s)", "peak bit rate (1 s)", "peak_bitrate", "video",
+            limit=lambda t: t.preset.max_bitrate,
+            says=lambda v, cap, t: (f"đỉnh {_num(v / 1e6, 1)} Mb/s trong 1 giây, giới hạn {_num(cap / 1e6, 1)} Mb/s",
+                                    f"{v / 1e6:.1f} Mb/s over one second, limit {cap / 1e6:g} Mb/s")))
 
 
 # -- the file --------------------------------------------------------------------------------------
@@ -381,19 +399,9 @@ class Duration(Rule):
             f"{f.duration:.2f} s long, {p.min_duration:g}–{p.max_duration:g} s wanted")
 
 
-@rule
-class FileSize(Rule):
-    name, label_vi, label_en, fact, fix, needs = "file_size", "Dung lượng tệp", "file size", "bytes", "video", ""
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return t.preset.max_bytes is not None
-
-    def judge(self, f: Facts, t: Target):
-        cap = t.preset.max_bytes or 0
-        ok = f.bytes <= cap
-        return ok, f.bytes, f"≤ {cap}", "" if ok else both(
-            f"{_num(f.bytes / 2**20, 1)} MB, {t.preset.label} nhận tối đa {_num(cap / 2**20, 0)} MB",
-            f"{f.bytes / 2**20:.1f} MB, {t.preset.label} takes at most {cap / 2**20:.0f} MB")
+rule(AtMost("file_size", "Dung lượng tệp", "file size", "bytes", "video", "", limit=lambda t: t.preset.max_bytes,
+            says=lambda v, cap, t: (f"{_num(v / 2**20, 1)} MB, {t.preset.label} nhận tối đa {_num(cap / 2**20, 0)} MB",
+                                    f"{v / 2**20:.1f} MB, {t.preset.label} takes at most {cap / 2**20:.0f} MB")))
 
 
 # -- sound ---------------------------------------------------------------------------------------
@@ -409,28 +417,11 @@ class HasAudio(Rule):
         return f.has_audio, f.audio_codec, "aac", "" if f.has_audio else both("tệp không có tiếng", "no sound track")
 
 
-@rule
-class AudioCodec(Rule):
-    name, label_vi, label_en, fact, fix, needs = "audio_codec", "Mã hóa tiếng AAC", "audio codec AAC", \
-        "audio_codec", "audio", "audio"
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.audio_codec == "aac"
-        return ok, f.audio_codec, "aac", "" if ok else both(f"tiếng mã hóa {f.audio_codec}", f"sound coded as {f.audio_codec}")
-
-
-@rule
-class AudioProfile(Rule):
-    name, label_vi, label_en, fact, fix, needs = "audio_profile", "AAC-LC", "AAC-LC profile", "audio_profile", \
-        "audio", "audio"
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return f.audio_codec == "aac"
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.audio_profile == "LC"
-        return ok, f.audio_profile, "LC", "" if ok else both(
-            f"AAC hồ sơ {f.audio_profile}, nền tảng cần AAC-LC", f"AAC profile {f.audio_profile}, AAC-LC wanted")
+rule(Equals("audio_codec", "Mã hóa tiếng AAC", "audio codec AAC", "audio_codec", "audio", "audio", want="aac",
+            says=lambda v: (f"tiếng mã hóa {v}", f"sound coded as {v}")))
+rule(Equals("audio_profile", "AAC-LC", "AAC-LC profile", "audio_profile", "audio", "audio", want="LC",
+            when=lambda f: f.audio_codec == "aac",
+            says=lambda v: (f"AAC hồ sơ {v}, nền tảng cần AAC-LC", f"AAC profile {v}, AAC-LC wanted")))
 
 
 @rule

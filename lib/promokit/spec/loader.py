@@ -6,6 +6,7 @@ Only YAML is read here. Every string is NFC; errors carry file, line, field and 
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import re
 import types
@@ -235,50 +236,15 @@ def _case_fold_enums(ann: Any, value: Any) -> Any:
     return value
 
 
-_VI = {
-    "missing": ("thiếu trường bắt buộc", "thêm trường này", "add this field"),
-    "extra_forbidden": ("trường không được hỗ trợ", "xóa hoặc sửa tên trường (có thể gõ sai)",
-                        "remove or rename the field (typo?)"),
-    "greater_than": ("số quá nhỏ", "dùng số lớn hơn", "use a larger number"),
-    "greater_than_equal": ("số quá nhỏ", "dùng số lớn hơn", "use a larger number"),
-    "less_than_equal": ("số quá lớn", "dùng số nhỏ hơn", "use a smaller number"),
-    "less_than": ("số quá lớn", "dùng số nhỏ hơn", "use a smaller number"),
-    "string_pattern_mismatch": ("sai định dạng", "chỉ dùng chữ thường không dấu, số và dấu gạch ngang (hoặc mã màu #RRGGBB)",
-                                "use lowercase ASCII letters, digits and dashes (or a #RRGGBB colour)"),
-    "string_too_short": ("không được để trống", "điền nội dung", "fill it in"),
-    "string_too_long": ("quá dài", "rút ngắn", "shorten it"),
-    "too_short": ("danh sách trống", "thêm ít nhất một mục", "add at least one item"),
-    "literal_error": ("giá trị không được hỗ trợ", "dùng một giá trị được liệt kê", "use one of the listed values"),
-    "datetime_parsing": ("ngày giờ không hợp lệ", "viết dạng 2024-04-18T08:00:00+07:00",
-                         "write it as 2024-04-18T08:00:00+07:00"),
-    "datetime_from_date_parsing": ("ngày giờ không hợp lệ", "viết dạng 2024-04-18T08:00:00+07:00",
-                                   "write it as 2024-04-18T08:00:00+07:00"),
-    "int_parsing": ("không phải số nguyên", "viết một số nguyên, vd. 3", "write a whole number, e.g. 3"),
-    "bool_parsing": ("phải là true hoặc false", "viết true hoặc false", "write true or false"),
-    "bool_type": ("phải là true hoặc false", "viết true hoặc false", "write true or false"),
-    "list_type": ("phải là một danh sách", "viết dạng [a, b] hoặc mỗi mục một dòng '- a'",
-                  "write [a, b] or one '- a' line per item"),
-    "model_type": ("phải là bảng khóa: giá trị", "viết các trường con thụt vào bên dưới",
-                   "write the sub-fields indented below it"),
-    "date_from_datetime_parsing": ("ngày không hợp lệ", "viết ngày dạng 2024-04-18 (năm-tháng-ngày)",
-                                   "write the date as 2024-04-18 (year-month-day)"),
-    "date_parsing": ("ngày không hợp lệ", "viết ngày dạng 2024-04-18 (năm-tháng-ngày)",
-                     "write the date as 2024-04-18 (year-month-day)"),
-    "float_parsing": ("không phải số", "viết một số, vd. 30", "write a number, e.g. 30"),
-    "float_type": ("không phải số", "viết một số, vd. 30", "write a number, e.g. 30"),
-    "string_type": ("phải là chuỗi chữ", "viết giá trị dạng chữ", "write a text value"),
-}
+MESSAGES_FILE = Path(__file__).resolve().parent.parent / "defaults" / "validation_messages.yml"
+_UNKNOWN = ("giá trị không hợp lệ", None, "sửa giá trị này", "correct this value")
 
 
-# pydantic's English for these names a library detail ("invalid character in year"): ours instead
-_EN = {
-    "date_from_datetime_parsing": "not a date", "date_parsing": "not a date", "date_type": "not a date",
-    "datetime_parsing": "not a date and time", "datetime_from_date_parsing": "not a date and time",
-    "datetime_type": "not a date and time", "float_parsing": "not a number", "float_type": "not a number",
-    "int_parsing": "not a whole number", "int_type": "not a whole number", "bool_parsing": "not true/false",
-    "bool_type": "not true/false", "string_type": "not a text value", "list_type": "not a list",
-    "model_type": "not a mapping of key: value", "dict_type": "not a mapping of key: value",
-}
+@functools.lru_cache(maxsize=1)
+def _messages() -> dict[str, tuple[str, str | None, str, str]]:
+    """pydantic error type -> (vi, en or None for pydantic's own, fix_vi, fix_en), from defaults/validation_messages.yml."""
+    entries = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    return {kind: (e["vi"], e.get("en"), e["fix_vi"], e["fix_en"]) for e in entries for kind in e["types"]}
 
 
 def _ours(msg: str) -> tuple[str, str, str, str] | None:
@@ -310,8 +276,8 @@ def _validation_problems(err: ValidationError, doc: YamlDoc, model: type[BaseMod
                                     en + ("" if value is not None and repr(value) in en else shown), fix_vi, fix_en))
             continue
         kind = e["type"]
-        vi, fix_vi, fix_en = _VI.get(kind, ("giá trị không hợp lệ", "sửa giá trị này", "correct this value"))
-        en = _EN.get(kind, e["msg"])
+        vi, en_ours, fix_vi, fix_en = _messages().get(kind, _UNKNOWN)
+        en = en_ours or e["msg"]
         if kind == "extra_forbidden":  # a misspelt field name: suggest the closest the mapping takes
             key = str(loc[-1]) if loc else ""
             names = field_names(model, loc[:-1])
