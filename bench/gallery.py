@@ -29,7 +29,7 @@ from promokit import testing
 from promokit.catalog import Catalog
 from promokit.review import approvals
 from promokit.review.gallery import write_gallery
-from promokit.review.model import load_review
+from promokit.review.load import load_review
 from promokit.review.server import create_app
 
 TARGET_BUILD, TARGET_LOAD, TARGET_REQUEST = 2.0, 1.0, 0.200  # s

@@ -7,15 +7,14 @@ import unicodedata
 import pytest
 
 from promokit.errors import AssetError
+from promokit.publication.body import RenderEnv, render_body
 from promokit.publication.model import (
     ArticleSource,
     Meta,
-    RenderEnv,
     build_document,
     clean,
     esc,
     image_target,
-    render_body,
     slug,
 )
 

@@ -16,7 +16,8 @@ from promokit.platforms import PLATFORMS
 from promokit.review import approvals
 from promokit.review.counting import count, counters, post_text
 from promokit.review.gallery import gallery_html, overlay_css, write_gallery
-from promokit.review.model import load_review, verdict_of
+from promokit.review.load import load_review
+from promokit.review.model import verdict_of
 
 EVIL_TITLE = '<script>alert("t")</script> Lễ <img src=x onerror=alert(1)>'
 EVIL_CAPTION = "<img src=x onerror=alert(2)> bấm vào <script>document.cookie</script>"

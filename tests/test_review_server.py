@@ -19,7 +19,7 @@ from promokit import testing
 from promokit.catalog import Catalog
 from promokit.cli import main
 from promokit.review import approvals, links
-from promokit.review.model import load_review
+from promokit.review.load import load_review
 from promokit.review.server import create_app, is_loopback
 
 BASE = "http://127.0.0.1:8765"

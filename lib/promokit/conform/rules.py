@@ -106,18 +106,27 @@ def rule(r: type[Rule] | Rule) -> type[Rule] | Rule:
     return r
 
 
-class Equals(Rule):
-    """A rule as data: the fact `fact` must be `want`; `says(value)` is the (vi, en) reason when it is not."""
+class TableRule(Rule):
+    """A rule written as one entry of a table: its identity (name, labels, fact, fix, needs) and, when given,
+    `when(facts)` instead of `needs` to say whether it applies. Subclasses say what it judges."""
 
     def __init__(self, name: str, label_vi: str, label_en: str, fact: str, fix: str, needs: str = "video", *,
-                 want: object, says: Callable[[Any], tuple[str, str]],
                  when: Callable[[Facts], bool] | None = None) -> None:
         self.name, self.label_vi, self.label_en, self.fact, self.fix, self.needs = (
             name, label_vi, label_en, fact, fix, needs)
-        self.want, self.says, self.when = want, says, when
+        self.when = when
 
     def applies(self, f: Facts, t: Target) -> bool:
         return self.when(f) if self.when is not None else super().applies(f, t)
+
+
+class Equals(TableRule):
+    """The fact `fact` must be `want`; `says(value)` is the (vi, en) reason when it is not."""
+
+    def __init__(self, *identity: str, want: object, says: Callable[[Any], tuple[str, str]],
+                 when: Callable[[Facts], bool] | None = None) -> None:
+        super().__init__(*identity, when=when)
+        self.want, self.says = want, says
 
     def judge(self, f: Facts, t: Target):
         value = getattr(f, self.fact)
@@ -125,14 +134,41 @@ class Equals(Rule):
         return ok, value, self.want, "" if ok else both(*self.says(value))
 
 
-class AtMost(Rule):
-    """A rule as data: the fact `fact` must be at most `limit(target)` (no limit: the rule does not apply);
-    `says(value, limit, target)` is the (vi, en) reason when it is over."""
+class OneOf(TableRule):
+    """The fact `fact` must be one of `allowed(target)`; `says(facts, target)` is the (vi, en) reason when not."""
 
-    def __init__(self, name: str, label_vi: str, label_en: str, fact: str, fix: str, needs: str = "video", *,
-                 limit: Callable[[Target], float | None], says: Callable[[Any, Any, Target], tuple[str, str]]) -> None:
-        self.name, self.label_vi, self.label_en, self.fact, self.fix, self.needs = (
-            name, label_vi, label_en, fact, fix, needs)
+    def __init__(self, *identity: str, allowed: Callable[[Target], list[Any]],
+                 says: Callable[[Facts, Target], tuple[str, str]], when: Callable[[Facts], bool] | None = None) -> None:
+        super().__init__(*identity, when=when)
+        self.allowed, self.says = allowed, says
+
+    def judge(self, f: Facts, t: Target):
+        value, allowed = getattr(f, self.fact), self.allowed(t)
+        ok = value in allowed
+        return ok, value, allowed, "" if ok else both(*self.says(f, t))
+
+
+class Flag(TableRule):
+    """`holds(facts)` or not, shown as `shown` (what is wanted, what it is instead); `says(facts)` is the (vi, en)
+    reason when it does not hold."""
+
+    def __init__(self, *identity: str, holds: Callable[[Facts], bool], shown: tuple[str, str],
+                 says: Callable[[Facts], tuple[str, str]], when: Callable[[Facts], bool] | None = None) -> None:
+        super().__init__(*identity, when=when)
+        self.holds, self.shown, self.says = holds, shown, says
+
+    def judge(self, f: Facts, t: Target):
+        ok = self.holds(f)
+        return ok, self.shown[0] if ok else self.shown[1], self.shown[0], "" if ok else both(*self.says(f))
+
+
+class AtMost(TableRule):
+    """The fact `fact` must be at most `limit(target)` (no limit: the rule does not apply); `says(value, limit,
+    target)` is the (vi, en) reason when it is over."""
+
+    def __init__(self, *identity: str, limit: Callable[[Target], float | None],
+                 says: Callable[[Any, Any, Target], tuple[str, str]]) -> None:
+        super().__init__(*identity)
         self.limit, self.says = limit, says
 
     def applies(self, f: Facts, t: Target) -> bool:
@@ -146,15 +182,10 @@ class AtMost(Rule):
 
 # -- container -----------------------------------------------------------------------------------
 
-@rule
-class Container(Rule):
-    name, label_vi, label_en, fact, fix, needs = "container", "Định dạng tệp", "container", "container", "remux", ""
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.container in t.preset.containers
-        return ok, f.container, list(t.preset.containers), "" if ok else both(
-            f"{t.preset.label} nhận {', '.join(t.preset.containers).upper()}, tệp là {f.container.upper()}",
-            f"{t.preset.label} takes {', '.join(t.preset.containers).upper()}, the file is {f.container.upper()}")
+rule(OneOf("container", "Định dạng tệp", "container", "container", "remux", "",
+           allowed=lambda t: list(t.preset.containers), says=lambda f, t: (
+               f"{t.preset.label} nhận {', '.join(t.preset.containers).upper()}, tệp là {f.container.upper()}",
+               f"{t.preset.label} takes {', '.join(t.preset.containers).upper()}, the file is {f.container.upper()}")))
 
 
 @rule
@@ -204,29 +235,13 @@ class Fragmented(Rule):
 
 # -- video stream --------------------------------------------------------------------------------
 
-@rule
-class VideoCodec(Rule):
-    name, label_vi, label_en, fact, fix, needs = "video_codec", "Mã hóa hình", "video codec", "video_codec", "video", ""
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.video_codec in t.preset.video_codecs
-        return ok, f.video_codec, list(t.preset.video_codecs), "" if ok else both(
-            "không có hình" if not f.has_video else f"{t.preset.label} không nhận {f.video_codec}",
-            "no video stream" if not f.has_video else f"{t.preset.label} does not take {f.video_codec}")
-
-
-@rule
-class Profile(Rule):
-    name, label_vi, label_en, fact, fix = "profile", "Hồ sơ H.264", "H.264 profile", "profile", "video"
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return f.video_codec == "h264"
-
-    def judge(self, f: Facts, t: Target):
-        allowed = [t.profile] if t.profile else list(H264_PROFILES)
-        ok = f.profile in allowed
-        return ok, f.profile, allowed, "" if ok else both(
-            f"hồ sơ {f.profile} không được nhận", f"profile {f.profile} is not accepted")
+rule(OneOf("video_codec", "Mã hóa hình", "video codec", "video_codec", "video", "",
+           allowed=lambda t: list(t.preset.video_codecs), says=lambda f, t: (
+               "không có hình" if not f.has_video else f"{t.preset.label} không nhận {f.video_codec}",
+               "no video stream" if not f.has_video else f"{t.preset.label} does not take {f.video_codec}")))
+rule(OneOf("profile", "Hồ sơ H.264", "H.264 profile", "profile", "video", when=lambda f: f.video_codec == "h264",
+           allowed=lambda t: [t.profile] if t.profile else list(H264_PROFILES),
+           says=lambda f, t: (f"hồ sơ {f.profile} không được nhận", f"profile {f.profile} is not accepted")))
 
 
 @rule
@@ -289,20 +304,12 @@ class FrameSize(Rule):
         return not problems, value, expected, "; ".join(both(vi, en) for vi, en in problems)
 
 
-@rule
-class ConstantRate(Rule):
-    name, label_vi, label_en, fact, fix = "constant_rate", "Tốc độ khung cố định", "constant frame rate", \
-        "constant_rate", "video"
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return f.has_video and f.constant_rate is not None
-
-    def judge(self, f: Facts, t: Target):
-        ok = bool(f.constant_rate)
-        lo, hi = f.frame_step
-        return ok, "constant" if ok else "variable", "constant", "" if ok else both(
-            f"tốc độ khung thay đổi: mỗi khung dài {_num(lo * 1000, 1)}–{_num(hi * 1000, 1)} ms",
-            f"variable frame rate: frames last {lo * 1000:.1f}–{hi * 1000:.1f} ms")
+rule(Flag("constant_rate", "Tốc độ khung cố định", "constant frame rate", "constant_rate", "video",
+          when=lambda f: f.has_video and f.constant_rate is not None, holds=lambda f: bool(f.constant_rate),
+          shown=("constant", "variable"), says=lambda f: (
+              f"tốc độ khung thay đổi: mỗi khung dài {_num(f.frame_step[0] * 1000, 1)}–"
+              f"{_num(f.frame_step[1] * 1000, 1)} ms",
+              f"variable frame rate: frames last {f.frame_step[0] * 1000:.1f}–{f.frame_step[1] * 1000:.1f} ms")))
 
 
 @rule
@@ -317,18 +324,11 @@ class FrameRate(Rule):
             f"{_num(f.fps, 3)} khung/giây, cần {expected.replace('.', ',')}", f"{f.fps:.3f} fps, {expected} wanted")
 
 
-@rule
-class Gop(Rule):
-    name, label_vi, label_en, fact, fix = "gop", "Nhóm ảnh đóng", "closed GOP", "open_gop_at", "video"
-
-    def applies(self, f: Facts, t: Target) -> bool:
-        return f.has_video and f.key_frames > 0
-
-    def judge(self, f: Facts, t: Target):
-        ok = f.open_gop_at is None
-        return ok, "closed" if ok else "open", "closed", "" if ok else both(
-            f"nhóm ảnh mở: khung sau khung khóa {_num(f.open_gop_at or 0)} s tham chiếu nhóm trước",
-            f"open GOP: frames after the key frame at {f.open_gop_at:.2f} s refer to the previous group")
+rule(Flag("gop", "Nhóm ảnh đóng", "closed GOP", "open_gop_at", "video",
+          when=lambda f: f.has_video and f.key_frames > 0, holds=lambda f: f.open_gop_at is None,
+          shown=("closed", "open"), says=lambda f: (
+              f"nhóm ảnh mở: khung sau khung khóa {_num(f.open_gop_at or 0)} s tham chiếu nhóm trước",
+              f"open GOP: frames after the key frame at {f.open_gop_at:.2f} s refer to the previous group")))
 
 
 @rule
@@ -424,29 +424,13 @@ rule(Equals("audio_profile", "AAC-LC", "AAC-LC profile", "audio_profile", "audio
             says=lambda v: (f"AAC hồ sơ {v}, nền tảng cần AAC-LC", f"AAC profile {v}, AAC-LC wanted")))
 
 
-@rule
-class SampleRate(Rule):
-    name, label_vi, label_en, fact, fix, needs = "sample_rate", "Tần số lấy mẫu", "sample rate", "sample_rate", \
-        "audio", "audio"
-
-    def judge(self, f: Facts, t: Target):
-        allowed = [t.audio_rate] if t.audio_rate else list(t.preset.audio_rates)
-        ok = f.sample_rate in allowed
-        return ok, f.sample_rate, allowed, "" if ok else both(
-            f"{f.sample_rate:,} Hz".replace(",", "."), f"{f.sample_rate} Hz")
-
-
-@rule
-class Channels(Rule):
-    name, label_vi, label_en, fact, fix, needs = "channels", "Số kênh tiếng", "audio channels", "channels", \
-        "audio", "audio"
-
-    def judge(self, f: Facts, t: Target):
-        allowed = list(t.preset.audio_channels) if not t.need_audio else [2]
-        ok = f.channels in allowed
-        return ok, f.channels, allowed, "" if ok else both(
-            "tiếng đơn kênh (mono), cần stereo" if f.channels == 1 else f"{f.channels} kênh",
-            "mono sound, stereo wanted" if f.channels == 1 else f"{f.channels} channels")
+rule(OneOf("sample_rate", "Tần số lấy mẫu", "sample rate", "sample_rate", "audio", "audio",
+           allowed=lambda t: [t.audio_rate] if t.audio_rate else list(t.preset.audio_rates),
+           says=lambda f, t: (f"{f.sample_rate:,} Hz".replace(",", "."), f"{f.sample_rate} Hz")))
+rule(OneOf("channels", "Số kênh tiếng", "audio channels", "channels", "audio", "audio",
+           allowed=lambda t: list(t.preset.audio_channels) if not t.need_audio else [2], says=lambda f, t: (
+               "tiếng đơn kênh (mono), cần stereo" if f.channels == 1 else f"{f.channels} kênh",
+               "mono sound, stereo wanted" if f.channels == 1 else f"{f.channels} channels")))
 
 
 @rule

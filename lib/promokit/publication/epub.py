@@ -18,6 +18,7 @@ import io
 import zipfile
 
 from ..spec.models import Brand
+from .body import render_body
 from .html import (
     DRAFT_NOTE,
     TOC_TITLE,
@@ -28,7 +29,7 @@ from .html import (
     cover_block,
     toc_list,
 )
-from .model import Chapter, Document, Heading, Link, esc, esc_title, render_body
+from .model import Chapter, Document, Heading, Link, esc, esc_title
 from .resources import Face, PreparedImage, subset_font
 from .templates import fill, font_face_css, stylesheet
 

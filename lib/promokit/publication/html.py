@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import __version__
-from .model import Chapter, Document, Heading, ImageUse, Link, RenderEnv, esc, esc_title, render_body
+from .body import RenderEnv, render_body
+from .model import Chapter, Document, Heading, ImageUse, Link, esc, esc_title
 from .resources import PreparedImage
 from .templates import fill
 

@@ -19,7 +19,8 @@ from ..catalog import Catalog
 from ..platforms import safe_zone
 from ..style import load_style
 from ..text import format_number
-from .model import STATE_LABELS, Review, load_review, when
+from .load import load_review
+from .model import STATE_LABELS, Review, when
 
 TEMPLATES = Path(__file__).with_name("templates")
 

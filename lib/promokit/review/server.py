@@ -36,7 +36,7 @@ from ..text import nfc
 from . import approvals, links
 from .freshness import fingerprint
 from .gallery import TEMPLATES, Live, gallery_html
-from .model import load_review
+from .load import load_review
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAX_REVIEWER, MAX_COMMENT = 120, 2000

@@ -7,7 +7,8 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..errors import UsageError
 from . import links
-from .model import STATE_LABELS, Review, load_review, when
+from .load import load_review
+from .model import STATE_LABELS, Review, when
 
 
 def status_rows(review: Review) -> list[tuple[str, str, str, str, str]]:
