@@ -31,6 +31,8 @@ class Mp4Error(ValueError):
 
 @dataclass(frozen=True)
 class Box:
+    """One box of the file: its four-letter kind, where it starts and its size (bytes, header included)."""
+
     kind: str
     offset: int
     size: int

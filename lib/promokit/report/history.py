@@ -34,6 +34,8 @@ def _ts(day: dt.date, hour: int = 9) -> str:
 
 @dataclass(frozen=True)
 class JobEvent:
+    """A batch job finished on a day: its status and the outputs it made."""
+
     campaign: str
     notebook: str
     finished: dt.date
@@ -44,6 +46,8 @@ class JobEvent:
 
 @dataclass(frozen=True)
 class PostEvent:
+    """A post's publishing state on a day, with its address on the platform."""
+
     campaign: str
     platform: str
     day: dt.date  # published (or failed / last updated)
@@ -56,6 +60,8 @@ class PostEvent:
 
 @dataclass(frozen=True)
 class ApprovalEvent:
+    """A reviewer's decision on a platform's post package on a day."""
+
     campaign: str
     platform: str
     day: dt.date
@@ -64,6 +70,8 @@ class ApprovalEvent:
 
 @dataclass
 class History:
+    """The ledger rows to write: jobs, posts, approvals and audience snapshots."""
+
     jobs: list[JobEvent] = field(default_factory=list)
     posts: list[PostEvent] = field(default_factory=list)
     approvals: list[ApprovalEvent] = field(default_factory=list)

@@ -44,6 +44,8 @@ class Product:
 
 @dataclass(frozen=True)
 class PostRow:
+    """A post as the publish ledger has it last (`updated`: its day)."""
+
     campaign: str
     platform: str
     state: str  # uploading, processing, published, failed
@@ -64,6 +66,8 @@ class PostRow:
 
 @dataclass(frozen=True)
 class ApprovalRow:
+    """The decision that stands on a platform's post package."""
+
     campaign: str
     platform: str
     decision: str  # approved, changes_requested (the latest decision)
@@ -73,6 +77,8 @@ class ApprovalRow:
 
 @dataclass(frozen=True)
 class JobRow:
+    """A batch job as the ledger has it last (`finished`: its day, when it ended)."""
+
     campaign: str
     notebook: str
     status: str

@@ -197,6 +197,8 @@ class Broken:
 
 @dataclass(frozen=True)
 class Review:
+    """The whole page: every campaign that could be read, and those that could not."""
+
     campaigns: tuple[CampaignView, ...]
     broken: tuple[Broken, ...] = ()
     built: str = ""

@@ -116,34 +116,39 @@ class GraphInsights(CountsReader):
         raise AssertionError("unreachable")
 
 
+class FacebookCounts(GraphInsights):
+    """A Facebook video's counts: each figure from the metric Meta keeps it in (`names`: views, reach, watch time
+    in ms, reactions by type, actions by type), comments and shares from the actions by their `keys`."""
+
+    names: ClassVar[dict[str, str]]
+    keys: ClassVar[tuple[str, str]]  # the comment and share keys of the actions breakdown
+
+    def read(self, v: dict[str, Any]) -> dict[str, float]:
+        n = self.names
+        actions = v.get(n["actions"])
+        return {"views": num(v.get(n["views"])), "reach": num(v.get(n["reach"])),
+                "reactions": _total(v.get(n["reactions"])),
+                "comments": _part(actions, self.keys[0]), "shares": _part(actions, self.keys[1]),
+                "watch_s": num(v.get(n["watch_ms"])) / 1000.0}
+
+
 @register
-class FacebookReelsCounts(GraphInsights):
+class FacebookReelsCounts(FacebookCounts):
     platform, insights = "facebook_reels", "facebook"
-    metrics = ("blue_reels_play_count", "post_impressions_unique", "post_video_view_time",
-               "post_video_social_actions", "post_video_likes_by_reaction_type")
-    core = ("blue_reels_play_count",)
-
-    def read(self, v: dict[str, Any]) -> dict[str, float]:
-        social = v.get("post_video_social_actions")
-        return {"views": num(v.get("blue_reels_play_count")), "reach": num(v.get("post_impressions_unique")),
-                "reactions": _total(v.get("post_video_likes_by_reaction_type")),
-                "comments": _part(social, "COMMENT"), "shares": _part(social, "SHARE"),
-                "watch_s": num(v.get("post_video_view_time")) / 1000.0}
+    names = {"views": "blue_reels_play_count", "reach": "post_impressions_unique", "watch_ms": "post_video_view_time",
+             "actions": "post_video_social_actions", "reactions": "post_video_likes_by_reaction_type"}
+    keys = ("COMMENT", "SHARE")
+    metrics, core = tuple(names.values()), (names["views"],)
 
 
 @register
-class FacebookVideoCounts(GraphInsights):
+class FacebookVideoCounts(FacebookCounts):
     platform, insights = "facebook_feed", "facebook"
-    metrics = ("total_video_views", "total_video_impressions_unique", "total_video_view_total_time",
-               "total_video_reactions_by_type_total", "total_video_stories_by_action_type")
-    core = ("total_video_views",)
-
-    def read(self, v: dict[str, Any]) -> dict[str, float]:
-        stories = v.get("total_video_stories_by_action_type")
-        return {"views": num(v.get("total_video_views")), "reach": num(v.get("total_video_impressions_unique")),
-                "reactions": _total(v.get("total_video_reactions_by_type_total")),
-                "comments": _part(stories, "comment"), "shares": _part(stories, "share"),
-                "watch_s": num(v.get("total_video_view_total_time")) / 1000.0}
+    names = {"views": "total_video_views", "reach": "total_video_impressions_unique",
+             "watch_ms": "total_video_view_total_time", "reactions": "total_video_reactions_by_type_total",
+             "actions": "total_video_stories_by_action_type"}
+    keys = ("comment", "share")
+    metrics, core = tuple(names.values()), (names["views"],)
 
 
 @register
