@@ -46,7 +46,8 @@ def main() -> int:
         for _ in range(3):
             t0 = time.perf_counter()
             r = run_job({"notebook": str(empty), "output": str(root / "nb" / "out.ipynb"),
-                         "parameters": {"campaign": "y"}, "timeout": 60})
+                         "failed": str(root / "nb" / "out-failed.ipynb"), "parameters": {"campaign": "y"},
+                         "timeout": 60})
             assert r["status"] == "ok", r
             overheads.append(time.perf_counter() - t0)
         # warm-up (not timed): first-use caches (font subsets, matplotlib) would otherwise be paid by the
