@@ -10,7 +10,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..charts.kinds import KINDS
 from ..charts.sizes import SIZES
@@ -60,12 +68,14 @@ class Dates(Strict):
         return self
 
 
-LogoChoice = Literal["auto", "top-left", "top-right", "bottom-left", "bottom-right", "none"]
-
-
 def _corner(v: object) -> object:
     """`top_right`, `Top-Right` are read as `top-right`."""
     return v.strip().lower().replace("_", "-").replace(" ", "-") if isinstance(v, str) else v
+
+
+#: Where the logo goes (a shot's own, or the video's for every shot), written in any case with - or _.
+LogoChoice = Annotated[Literal["auto", "top-left", "top-right", "bottom-left", "bottom-right", "none"],
+                       BeforeValidator(_corner)]
 
 
 class Shot(Strict):
@@ -85,11 +95,6 @@ class Shot(Strict):
     logo: LogoChoice = Field("auto", description="Where the logo goes on this shot: auto (the quietest corner of "
                              "the picture, clear of the texts), top-left, top-right, bottom-left, bottom-right or none; "
                              "default: the video's `logo`")
-
-    @field_validator("logo", mode="before")
-    @classmethod
-    def _logo(cls, v: object) -> object:
-        return _corner(v)
 
     @field_validator("focus")
     @classmethod
@@ -157,11 +162,6 @@ class Video(Strict):
     logo: LogoChoice = Field("auto", description="Where the logo goes on every shot without its own `logo`: auto "
                              "(per shot, the quietest corner of its picture, clear of the texts), top-left, top-right, "
                              "bottom-left, bottom-right or none")
-
-    @field_validator("logo", mode="before")
-    @classmethod
-    def _logo(cls, v: object) -> object:
-        return _corner(v)
 
     @field_validator("platforms")
     @classmethod
