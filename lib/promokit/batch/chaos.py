@@ -1,7 +1,9 @@
 """Seeded fault injection for `promokit run` (the chaos test and `bench/chaos.py`).
 
-One round: some outputs are removed (so the run has work), `promokit run` starts as its own process,
-and one fault strikes at a seeded moment — the runner killed (SIGKILL) or stopped (SIGTERM), a kernel
+One round: the outputs of one job (sometimes both jobs of a campaign) are removed so the run has work,
+`promokit run` starts as its own process (scoped to that campaign with `scoped=True`: the other
+campaigns' outputs stay as the clean run left them and are checked all the same), and one fault strikes
+at a seeded moment within that work (the clean run's job times tell how long it lasts) — the runner killed (SIGKILL) or stopped (SIGTERM), a kernel
 or an ffmpeg killed, the disk full, the output folder made read-only mid-run. Then the invariants are
 checked, the fault is lifted, the next run is made and checked too:
 
@@ -35,6 +37,7 @@ import psutil
 from ..catalog import GALLERY_NAME, LEDGER_NAME, Catalog
 from ..manifest import sha256
 from ..scratch import ENV, is_partial
+from .jobs import NOTEBOOKS
 
 FAULTS = ("kill_runner", "term_runner", "kill_kernel", "kill_ffmpeg", "full_disk", "read_only")
 DISK_FAULTS = ("full_disk", "read_only")
@@ -50,7 +53,7 @@ class Round:
     index: int
     fault: str
     at: float  # s after the run started
-    removed: list[str]  # output folders removed before the run (its work)
+    removed: list[str]  # jobs whose outputs were removed before the run (its work): "campaign/notebook"
     struck: bool = False  # the fault found its target (a kernel, an ffmpeg) before the run ended
     fault_status: str = ""  # the fault run's exit code, as text
     held: dict[str, bool] = field(default_factory=dict)  # invariant -> held
@@ -86,7 +89,7 @@ class Chaos:
 
     def __init__(self, assets: Path, output: Path, *, seed: int, notebooks: list[str] | None = None,
                  workers: int = 2, disk: bool = False, notebooks_dir: Path | None = None,
-                 faults: tuple[str, ...] = FAULTS, extra_args: tuple[str, ...] = ()) -> None:
+                 faults: tuple[str, ...] = FAULTS, extra_args: tuple[str, ...] = (), scoped: bool = False) -> None:
         self.assets, self.output = Path(assets), Path(output)
         self.rng = random.Random(seed)
         self.seed = seed
@@ -96,55 +99,87 @@ class Chaos:
         self.disk = disk  # the output is a tmpfs this process may fill and remount
         self.faults = tuple(f for f in faults if disk or f not in DISK_FAULTS)
         self.env = {**os.environ, **({"PROMOKIT_NOTEBOOKS": str(notebooks_dir)} if notebooks_dir else {})}
+        self.scoped = scoped  # a round's runs name only the campaigns it removed work from
         self.clean: dict[str, str] = {}
         self.expected: set[str] = set()
         self.run_seconds = 10.0
+        self.startup = 3.0  # s a run takes before its first job starts (measured by `clean_run`)
+        self.job_seconds: dict[str, float] = {}  # "campaign/notebook" -> s in the clean run
+        self._whole: set[tuple[str, int, int]] = set()  # files already read whole (path, size, mtime)
+        self._digests: dict[tuple[str, int, int], str] = {}
 
     # ------------------------------------------------------------ runs
 
-    def command(self) -> list[str]:
+    def command(self, ids: list[str] | None = None) -> list[str]:
         cmd = [sys.executable, "-m", "promokit.cli", "run", "--assets", str(self.assets), "--output",
                str(self.output), "--draft", "--quiet", "--workers", str(self.workers)]
         for nb in self.notebooks:
             cmd += ["--notebook", nb]
-        return cmd + self.extra_args
+        return cmd + self.extra_args + (ids if self.scoped and ids else [])
 
-    def run(self, timeout: float = 600) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(), env=self.env, capture_output=True, text=True, timeout=timeout,
+    def run(self, ids: list[str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(ids), env=self.env, capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
 
+    @staticmethod
+    def _key(p: Path) -> tuple[str, int, int]:
+        st = p.stat()
+        return str(p), st.st_size, st.st_mtime_ns
+
     def outputs(self) -> dict[str, str]:
-        """Relative path -> sha256 of every product file (records and the ledger left out)."""
+        """Relative path -> sha256 of every product file (records and the ledger left out; a file unchanged
+        since it was last hashed, same size and modification time, is not read again)."""
         out = {}
         for p in sorted(self.output.rglob("*")):
             rel = p.relative_to(self.output).as_posix()
             if not p.is_file() or rel.startswith((".", LEDGER_NAME, GALLERY_NAME)) or "/." in rel:
                 continue
-            out[rel] = sha256(p) if p.suffix in DETERMINISTIC else ""
+            if p.suffix not in DETERMINISTIC:
+                out[rel] = ""
+                continue
+            key = self._key(p)
+            if key not in self._digests:
+                self._digests[key] = sha256(p)
+            out[rel] = self._digests[key]
         return out
 
     def clean_run(self) -> subprocess.CompletedProcess:
-        """The reference: a run from nothing, then every output's checksum."""
+        """The reference: a run from nothing, then every output's checksum, each job's time, and the time a
+        run takes before its first job (a run with nothing to do)."""
         t0 = time.monotonic()
         r = self.run()
         self.run_seconds = time.monotonic() - t0
+        if r.returncode != 0:
+            return r
         self.clean = self.outputs()
         self.expected = set(self.clean)
-        return r
+        self.job_seconds = {f"{c}/{n}": s or 0.0 for c, n, s in self._ledger(
+            "SELECT campaign, notebook, seconds FROM jobs WHERE status='ok'")}
+        t0 = time.monotonic()
+        idle = self.run([sorted(self.job_seconds)[0].split("/")[0]] if self.job_seconds else None)
+        self.startup = time.monotonic() - t0
+        return idle if idle.returncode != 0 else r
 
     # ------------------------------------------------------------ one round
 
     def _work(self, fault: str) -> list[str]:
-        """Remove some product folders (at least one) so the run has something to do (a video to encode when
-        the fault is an ffmpeg killed)."""
-        folders = sorted({str(Path(rel).parent) for rel in self.clean if "/notebooks/" not in rel})
-        chosen = self.rng.sample(folders, self.rng.randint(1, len(folders))) if folders else []
-        if fault == "kill_ffmpeg":
-            chosen += [f for f in folders if f not in chosen and any(
-                k.startswith(f + "/") and k.endswith(".mp4") for k in self.clean)][:1]
-        for rel in chosen:
-            shutil.rmtree(self.output / rel, ignore_errors=True)
+        """Remove the product folder of one job (a video job when the fault is an ffmpeg killed), and one
+        time in four the other jobs' of its campaign too, so the run has that to do; the jobs."""
+        jobs = sorted(self.job_seconds)
+        pool = [j for j in jobs if j.endswith("/promo_video")] if fault == "kill_ffmpeg" else jobs
+        first = self.rng.choice(pool or jobs)
+        chosen = [first]
+        if self.rng.random() < 0.25:
+            chosen += [j for j in jobs if j != first and j.split("/")[0] == first.split("/")[0]]
+        for label in chosen:
+            cid, nb = label.split("/")
+            shutil.rmtree(Catalog(self.output).campaign(cid).folder(NOTEBOOKS.get(nb).outputs), ignore_errors=True)
         return chosen
+
+    def _estimate(self, jobs: list[str]) -> float:
+        """Seconds the run of a round should take: its start, then its jobs on the workers."""
+        work = sum(self.job_seconds.get(j, 0.0) for j in jobs)
+        return self.startup + work / max(1, min(self.workers, len(jobs)))
 
     def _fill(self, leave: int) -> Path:
         filler = self.output / ".chaos-filler"
@@ -198,18 +233,20 @@ class Chaos:
         fault = self.faults[index % len(self.faults)] if index < len(self.faults) else self.rng.choice(self.faults)
         # processes are hunted from the moment on, so they strike early; the others anywhere in the run
         late = 0.5 if fault in ("kill_kernel", "kill_ffmpeg") else 0.8
-        rnd = Round(index, fault, round(self.rng.uniform(0.3, max(0.6, self.run_seconds * late)), 2), self._work(fault))
+        work = self._work(fault)
+        ids = sorted({j.split("/")[0] for j in work})
+        rnd = Round(index, fault, round(self.rng.uniform(0.3, max(0.6, self._estimate(work) * late)), 2), work)
         t0 = time.monotonic()
         filler = self._fill(self.rng.randint(0, 3 << 20)) if fault == "full_disk" else None
         if fault == "full_disk":
             rnd.struck = True
-        proc = subprocess.Popen(self.command(), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        proc = subprocess.Popen(self.command(ids), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True, stdin=subprocess.DEVNULL)
         done = threading.Event()
         striker = threading.Thread(target=self._strike, args=(rnd, proc, done), daemon=True)
         striker.start()
         try:
-            _, err = proc.communicate(timeout=600)
+            _, err = proc.communicate(timeout=900)
         finally:
             done.set()
             striker.join()
@@ -225,7 +262,7 @@ class Chaos:
         deferred = rnd.struck and fault in ("kill_runner", "read_only")
         self._check_after_fault(rnd, final_ledger=not deferred)
         done_before = self._recorded_done()
-        r = self.run()
+        r = self.run(ids)
         rnd.completed = r.returncode == 0
         if not rnd.completed:
             rnd.notes.append("next run: " + (r.stderr.strip().splitlines() or ["?"])[-1][:300])
@@ -287,6 +324,9 @@ class Chaos:
             if not p.is_file() or rel.startswith(".") or "/." in rel:
                 continue
             try:
+                key = self._key(p)
+                if key in self._whole:  # read whole before and not changed since
+                    continue
                 if p.suffix in (".ipynb", ".json"):
                     json.loads(p.read_text(encoding="utf-8"))
                 elif p.suffix == ".mp4":
@@ -295,6 +335,7 @@ class Chaos:
                 elif p.suffix in (".png", ".jpg"):
                     with Image.open(p) as im:
                         im.load()
+                self._whole.add(key)
             except Exception:  # noqa: BLE001 - any failure to read it whole is the finding
                 bad.append(rel)
         if bad:
