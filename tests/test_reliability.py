@@ -125,6 +125,10 @@ def test_the_mixed_sound_is_made_in_the_job_scratch_and_removed_on_failure(tmp_p
     (MemoryError(), "out of memory"),
     (sqlite3.OperationalError("database or disk is full"), "no space left"),
     ("OSError: [Errno 28] No space left on device: '/x/y.mp4'", "no space left"),
+    # a kernel's last words when memory runs out outside Python (test_resource_limits makes them for real)
+    ("OpenBLAS error: Memory allocation still failed after 10 retries, giving up.", "out of memory"),
+    ("RuntimeError: can't start new thread", "out of memory"),
+    ("terminate called after throwing an instance of 'std::bad_alloc'", "out of memory"),
 ])
 def test_resource_errors_are_one_named_line_with_the_fix(tmp_path, exc, words):
     err = named(exc, tmp_path)

@@ -67,7 +67,9 @@ _TEXT = (("No space left", no_space), ("Errno 28", no_space), ("database or disk
          ("readonly database", read_only), ("unable to open database file", read_only),
          ("Permission denied", read_only), ("Errno 13", read_only), ("Too many open files", too_many_files),
          ("Errno 24", too_many_files), ("MemoryError", out_of_memory), ("Cannot allocate memory", out_of_memory),
-         ("Errno 12", out_of_memory))
+         ("Errno 12", out_of_memory), ("std::bad_alloc", out_of_memory), ("Memory allocation", out_of_memory),
+         ("out of memory", out_of_memory), ("Out of memory", out_of_memory),
+         ("can't start new thread", out_of_memory))  # a thread stack that cannot be mapped
 
 
 def named(exc: BaseException | str, folder: Path) -> ResourceError | None:

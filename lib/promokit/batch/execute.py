@@ -90,17 +90,28 @@ def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
             err.seek(max(0, err.seek(0, os.SEEK_END) - 16_384))
             stderr = err.read().decode("utf-8", "replace")
             err.close()
-        try:
-            return json.loads(result_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pass
-        tail = "\n".join(stderr.strip().splitlines()[-4:])
         folder = Path(spec["output"]).parent
+        try:
+            result = json.loads(result_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = None
+        if result is not None:
+            return _why_died(result, stderr, folder)
+        tail = "\n".join(stderr.strip().splitlines()[-4:])
         known = named(tail, folder) or diagnose(folder)
         if known is not None:
             return {"status": "failed", "error": str(known)}
         return {"status": "failed", "error": f"tiến trình dừng với mã {proc.returncode} / job process exited "
                                             f"{proc.returncode}: {tail}", "transient": True}
+
+
+def _why_died(result: dict, stderr: str, folder: Path) -> dict:
+    """A job whose kernel died: when the kernel's last words (its stderr, the job's) name a resource (a native
+    library that could not allocate memory, no file descriptor left), that is the job's error, not retried."""
+    if result.get("status") != "failed" or not any(t in result.get("error", "") for t in TRANSIENT):
+        return result
+    known = named("\n".join(stderr.strip().splitlines()[-20:]), folder)
+    return result if known is None else {**result, "error": str(known), "transient": False}
 
 
 def run_job(spec: dict, stop: StopFlag | None = None, poll: float = 0.2) -> dict:
