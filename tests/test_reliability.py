@@ -303,6 +303,27 @@ def test_temp_files_and_tools_go_however_the_job_ends(project, end):
 
 
 @pytest.mark.slow
+def test_a_kernel_killed_mid_write_then_retried_leaves_no_part_file(project):
+    """The chaos bench's find: the first attempt's kernel dies inside an atomic write, the retry succeeds; the
+    dead attempt's `.part` file used to stay beside the final file until the next run."""
+    assets, output, nbs = project
+    write_nb(nbs, "promo_video", """import os
+from pathlib import Path
+from promokit.atomic import atomic_path
+out = Path(output_dir) / campaign / "video"
+if not (Path(output_dir) / "died-once").exists():
+    (Path(output_dir) / "died-once").write_text("x")
+    half = atomic_path(out / "result.txt")
+    half.__enter__().write_text("half")
+    os.kill(os.getpid(), 9)""", OK_CELL.format(folder="video"))
+    res = run_batch(assets, output, opts(nbs, notebooks=["promo_video"]))
+    r = res.results[0]
+    assert r.status == "ok" and r.attempts == 2, (r.status, r.attempts, r.error)
+    assert (output / "mot" / "video" / "result.txt").read_text() == "mot"
+    assert not [p.name for p in output.rglob(".*") if ".part" in p.name]
+
+
+@pytest.mark.slow
 def test_sigterm_mid_job_leaves_no_temp_file_and_a_killed_runner_is_repaired(project):
     assets, output, nbs = project
     write_nb(nbs, "promo_video", LEAKY_CELL, "import time\ntime.sleep(600)")

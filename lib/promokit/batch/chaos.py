@@ -41,6 +41,8 @@ from .jobs import NOTEBOOKS
 
 FAULTS = ("kill_runner", "term_runner", "kill_kernel", "kill_ffmpeg", "full_disk", "read_only")
 DISK_FAULTS = ("full_disk", "read_only")
+#: What a job's error or the runner's says after a disk fault: one of the named resource lines (English half)
+NAMED = ("no space left on the disk of", "cannot write to")
 #: Outputs compared byte for byte with the clean run. Executed notebooks (.ipynb) hold run times, and
 #: checks records hold measured seconds, so they are compared by presence only.
 DETERMINISTIC = (".mp4", ".srt", ".vtt", ".jpg", ".png", ".svg", ".csv", ".txt", ".html")
@@ -237,6 +239,7 @@ class Chaos:
         ids = sorted({j.split("/")[0] for j in work})
         rnd = Round(index, fault, round(self.rng.uniform(0.3, max(0.6, self._estimate(work) * late)), 2), work)
         t0 = time.monotonic()
+        last_run = self._ledger("SELECT MAX(id) FROM runs")[0][0] or 0
         filler = self._fill(self.rng.randint(0, 3 << 20)) if fault == "full_disk" else None
         if fault == "full_disk":
             rnd.struck = True
@@ -255,6 +258,8 @@ class Chaos:
             rnd.notes.append(err.strip().splitlines()[-1][:300])
         if fault == "read_only" and rnd.struck:
             self._read_only(False)
+        if fault in DISK_FAULTS and rnd.struck:
+            rnd.held["resource errors named"] = self._named(rnd, err, last_run)
         if filler is not None:
             filler.unlink(missing_ok=True)
         # a runner killed by SIGKILL cannot clean up, nor can anyone delete files on a read-only disk: the
@@ -340,6 +345,17 @@ class Chaos:
                 bad.append(rel)
         if bad:
             rnd.notes.append(f"not whole: {bad}")
+        return not bad
+
+    def _named(self, rnd: Round, stderr: str, last_run: int) -> bool:
+        """After a disk fault: the runner never says `internal error` nor ffmpeg's `moov atom not found`, and
+        every job of the fault run that failed (as far as the ledger could record it) names the disk."""
+        bad = [ln[:200] for ln in stderr.splitlines() if "internal error" in ln or "moov atom" in ln]
+        bad += [f"{c}/{n}: {(e or '')[:200]}" for c, n, e in self._ledger(
+            "SELECT campaign, notebook, error FROM jobs WHERE run_id > ? AND status='failed'", (last_run,))
+            if not any(w in (e or "") for w in NAMED)]
+        if bad:
+            rnd.notes.append(f"not named: {bad}")
         return not bad
 
     def _ledger_final(self, rnd: Round) -> bool:

@@ -327,8 +327,10 @@ def _run(jobs: list[Job], contexts: dict, output: Path, opts: RunOptions, ledger
         ledger.update_job(ids[job.label], **fields)
         if res.status == "ok":
             ledger.record_outputs(ids[job.label], _outputs(output, job))
-        elif res.status in {"failed", "interrupted"} and not ledger.live_runs(but=run_id):
-            _sweep_job(output, job)  # a killed kernel cannot remove its atomic writes' temp files
+        if (res.status in {"failed", "interrupted"} or res.attempts > 1) and not ledger.live_runs(but=run_id):
+            # a killed kernel cannot remove its atomic writes' temp files (nor can a first attempt whose kernel
+            # died before the retry succeeded); the job's processes are all ended by now
+            _sweep_job(output, job)
         # the manifest is written as each job ends: its record replaces the same notebook's earlier one
         outs = Catalog(output).campaign(job.campaign)
         if outs.dir.is_dir():
