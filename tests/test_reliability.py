@@ -93,6 +93,16 @@ def test_sweep_removes_only_what_dead_runs_left_and_only_promokit_names(tmp_path
     assert all(p.exists() for p in kept)
 
 
+def test_by_hand_a_process_keeps_one_scratch_folder_under_the_system_temp_removed_at_exit(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PROMOKIT_SCRATCH"} | {"TMPDIR": str(tmp_path)}
+    code = ("from promokit.scratch import scratch_dir\nd = scratch_dir()\nassert scratch_dir() == d\n"
+            "(d / 'x.wav').write_bytes(b'RIFF')\nprint(d)")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    folder = Path(r.stdout.strip())
+    assert folder.parent == tmp_path and folder.name.startswith("promokit-pid")
+    assert not folder.exists(), "removed when the process ended"
+
+
 def test_the_mixed_sound_is_made_in_the_job_scratch_and_removed_on_failure(tmp_path, monkeypatch):
     from promokit.video import audio
     from promokit.video.plan import AudioPlan
