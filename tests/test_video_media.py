@@ -199,3 +199,27 @@ def test_clip_sound_is_mixed_when_asked(tmp_path):
     x, rate = wav_samples(wav)
     assert tone_level(x[int(0.5 * rate):int(1.5 * rate), 0], rate, 440) > tone_level(
         x[int(0.5 * rate):int(1.5 * rate), 0], rate, 2000) + 20
+
+
+def test_a_stopped_ffmpeg_while_reading_a_clip_frame_fails_the_job_not_the_look(tmp_path, monkeypatch):
+    """The plan reads one frame of each clip (the logo's corner): an ffmpeg killed there (a fault) must fail
+    the job, so it is retried — not be read as "no look", which silently draws another video (chaos test)."""
+    from promokit.assets import media
+    from promokit.errors import ToolError
+    from promokit.video.reading import read_look
+
+    clip = make_clip(tmp_path / "c.mp4", seconds=1.0)
+    assert read_look(clip, "clip", 0.5) is not None
+    real = subprocess.run
+
+    def killed(cmd, *a, **kw):
+        if "rawvideo" in cmd:  # the frame grab, not the probe
+            return subprocess.CompletedProcess(cmd, -9, b"", b"")
+        return real(cmd, *a, **kw)
+
+    monkeypatch.setattr(media.subprocess, "run", killed)
+    with pytest.raises(ToolError, match="signal 9"):
+        read_look(clip, "clip", 0.5)
+    monkeypatch.setattr(media.subprocess, "run", lambda cmd, *a, **kw: (
+        subprocess.CompletedProcess(cmd, 1, b"", b"broken") if "rawvideo" in cmd else real(cmd, *a, **kw)))
+    assert read_look(clip, "clip", 0.5) is None  # a frame the file cannot give: the style's corner, no error

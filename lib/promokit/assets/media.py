@@ -64,6 +64,16 @@ def _unreadable(path: Path, why: str) -> AssetError:
     )
 
 
+def _stopped(path: Path, name: str, returncode: int) -> ToolError | None:
+    """A tool killed by a signal (a fault, not the file's): a ToolError, so the job fails and is retried
+    rather than going on as if the file could not be read."""
+    if returncode >= 0:
+        return None
+    return ToolError.fail(f"{name} bị dừng giữa chừng (tín hiệu {-returncode}) khi đọc tệp",
+                          f"{name} was stopped (signal {-returncode}) while reading the file", file=path,
+                          fix_vi="chạy lại", fix_en="run again")
+
+
 def _ffprobe(path: Path, *args: str) -> tuple[dict, str]:
     cmd = [tool("ffprobe"), "-v", "error", *args, "-print_format", "json", "--", str(path)]
     try:
@@ -75,6 +85,9 @@ def _ffprobe(path: Path, *args: str) -> tuple[dict, str]:
                              fix_vi="cài lại ffmpeg", fix_en="reinstall ffmpeg") from None
     err = r.stderr.decode("utf-8", "replace").strip()
     if r.returncode != 0:
+        stopped = _stopped(path, "ffprobe", r.returncode)
+        if stopped is not None:
+            raise stopped
         last = err.splitlines()[-1] if err else f"exit {r.returncode}"
         raise _unreadable(path, last.split("] ", 1)[-1])
     try:
@@ -236,6 +249,9 @@ def clip_frame(path: Path, t: float = 0.0, *, max_size: tuple[int, int] | None =
         r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise _unreadable(path, "ffmpeg timed out") from None
+    stopped = _stopped(path, "ffmpeg", r.returncode)
+    if stopped is not None:
+        raise stopped
     if r.returncode != 0 or len(r.stdout) < w * h * 3:
         raise _unreadable(path, (r.stderr.decode("utf-8", "replace").strip().splitlines() or ["no frame"])[-1])
     return Image.frombytes("RGB", (w, h), r.stdout[: w * h * 3])

@@ -11,13 +11,14 @@ import numpy as np
 
 from ..assets import read_image
 from ..assets.media import clip_frame
-from ..errors import PromokitError
+from ..errors import AssetError, PromokitError
 from .look import SALIENCY, Look, look_of, luma
 
 
 def read_look(path: Path, kind: str, at: float = 0.0) -> Look | None:
-    """The look of a still (`kind` image) or of a clip's frame at `at` s; None when it cannot be read (the
-    plan then keeps the style's corner and the picture's centre)."""
+    """The look of a still (`kind` image) or of a clip's frame at `at` s; None when the file cannot be read
+    (the plan then keeps the style's corner and the picture's centre). A tool that was stopped (ToolError)
+    is raised, never read as "no look": the job fails and is retried instead of drawing another video."""
     try:
         if kind == "image":
             im = read_image(path, max_size=(4 * SALIENCY, 4 * SALIENCY))
@@ -25,7 +26,7 @@ def read_look(path: Path, kind: str, at: float = 0.0) -> Look | None:
             im = clip_frame(path, at, max_size=(4 * SALIENCY, 4 * SALIENCY))
         else:
             return None
-    except (PromokitError, OSError, ValueError):
+    except (AssetError, OSError, ValueError):
         return None
     return look_of(np.asarray(im.convert("RGB")))
 
