@@ -15,7 +15,9 @@ import httpx
 from ..http import PublishHttpError, file_body
 from .base import DAY, Job, NativeSchedule, Outcome, Publisher, register
 
-CHUNK = 32 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks; streamed, not held)
+CHUNK = 256 * 1024 * 1024  # bytes per PUT (a multiple of 256 KiB, as Google asks; streamed from disk, not held).
+# Google advises as few requests as possible: each chunk waits for its 308 before the next starts, so most
+# videos go in one request; a broken one is resumed from the offset the session reports, chunked or not
 
 
 def _next(r: httpx.Response) -> int:
