@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -120,8 +121,25 @@ class Chaos:
         return cmd + self.extra_args + (ids if self.scoped and ids else [])
 
     def run(self, ids: list[str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(ids), env=self.env, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        proc = self._start(ids, stdout=subprocess.PIPE)
+        out, err = self._wait(proc, timeout)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    def _start(self, ids: list[str] | None, stdout: int) -> subprocess.Popen:
+        # its own process group, so that a run past its time is stopped with its kernels and ffmpegs
+        return subprocess.Popen(self.command(ids), env=self.env, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+    @staticmethod
+    def _wait(proc: subprocess.Popen, timeout: float) -> tuple[str, str]:
+        """The run's output; past `timeout` (s) its whole group is killed and the round is marked by exit -9."""
+        try:
+            return proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            return out or "", (err or "") + "\nchaos: the run passed its time and was stopped with its group"
 
     @staticmethod
     def _key(p: Path) -> tuple[str, int, int]:
@@ -243,13 +261,12 @@ class Chaos:
         filler = self._fill(self.rng.randint(0, 3 << 20)) if fault == "full_disk" else None
         if fault == "full_disk":
             rnd.struck = True
-        proc = subprocess.Popen(self.command(ids), env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, stdin=subprocess.DEVNULL)
+        proc = self._start(ids, stdout=subprocess.DEVNULL)
         done = threading.Event()
         striker = threading.Thread(target=self._strike, args=(rnd, proc, done), daemon=True)
         striker.start()
         try:
-            _, err = proc.communicate(timeout=900)
+            _, err = self._wait(proc, 900)
         finally:
             done.set()
             striker.join()
@@ -418,6 +435,8 @@ def small_disk(path: Path, size_mb: int) -> object:
         if ok:
             while subprocess.run(["umount", str(path)], capture_output=True).returncode == 0:
                 pass  # a read-only view left stacked on it, then the tmpfs itself
+            if os.path.ismount(path):  # still busy (a process holds a file there): detach it, never leave it
+                subprocess.run(["umount", "--lazy", str(path)], capture_output=True)
 
 
 def dumps(data: dict) -> str:
