@@ -95,7 +95,7 @@ def env(tmp_path, monkeypatch):
 
 def _ledger(tmp_path, *posts: tuple[str, str]):
     ledger = Catalog(tmp_path / "output").ledger
-    write_history(ledger, History(posts=[PostEvent(f"c{i}", platform, D(2024, 4, 1), "published", rid,
+    write_history(ledger, History(posts=[PostEvent(f"c{i}", D(2024, 4, 1), platform, "published", rid,
                                                     f"https://example.test/{rid}")
                                           for i, (platform, rid) in enumerate(posts)]))
     return ledger

@@ -45,19 +45,19 @@ def office(tmp_path: Path) -> tuple[Path, Path]:
     write_campaign_yml(assets, "khong-theme", "Chưa có chủ đề", "", D(2024, 4, 5), D(2024, 4, 6))
     write_campaign_yml(assets, "cu", "Du lịch đầu năm", "du-lich", D(2024, 1, 1), D(2024, 1, 10))
     h = History(
-        jobs=[JobEvent("le-hoi-a", "video", D(2024, 4, 8), "ok",
+        jobs=[JobEvent("le-hoi-a", D(2024, 4, 8), "video", "ok",
                        ("video/tiktok.mp4", "video/tiktok-cover.jpg", "video/draft/tiktok.mp4",
                         "video/tiktok.mp4.checks.json")),  # 2 products (draft and record skipped)
-              JobEvent("le-hoi-a", "radio", D(2024, 4, 9), "ok", ("radio/ban-tin.mp3",)),  # 1 bulletin
-              JobEvent("ocop-b", "infographic", D(2024, 4, 2), "ok",
+              JobEvent("le-hoi-a", D(2024, 4, 9), "radio", "ok", ("radio/ban-tin.mp3",)),  # 1 bulletin
+              JobEvent("ocop-b", D(2024, 4, 2), "infographic", "ok",
                        ("infographics/a-square.png", "infographics/a-story.png")),  # 2 products
-              JobEvent("ocop-b", "publication", D(2024, 4, 3), "failed", (), "thiếu ảnh bìa"),
-              JobEvent("cu", "video", D(2024, 1, 2), "ok", ("video/youtube.mp4",))],  # before April
-        posts=[PostEvent("le-hoi-a", "tiktok", D(2024, 4, 12), "published", "T1", "https://tiktok.example/T1"),
-               PostEvent("le-hoi-a", "facebook_reels", D(2024, 4, 13), "published", "F1", "https://fb.example/F1"),
-               PostEvent("ocop-b", "youtube_shorts", D(2024, 4, 20), "failed", error="quota"),
-               PostEvent("cu", "youtube", D(2024, 1, 5), "published", "Y0", "https://yt.example/Y0")],
-        approvals=[ApprovalEvent("ocop-b", "zalo", D(2024, 4, 22))],
+              JobEvent("ocop-b", D(2024, 4, 3), "publication", "failed", (), "thiếu ảnh bìa"),
+              JobEvent("cu", D(2024, 1, 2), "video", "ok", ("video/youtube.mp4",))],  # before April
+        posts=[PostEvent("le-hoi-a", D(2024, 4, 12), "tiktok", "published", "T1", "https://tiktok.example/T1"),
+               PostEvent("le-hoi-a", D(2024, 4, 13), "facebook_reels", "published", "F1", "https://fb.example/F1"),
+               PostEvent("ocop-b", D(2024, 4, 20), "youtube_shorts", "failed", error="quota"),
+               PostEvent("cu", D(2024, 1, 5), "youtube", "published", "Y0", "https://yt.example/Y0")],
+        approvals=[ApprovalEvent("ocop-b", D(2024, 4, 22), "zalo")],
         snapshots=[_snap("tiktok", "T1", D(2024, 4, 14), 100),
                    _snap("tiktok", "T1", D(2024, 4, 21), 250, reach=200, reactions=20, comments=5, shares=3,
                          watch_s=3600),
@@ -115,9 +115,9 @@ def test_a_post_held_by_the_platform_is_published_at_its_time(office):
     8–14/4 lists the first as scheduled (16/4 is after its end); read after 28/4, April counts both."""
     assets, output = office
     write_history(Catalog(output).ledger, History(posts=[
-        PostEvent("le-hoi-a", "youtube_shorts", D(2024, 4, 14), "published", "Y1", "https://yt.example/Y1",
+        PostEvent("le-hoi-a", D(2024, 4, 14), "youtube_shorts", "published", "Y1", "https://yt.example/Y1",
                   publish_at=dt.datetime(2024, 4, 16, 8, tzinfo=VN)),
-        PostEvent("ocop-b", "facebook_reels", D(2024, 4, 22), "published", "F2", "https://fb.example/F2",
+        PostEvent("ocop-b", D(2024, 4, 22), "facebook_reels", "published", "F2", "https://fb.example/F2",
                   publish_at=dt.datetime(2024, 4, 28, 1, tzinfo=dt.UTC))]))
     style = load_style(assets)
     inputs = gather(output, assets, now=dt.datetime(2024, 4, 25, 12, tzinfo=VN))
@@ -383,9 +383,9 @@ def test_fetch_counts_retries_a_429_and_names_a_deleted_post(tmp_path, monkeypat
         monkeypatch.setenv("PROMOKIT_YOUTUBE_TOKEN", "secret-token-abc")
         output = tmp_path / "output"
         write_history(Catalog(output).ledger, History(posts=[
-            PostEvent("a", "youtube_shorts", D(2024, 4, 1), "published", "Y1", "https://yt.example/Y1"),
-            PostEvent("b", "youtube", D(2024, 4, 2), "published", "Y2", "https://yt.example/Y2"),  # deleted there
-            PostEvent("c", "tiktok", D(2024, 4, 2), "published", "T9")]))  # another platform: not asked
+            PostEvent("a", D(2024, 4, 1), "youtube_shorts", "published", "Y1", "https://yt.example/Y1"),
+            PostEvent("b", D(2024, 4, 2), "youtube", "published", "Y2", "https://yt.example/Y2"),  # deleted there
+            PostEvent("c", D(2024, 4, 2), "tiktok", "published", "T9")]))  # another platform: not asked
         code = cli.main(["insights", "--fetch", "--platform", "youtube", "--date", "21/4/2024",
                          "--output", str(output)])
         assert code == 0

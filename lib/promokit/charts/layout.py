@@ -100,14 +100,14 @@ class PosterText:
     """The words of a poster (NFC) and where each came from, for error messages."""
 
     title: str
+    spec_file: Path | None = None  # where the words came from, for error messages
+    field: str = "infographics"
     subtitle: str = ""
     takeaway: str = ""
     source: str = ""
     brand: str = ""
     sample_data: bool = False
     draft: bool = False
-    field: str = "infographics"
-    spec_file: Path | None = None
 
 
 def _fail(text: str, fld: str, spec_file: Path | None, size: str) -> SpecError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .h264 import StreamConfig, parse_avcc, parse_hvcc
 
@@ -25,17 +26,16 @@ SAMPLE_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 1
 MAX_INDEX = 256 * 1024 * 1024  # bytes of `moov` read at most
 
 
-class Mp4Error(ValueError):
-    """The file is not an ISO base media (MP4/MOV) file, or its index is broken."""
-
-
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """One box of the file: its four-letter kind, where it starts and its size (bytes, header included)."""
 
     kind: str
     offset: int
     size: int
+
+
+class Mp4Error(ValueError):
+    """The file is not an ISO base media (MP4/MOV) file, or its index is broken."""
 
 
 @dataclass(frozen=True)

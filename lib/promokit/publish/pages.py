@@ -13,7 +13,7 @@ logged or put in a message (`Http` masks them); the user token itself is not kep
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
@@ -32,8 +32,8 @@ class Page:
 
     id: str
     name: str
-    token: str
-    tasks: tuple[str, ...]
+    token: str = field(repr=False)  # a secret: never in a repr, a log line or a traceback
+    tasks: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -49,7 +49,7 @@ def list_pages(http: Http, base: str) -> list[Page]:
         for row in data.get("data") or []:
             if isinstance(row, dict) and row.get("id") and row.get("access_token"):
                 pages.append(Page(str(row["id"]), str(row.get("name") or ""), str(row["access_token"]),
-                                  tuple(str(t) for t in row.get("tasks") or ())))
+                                  frozenset(str(t) for t in row.get("tasks") or ())))
         paging = data.get("paging") or {}
         after = (paging.get("cursors") or {}).get("after")
         if not paging.get("next") or not after:

@@ -33,24 +33,28 @@ def _ts(day: dt.date, hour: int = 9) -> str:
 
 
 @dataclass(frozen=True)
-class JobEvent:
-    """A batch job finished on a day: its status and the outputs it made."""
+class Event:
+    """Something that happened to a campaign on a day (Vietnam time)."""
 
     campaign: str
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class JobEvent(Event):
+    """A batch job finished on `day`: its status and the outputs it made."""
+
     notebook: str
-    finished: dt.date
     status: str = "ok"
     outputs: tuple[str, ...] = ()  # paths relative to the campaign's output folder
     error: str = ""
 
 
 @dataclass(frozen=True)
-class PostEvent:
-    """A post's publishing state on a day, with its address on the platform."""
+class PostEvent(Event):
+    """A post's publishing state on `day` (published, or failed / last updated), with its address there."""
 
-    campaign: str
     platform: str
-    day: dt.date  # published (or failed / last updated)
     state: str = "published"
     remote_id: str = ""
     url: str = ""
@@ -59,12 +63,10 @@ class PostEvent:
 
 
 @dataclass(frozen=True)
-class ApprovalEvent:
-    """A reviewer's decision on a platform's post package on a day."""
+class ApprovalEvent(Event):
+    """A reviewer's decision on a platform's post package on `day`."""
 
-    campaign: str
     platform: str
-    day: dt.date
     decision: str = "approved"
 
 
@@ -87,13 +89,13 @@ def write_history(ledger: Path, history: History) -> Path:
         for schema in (BATCH_SCHEMA, PUBLISH_SCHEMA, APPROVALS_SCHEMA, INSIGHTS_SCHEMA):
             db.executescript(schema)
         db.execute("BEGIN")
-        first = min((j.finished for j in history.jobs), default=dt.date.today())
+        first = min((j.day for j in history.jobs), default=dt.date.today())
         run = db.execute("INSERT INTO runs(started, finished, status, args) VALUES (?,?,?,?)",
                          (_ts(first), _ts(first), "ok", '{"history": true}')).lastrowid
         for j in history.jobs:
             job = db.execute("INSERT INTO jobs(run_id, campaign, notebook, status, started, finished, seconds, error)"
-                             " VALUES (?,?,?,?,?,?,?,?)", (run, j.campaign, j.notebook, j.status, _ts(j.finished, 8),
-                                                           _ts(j.finished), 60.0, j.error or None)).lastrowid
+                             " VALUES (?,?,?,?,?,?,?,?)", (run, j.campaign, j.notebook, j.status, _ts(j.day, 8),
+                                                           _ts(j.day), 60.0, j.error or None)).lastrowid
             db.executemany("INSERT INTO outputs(job_id, path, bytes, sha256) VALUES (?,?,?,?)",
                            [(job, f"{j.campaign}/{p}", 1000, f"{job:064x}") for p in j.outputs])
         for p in history.posts:
@@ -166,9 +168,9 @@ def illustrative_year(assets: Path, year: int = 2024, *, campaigns: int = 40, po
         for nb, outs in _products(cid):
             if nb == "radio" and i % 3:
                 continue
-            h.jobs.append(JobEvent(cid, nb, made, "ok", outs))
+            h.jobs.append(JobEvent(cid, made, nb, "ok", outs))
         if i % 13 == 5:
-            h.jobs.append(JobEvent(cid, "publication", made, "failed", (), "thiếu ảnh bìa / cover image missing"))
+            h.jobs.append(JobEvent(cid, made, "publication", "failed", (), "thiếu ảnh bìa / cover image missing"))
     # the posts table holds one post per campaign and platform: at most campaigns x platforms posts
     for k in range(min(posts, campaigns * len(PLATFORMS))):
         cid, start, end = ids[k % campaigns]
@@ -176,12 +178,12 @@ def illustrative_year(assets: Path, year: int = 2024, *, campaigns: int = 40, po
         day = min(start + dt.timedelta(days=rng.randrange(0, (end - start).days + 1)), dt.date(year, 12, 31))
         rid = f"{platform[:2]}{k:05d}"
         if k % 50 == 7:
-            h.posts.append(PostEvent(cid, platform, day, "failed", error="429 Too Many Requests"))
+            h.posts.append(PostEvent(cid, day, platform, "failed", error="429 Too Many Requests"))
             continue
         if k % 50 == 9:
-            h.approvals.append(ApprovalEvent(cid, platform, day))
+            h.approvals.append(ApprovalEvent(cid, day, platform))
             continue
-        h.posts.append(PostEvent(cid, platform, day, "published", rid, f"https://example.invalid/{platform}/{rid}"))
+        h.posts.append(PostEvent(cid, day, platform, "published", rid, f"https://example.invalid/{platform}/{rid}"))
         h.snapshots.extend(_weekly(rng, platform, rid, day, snapshots))
     in_table = min(posts, campaigns * len(PLATFORMS))
     for k in range(posts - in_table):  # made by hand: only their imported counts are in the ledger

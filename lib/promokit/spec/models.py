@@ -78,6 +78,12 @@ LogoChoice = Annotated[Literal["auto", "top-left", "top-right", "bottom-left", "
                        BeforeValidator(_corner)]
 
 
+def _logo_field(scope: str, auto: str) -> LogoChoice:
+    """The `logo` field of a shot or of the video: `scope` says what it applies to, `auto` what auto means."""
+    return Field("auto", description=f"Where the logo goes {scope}: auto ({auto}, clear of the texts), top-left, "
+                 "top-right, bottom-left, bottom-right or none")
+
+
 class Shot(Strict):
     path: RelPath | None = Field(None, description="An image or clip of the campaign, e.g. images/dinh.jpg")
     moviepy: RelPath | None = Field(
@@ -92,9 +98,7 @@ class Shot(Strict):
         None, description="Point of interest as fractions (x, y) of the picture, 0..1"
     )
     caption: str | None = Field(None, description="Lower-third text over this shot")
-    logo: LogoChoice = Field("auto", description="Where the logo goes on this shot: auto (the quietest corner of "
-                             "the picture, clear of the texts), top-left, top-right, bottom-left, bottom-right or none; "
-                             "default: the video's `logo`")
+    logo: LogoChoice = _logo_field("on this shot (default: the video's `logo`)", "the quietest corner of the picture")
 
     @field_validator("focus")
     @classmethod
@@ -159,9 +163,8 @@ class Video(Strict):
     transition: Literal["crossfade", "slide", "wipe", "cut"] = Field("crossfade", description="Between shots")
     transition_duration: float = Field(0.5, ge=0, le=2, description="Seconds")
     end_card: EndCard | None = Field(None, description="Closing card")
-    logo: LogoChoice = Field("auto", description="Where the logo goes on every shot without its own `logo`: auto "
-                             "(per shot, the quietest corner of its picture, clear of the texts), top-left, top-right, "
-                             "bottom-left, bottom-right or none")
+    logo: LogoChoice = _logo_field("on every shot without its own `logo`",
+                                   "per shot, the quietest corner of its picture")
 
     @field_validator("platforms")
     @classmethod
