@@ -10,6 +10,11 @@ no partial file at a final path, the ledger final), runs again and checks that r
 was not recorded done, and every output of the lane equals the clean run's). Prints faults injected,
 rounds whose invariants all held, and the run-to-completion rate (target: N/N held).
 
+Run it from a checkout nobody edits meanwhile: the batch re-renders every job when promokit's source changes
+(its inputs hash holds the code's), which the bench would read as jobs redone although done. It checks the
+source after every round and stops, saying so, if it changed. SIGTERM stops it cleanly (runs killed, disks
+unmounted).
+
 Videos are rendered for `--platforms` only (default zalo and tiktok: every sample campaign lists one of
 them), so a fault costs one or two draft renders rather than up to six.
 
@@ -20,15 +25,21 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
+import os
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+import psutil
+
 from promokit.batch.chaos import Chaos, Round, dumps, report, small_disk
+from promokit.batch.fingerprint import code_hash
 from promokit.project import campaign_ids
 
 _print = threading.Lock()
@@ -37,6 +48,25 @@ _print = threading.Lock()
 def say(text: str) -> None:
     with _print:
         print(text, flush=True)
+
+
+_STOP = threading.Event()
+_SOURCE: list[str] = []  # promokit's source hash when the bench started
+
+
+def _source_changed() -> bool:
+    """Whether promokit's source differs from what it was when the bench started (read afresh)."""
+    with _print:
+        code_hash.cache_clear()
+        return code_hash() != _SOURCE[0]
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM: every lane's run is killed with its group; the lanes then end, unmount and clean up."""
+    _STOP.set()
+    for child in psutil.Process().children():
+        with contextlib.suppress(OSError):
+            os.killpg(child.pid, signal.SIGKILL)  # each run leads its own group (kernels, ffmpegs)
 
 
 def lane(k: int, args: argparse.Namespace, ids: list[str], seed: int, rounds: list[int], tmp: Path) -> list[Round]:
@@ -61,7 +91,14 @@ def lane(k: int, args: argparse.Namespace, ids: list[str], seed: int, rounds: li
         say(f"lane {k} ({', '.join(ids)}): clean run {len(chaos.clean)} outputs in {chaos.run_seconds:.1f} s, a "
             f"run with nothing to do {chaos.startup:.1f} s; disk faults {'on (tmpfs)' if disk else 'off (needs root)'}")
         for i in rounds:
+            if _source_changed():
+                say(f"lane {k}: promokit's source changed during the bench; its rounds from {i + 1} on are void")
+                _STOP.set()
+            if _STOP.is_set():
+                break
             r = chaos.round(i)
+            if _STOP.is_set():
+                break  # struck by the stop, not by its fault: not counted
             done.append(r)
             say(f"{i + 1:4d}/{args.rounds} lane {k} {r.fault:12s} {'+'.join(r.removed):45s} at {r.at:6.2f} s "
                 f"struck={r.struck!s:5} {'held' if r.ok else 'BROKEN ' + str([n for n, v in r.held.items() if not v])}"
@@ -83,6 +120,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--disk-mb", type=int, default=256, help="size of each lane's tmpfs output (root only)")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, _stop)
+    _SOURCE.append(code_hash())  # the source as it is now: the lanes stop if it changes
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
     print(f"chaos seed: {seed} (replay with --seed {seed})", flush=True)
     ids = args.ids or campaign_ids(args.assets)
@@ -92,6 +131,9 @@ def main() -> int:
         futures = [pool.submit(lane, k, args, ids[k::lanes], seed, list(range(k, args.rounds, lanes)), Path(tmp))
                    for k in range(lanes)]
         rounds = sorted((r for f in futures for r in f.result()), key=lambda r: r.index)
+    if _STOP.is_set():
+        print(f"stopped after {len(rounds)} rounds: no verdict", flush=True)
+        return 3
     result = report(rounds)
     result.pop("rounds")
     result["seed"] = seed
