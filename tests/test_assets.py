@@ -318,6 +318,25 @@ def test_article_without_title(tmp_path):
     assert "bai.md" in str(e.value)
 
 
+def test_article_title_from_its_opening_heading(tmp_path):
+    """No front matter, or one without a title: the '# heading' opening the body is the title, taken out of the
+    body (else the publication would print it twice); a '## heading' or a later '# heading' is not."""
+    p = tmp_path / "bai.md"
+    p.write_text(NFD("\n# Nhận diện tin giả: năm bước #\n\nĐọc kỹ, kiểm tra nguồn.\n"), encoding="utf-8")
+    a = read_article(p)
+    assert a.title == "Nhận diện tin giả: năm bước" and unicodedata.is_normalized("NFC", a.title)
+    assert a.body == "Đọc kỹ, kiểm tra nguồn.\n" and a.meta["title"] == a.title
+    p.write_text("---\nauthor: Phòng Văn hóa\ndate: 12/4/2024\n---\n# Tin giả\n\nNội dung.\n", encoding="utf-8")
+    a = read_article(p)
+    assert (a.title, a.meta["author"], a.body) == ("Tin giả", "Phòng Văn hóa", "Nội dung.\n")
+    p.write_text("---\ntitle: Tiêu đề\n---\n# Mục một\n\nx\n", encoding="utf-8")  # the front matter wins
+    assert read_article(p).title == "Tiêu đề" and read_article(p).body.startswith("# Mục một")
+    for body in ("## Mục một\n\nx\n", "Mở đầu.\n\n# Mục một\n", "#Không phải tiêu đề\n"):
+        p.write_text(body, encoding="utf-8")
+        with pytest.raises(AssetError, match="'# The title'"):
+            read_article(p)
+
+
 def test_article_front_matter_refuses_python_tags(tmp_path):
     p = tmp_path / "bai.md"
     p.write_text("---\ntitle: !!python/object/apply:os.getcwd []\n---\nx\n", encoding="utf-8")

@@ -146,3 +146,27 @@ def test_a_run_carries_warnings_to_the_checks_record_the_manifest_and_the_summar
     assert any("outside the campaign" in w for w in res.warnings)
     table = summary_table(res)
     assert f"{len(res.warnings)} cảnh báo/warnings" in table and "⚠ mot: images/" in table
+
+
+def test_a_long_official_title_and_subtitle_fit_the_vertical_frame(tmp_path):
+    """A 60-character title over a 54-character subtitle (usual for an office's campaigns) fits 9:16: the box's
+    padding shrinks with its text and the title leaves the subtitle room. Before, check refused it."""
+    assets = tmp_path / "assets"
+    testing.make_campaign(assets, "mot", clips=0, csv=False, article=False, extra_yaml={"video": {
+        "platforms": ["tiktok", "youtube"],
+        "title": "Tỉnh táo trước tin giả, tin sai sự thật trên không gian mạng",
+        "subtitle": "Đọc kỹ, kiểm tra nguồn, rồi mới chia sẻ cho người thân"}})
+    report = check_campaigns(assets, ["mot"])
+    assert report.ok, report.lines()
+
+
+def test_a_text_that_cannot_fit_is_named_in_campaign_yml_with_its_platform(tmp_path):
+    assets = tmp_path / "assets"
+    testing.make_campaign(assets, "mot", clips=0, csv=False, article=False, extra_yaml={"video": {
+        "platforms": ["tiktok"], "title": "Tin giả",
+        "subtitle": "Đọc kỹ, kiểm tra nguồn, rồi mới chia sẻ cho người thân, bạn bè, hàng xóm, đồng nghiệp "
+                    "trong cơ quan, đơn vị, trường học và cả những người mình chưa từng gặp mặt"}})
+    report = check_campaigns(assets, ["mot"])
+    assert not report.ok
+    line = next(ln for ln in report.lines() if "[video.subtitle]" in ln)
+    assert "campaign.yml:" in line and "tiktok 1080×1920" in line and "…»" in line and "Fix: shorten it" in line

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, PromokitError, SpecError, UsageError
+from .errors import Problem, PromokitError, SpecError, UsageError, Where
 from .project import CampaignContext, check_campaign, select_ids
 from .spec import load_brand
 from .spec.loader import with_lines
@@ -140,7 +140,10 @@ def render_needs(ctx: CampaignContext) -> tuple[list[Problem], list[str], int]:
                 plan = make_plan(ctx, name, inputs=inputs)
                 for w in plan.warnings:
                     said.setdefault(w, []).append(name)
-                check_texts(plan)  # glyphs of every text in its font, and every text fits
+                try:
+                    check_texts(plan)  # glyphs of every text in its font, and every text fits
+                except PromokitError as e:  # named in campaign.yml, on the platform whose frame it misses
+                    problems.extend(_on_platform(e.problems, name, plan, ctx.folder / "campaign.yml"))
                 need += int(plan.duration * VIDEO_BYTES_PER_S)
             # each warning once; the platforms named only when not every platform gives it
             warnings += [w if len(names) == len(c.video.platforms) else f"{', '.join(names)}: {w}"
@@ -149,6 +152,16 @@ def render_needs(ctx: CampaignContext) -> tuple[list[Problem], list[str], int]:
             problems.extend(e.problems)
     need += POSTER_BYTES * len(c.infographics) * 2 + (EDITION_BYTES if c.publication is not None else 0)
     return problems, _unique(warnings), need
+
+
+def _on_platform(problems: list[Problem], platform: str, plan: object, spec_file: Path) -> list[Problem]:
+    """Problems of a platform's plan that name a field but no file: placed in `spec_file` at the field's line,
+    their text saying which platform's frame (w x h px) they are about."""
+    size = f"{platform} {getattr(plan, 'width', '?')}×{getattr(plan, 'height', '?')}"
+    out = [p if p.where.file is not None else
+           Problem(Where(spec_file, None, p.where.field), f"{size}: {p.vi}", f"{size}: {p.en}", p.fix_vi, p.fix_en)
+           for p in problems]
+    return with_lines(out, spec_file)
 
 
 def _unique(items: list[str]) -> list[str]:

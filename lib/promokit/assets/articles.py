@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,14 @@ class Article:
 
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_H1 = re.compile(r"\A\s*#[ \t]+(?P<title>[^\n]*?)[ \t#]*(?:\n|\Z)")  # an ATX '# Title' opening the body
+
+
+def _heading_title(body: str) -> tuple[str, str] | None:
+    """A body opening with a level-1 heading: (its text, the body without it) — the article's title when the
+    front matter gives none, as most Markdown editors write it."""
+    m = _H1.match(body)
+    return (m["title"].strip(), body[m.end():].lstrip("\n")) if m and m["title"].strip() else None
 
 
 def read_article(path: Path) -> Article:
@@ -64,12 +73,20 @@ def read_article(path: Path) -> Article:
                                   file=path, line=2, fix_vi="vd. title: Giới thiệu", fix_en="e.g. title: Introduction")
         meta = nfc_deep(meta)
     title = meta.get("title")
+    heading = _heading_title(body) if "title" not in meta else None
+    if heading is not None:
+        title, body = nfc_deep(heading[0]), heading[1]
+        meta = {**meta, "title": title}
+        if block is not None:  # validated with the others below, as if the front matter said it
+            block = block.rstrip("\n") + "\ntitle: " + json.dumps(title, ensure_ascii=False) + "\n"
     if not isinstance(title, str) or not title.strip():
         raise AssetError.fail(
             "bài viết thiếu tiêu đề (title)", "article has no title",
             file=path, field="title",
-            fix_vi="thêm ở đầu tệp ba dòng: '---', 'title: Tiêu đề bài viết', '---'",
-            fix_en="start the file with three lines: '---', 'title: The title', '---'",
+            fix_vi="thêm ở đầu tệp ba dòng: '---', 'title: Tiêu đề bài viết', '---' (hoặc mở đầu bài bằng dòng "
+                   "'# Tiêu đề bài viết')",
+            fix_en="start the file with three lines: '---', 'title: The title', '---' (or open the article with "
+                   "a line '# The title')",
         )
     if block is not None:  # every front-matter problem at once (README "Bài viết"); dates and hashtags normalised
         meta, problems = check_front_matter(block, path)

@@ -25,6 +25,14 @@ FIELDS = {"title": "video.title", "lower_third": "video.shots[].caption", "capti
           "end_card": "video.end_card.text", "end_contact": "video.end_card.contact", "end_url": "video.end_card.url",
           "subtitle": "video.subtitle"}
 SHRINK = 0.94  # each step when text does not fit
+#: How to make a text that cannot fit shorter, per field (vi, en)
+SHORTEN = {
+    "video.captions": ("rút ngắn câu hoặc tách thành hai phụ đề nối tiếp",
+                       "shorten it or split it into two captions one after the other"),
+    "video.title": ("rút ngắn tiêu đề (ý phụ đưa sang video.subtitle)",
+                    "shorten the title (move the rest to video.subtitle)"),
+    "": ("rút ngắn câu", "shorten it"),
+}
 BALANCED = {"title", "subtitle", "end_card", "lower_third"}  # roles set as titles: even lines, no lone last word
 
 
@@ -45,8 +53,11 @@ class Fitted:
 
 
 def fit_text(text: str, font_path: Path, size: int, max_width: int, style: TextStyle, *, field: str,
-             max_height: int | None = None, balance: bool = False) -> Fitted:
+             max_height: int | None = None, balance: bool = False, pad: float = 0.0) -> Fitted:
     """Wrap `text` into at most `style.max_lines` lines no wider than `max_width` px, shrinking if needed.
+
+    `pad`: the box's padding as a share of the font size, on every side inside `max_width` x `max_height`
+    (it shrinks with the text, so a long title gets its room from smaller margins too).
 
     Vietnamese words and names stay whole at any size that allows it (`promokit.text.wrap`); `balance`
     (titles): lines of about equal length and no one-word last line."""
@@ -57,23 +68,24 @@ def fit_text(text: str, font_path: Path, size: int, max_width: int, style: TextS
         s = max(6, int(size))
         while True:
             font = _fonts.load(font_path, s)
-            lines = wrap(text, font.getlength, max_width, balance=balance)
+            p = 2 * int(round(pad * s))
+            lines = wrap(text, font.getlength, max_width - p, balance=balance)
             lh = int(round(s * style.line_spacing))
             words_whole = all(w in " ".join(lines).split() for w in text.split())
-            fits = (len(lines) <= style.max_lines and all(font.getlength(ln) <= max_width + 0.5 for ln in lines)
-                    and (max_height is None or lh * len(lines) <= max_height) and words_whole
+            fits = (len(lines) <= style.max_lines and all(font.getlength(ln) <= max_width - p + 0.5 for ln in lines)
+                    and (max_height is None or lh * len(lines) + p <= max_height) and words_whole
                     and not (keep and splits_word(lines)))
             if fits:
                 return Fitted(lines, font, s, lh)
             if s <= min_size:
                 break
             s = max(min_size, int(s * SHRINK))
+    shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
     raise SpecError.fail(
-        f"chữ quá dài, không vừa {style.max_lines} dòng kể cả khi thu nhỏ: «{text[:60]}»",
-        f"text too long for {style.max_lines} lines even when shrunk: «{text[:60]}»",
+        f"chữ quá dài, không vừa {style.max_lines} dòng kể cả khi thu nhỏ: «{shown}»",
+        f"text too long for {style.max_lines} lines even when shrunk: «{shown}»",
         field=field,
-        fix_vi="rút ngắn câu hoặc tách thành hai phụ đề nối tiếp",
-        fix_en="shorten it or split it into two captions one after the other",
+        fix_vi=SHORTEN.get(field, SHORTEN[""])[0], fix_en=SHORTEN.get(field, SHORTEN[""])[1],
     )
 
 
@@ -104,11 +116,10 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
     st = plan.style.text[role]
     ref = reference_height(plan.width, plan.height)
     nominal = int(round(st.size * ref * size_scale))
-    pad = int(round(st.padding * nominal)) if st.box else 0
-    inner_w = max_width - 2 * pad
-    inner_h = None if max_height is None else max_height - 2 * pad
-    fit = fit_text(text, font_file(plan, st), size or nominal, inner_w, st, field=FIELDS.get(role, role),
-                   max_height=inner_h, balance=role in BALANCED)
+    ratio = st.padding if st.box else 0.0
+    fit = fit_text(text, font_file(plan, st), size or nominal, max_width, st, field=FIELDS.get(role, role),
+                   max_height=max_height, balance=role in BALANCED, pad=ratio)
+    pad = int(round(ratio * fit.size))
     widest = max(int(fit.font.getlength(ln) + 0.999) for ln in fit.lines)
     width = min(max_width, widest + 2 * pad) if st.box else max_width
     if not st.box:
@@ -160,26 +171,42 @@ def _place(im: Image.Image, box: tuple[int, int, int, int], anchor: str, align: 
     return x, y
 
 
+TITLE_SHARES = (0.72, 0.62, 0.52)  # of the title band the title may take, tried in turn to leave the subtitle room
+
+
+def _title_parts(layer: TextLayer, plan: Plan, w: int, h: int) -> list[Image.Image]:
+    """The title block's images (title, gap, subtitle) within `w` x `h` px: the title takes the largest share
+    of the band with which the subtitle still fits below it; the subtitle's error if none does."""
+    gap = int(plan.style.layout["subtitle_gap"] * plan.style.text["title"].size
+              * reference_height(plan.width, plan.height))
+    for i, share in enumerate(TITLE_SHARES):
+        title = text_block(layer.text, "title", plan, w, max_height=int(h * share))
+        if not layer.sub:
+            return [title]
+        try:
+            sub = text_block(layer.sub, "subtitle", plan, w, max_height=max(10, h - title.height - gap))
+        except SpecError:
+            if i == len(TITLE_SHARES) - 1:
+                raise
+            continue
+        return [title, Image.new("RGBA", (1, gap), (0, 0, 0, 0)), sub]
+    raise AssertionError("unreachable")
+
+
 def text_layer_image(layer: TextLayer, plan: Plan) -> tuple[Image.Image, int, int]:
     """A text layer as RGBA and its even position inside `layer.box`."""
     x0, y0, x1, y1 = layer.box
     w, h = x1 - x0, y1 - y0
     w -= w % 2
     if layer.role == "title":
-        title = text_block(layer.text, "title", plan, w, max_height=int(h * 0.72))
-        parts = [title]
-        if layer.sub:
-            gap = int(plan.style.layout["subtitle_gap"] * plan.style.text["title"].size
-                      * reference_height(plan.width, plan.height))
-            sub = text_block(layer.sub, "subtitle", plan, w, max_height=max(10, h - title.height - gap))
-            parts += [Image.new("RGBA", (1, gap), (0, 0, 0, 0)), sub]
+        parts = _title_parts(layer, plan, w, h)
         width = max(p.width for p in parts)
         im = Image.new("RGBA", (width, sum(p.height for p in parts)), (0, 0, 0, 0))
         y = 0
         for p in parts:
             im.alpha_composite(p, ((width - p.width) // 2, y))
             y += p.height
-        im.info["lines"] = title.info.get("lines", ())
+        im.info["lines"] = parts[0].info.get("lines", ())
     else:
         size = caption_size(plan, w, h) if layer.role == "caption" else None
         im = text_block(layer.text, layer.role, plan, w, max_height=h, size=size)
