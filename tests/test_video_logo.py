@@ -64,15 +64,28 @@ def test_the_logo_goes_to_the_quietest_corner_of_each_shot() -> None:
 
 
 def test_the_logo_never_sits_on_a_caption() -> None:
-    pic = busy_at("top-left")
-    top_busy = np.where(np.arange(1920)[:, None, None] < 960, busy_at("top-left") * 0 + busy_at("top-right"), pic)
-    top_busy[:640, :540] = busy_at("top-left")[:640, :540]  # both top corners busy, the bottom flat
-    free = plan(campaign(["images/a.jpg"]), {"images/a.jpg": top_busy})
+    size = (1920, 1080)  # landscape: every corner of the safe zone is near the frame's
+    pic = busy_at("top-left", size)
+    top_busy = np.where(np.arange(1080)[:, None, None] < 540, busy_at("top-right", size), pic)
+    top_busy[:360, :960] = busy_at("top-left", size)[:360, :960]  # both top corners busy, the bottom flat
+    free = plan(campaign(["images/a.jpg"], platforms=["youtube"]), {"images/a.jpg": top_busy}, "youtube")
     assert free.logos[0].corner.startswith("bottom")  # nothing under it at the bottom: the quiet place
-    captioned = plan(campaign(["images/a.jpg"], captions=[{"text": "Người dân về dự lễ hội", "start": 0, "end": 6}]),
-                     {"images/a.jpg": top_busy})
+    captioned = plan(campaign(["images/a.jpg"], platforms=["youtube"],
+                              captions=[{"text": "Người dân về dự lễ hội", "start": 0, "end": 6}]),
+                     {"images/a.jpg": top_busy}, "youtube")
     assert captioned.logos[0].corner.startswith("top")
     assert [d for d in video_defects(captioned, frames=False) if d.kind == "overlap"] == []
+
+
+def test_on_9_16_auto_keeps_the_logo_in_the_top_row() -> None:
+    """The safe zone's lower corners are at two thirds of a 9:16 frame, over the subject: `auto` keeps to the
+    top corners there even when the top of the picture is busier (a shot's own `logo:` may still choose)."""
+    top_busy = busy_at("top-left")
+    top_busy[:640, 540:] = busy_at("top-right")[:640, 540:]
+    p = plan(campaign(["images/a.jpg"]), {"images/a.jpg": top_busy})
+    assert p.logos[0].corner.startswith("top")
+    forced = plan(campaign([{"path": "images/a.jpg", "logo": "bottom-right"}]), {"images/a.jpg": top_busy})
+    assert forced.logos[0].corner == "bottom-right"
 
 
 def test_logo_overrides_per_shot_and_per_video() -> None:
@@ -80,8 +93,11 @@ def test_logo_overrides_per_shot_and_per_video() -> None:
              "images/c.jpg"]
     pics = {k: busy_at("top-left") for k in ("images/a.jpg", "images/b.jpg", "images/c.jpg")}
     p = plan(campaign(shots), pics)
-    # shot c (auto) keeps the corner the viewer last saw the logo in, as it is as quiet as any
-    assert [lg.corner for lg in p.logos] == ["bottom-left", "bottom-left"]
+    # shot c (auto) keeps the corner the viewer last saw the logo in, as it is as quiet as any (on 16:9; on
+    # 9:16 auto keeps to the top row)
+    assert [lg.corner for lg in plan(campaign(shots, platforms=["youtube"]), pics, "youtube").logos] == \
+        ["bottom-left", "bottom-left"]
+    assert [lg.corner for lg in p.logos] == ["bottom-left", "top-right"]
     b = p.shots[1]
     assert not any(lg.start < b.end - 0.01 and lg.end > b.start + 0.01 for lg in p.logos)  # none on shot b
     assert plan(campaign(["images/a.jpg"], logo="none"), {"images/a.jpg": None}).logos == ()

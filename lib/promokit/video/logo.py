@@ -45,6 +45,10 @@ def corner_box(corner: str, safe: Box, size: tuple[int, int]) -> Box:
     return lx0, ly0, lx0 + lw, ly0 + lh
 
 
+def _grown(box: Box, by: int) -> Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
 def _meets(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
@@ -64,10 +68,12 @@ def _in_picture(box: Box, shot: ShotPlan, frame: tuple[int, int]) -> list[tuple[
 
 def plan_logos(path: Path, shots: Sequence[ShotPlan], choices: Sequence[str], looks: Sequence[Look | None],
                texts: Sequence[TextLayer], *, safe: Box, frame: tuple[int, int], size: tuple[int, int],
-               default: str, opacity: float, end: float, logo_luma: float = 0.5) -> tuple[LogoLayer, ...]:
+               default: str, opacity: float, end: float, logo_luma: float = 0.5,
+               corners: Sequence[str] = CORNERS, clearance: int = 0) -> tuple[LogoLayer, ...]:
     """The logo layers of the content shots (`shots`, the end card excluded), one per run of shots with the
     logo in the same corner. `choices`: each shot's `logo:` (auto, a corner, none); `looks`: each shot's
-    picture; `texts`: the plan's text layers (a corner under one on screen is not used while it is)."""
+    picture; `texts`: the plan's text layers (a corner under one on screen, or nearer to it than `clearance`
+    px, is not used while it is); `corners`: those `auto` may choose from, in order of preference."""
     default = default.replace("_", "-")
     spans = []
     for i, sp in enumerate(shots):  # each shot owns the logo from the middle of the transition before it
@@ -82,7 +88,8 @@ def plan_logos(path: Path, shots: Sequence[ShotPlan], choices: Sequence[str], lo
             previous = choice if choice != NONE else previous
             continue
         on = [t.box for t in texts if t.start < b and t.end > a]
-        free = [c for c in CORNERS if not any(_meets(corner_box(c, safe, size), tb) for tb in on)]
+        free = next((f for f in ([c for c in corners if not any(_meets(_grown(corner_box(c, safe, size), by), tb)
+                                                                 for tb in on)] for by in (clearance, 0)) if f), [])
         scores = {c: corner_score(look, _in_picture(corner_box(c, safe, size), sp, frame), logo_luma)
                   for c in free}
         corner = quiet_corner(scores, previous, default) if free else default

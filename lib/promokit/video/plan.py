@@ -21,7 +21,7 @@ from ..platforms import Preset, safe_zone
 from ..spec.models import Brand, Campaign, Caption, Shot
 from ..text import format_number, nfc
 from .logo import AUTO, LogoLayer, plan_logos
-from .look import Look
+from .look import CORNERS, Look
 from .motion import STILL, Motion, base_window, coverage, fit_mode, make_motion
 from .style import VideoStyle, resolve_color
 
@@ -530,9 +530,12 @@ def plan_video(
         size = (int(round((safe[2] - safe[0]) * float(lg["width"]))), int(round(height * float(lg["max_height"]))))
         content = shots[:len(pairs)]
         choices = [shot.logo if shot.logo != AUTO else video.logo for shot, _ in pairs]
+        vertical = abs(width / height - 9 / 16) < 0.01  # the safe zone's lower corners float mid-frame there
         logos = plan_logos(logo, content, choices, [f.look for _, f in pairs], texts, safe=safe,
                            frame=(width, height), size=size, default=str(lg["corner"]), opacity=float(lg["opacity"]),
-                           end=content_end, logo_luma=logo_luma)
+                           end=content_end, logo_luma=logo_luma,
+                           corners=tuple(lg.get("auto_corners_vertical", CORNERS)) if vertical else CORNERS,
+                           clearance=int(round(float(lg.get("clearance", 0.0)) * height)))
 
     # --- sound
     a = style.audio
