@@ -86,8 +86,10 @@ def assert_one_post(fake, output: Path, platform: str, tmp: Path, messages: str 
     assert data == video.read_bytes()
     rec = PublishLedger(Catalog(output).ledger).get("mini", platform)
     assert rec is not None and rec.state == "published" and rec.sent == rec.total == len(data)
+    ledger = Catalog(output).ledger
+    stored = b"".join(f.read_bytes() for f in (ledger, ledger.with_name(ledger.name + "-wal")) if f.is_file())  # WAL
     for secret in (GOOD, FRESH, "secret-refresh-r1", "app-secret-xyz"):
-        assert secret.encode() not in Catalog(output).ledger.read_bytes()
+        assert secret.encode() not in stored
         assert secret not in messages
         for f in Catalog(output).campaign("mini").post_dir(platform).glob("*.[jt][sx][ot]*"):  # .json, .txt
             assert secret not in f.read_text(encoding="utf-8")

@@ -27,7 +27,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from ..errors import PromokitError
 from .secrets import mask
 
-CHUNK = 1024 * 1024  # bytes per read from disk while streaming a body
+CHUNK = 1024 * 1024  # bytes per read from disk while streaming a body; 256 KiB to 4 MiB blocks measured no faster on
+# loopback (the copies per byte are the same) and 16 MiB slower (CPU +80 %: fresh large allocations every block)
 
 
 class PublishHttpError(PromokitError):

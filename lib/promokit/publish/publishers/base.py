@@ -61,7 +61,8 @@ class Job:
     poll_for: float = 600.0  # s before giving up for this run (the state is kept)
     progress: Callable[[int, int], None] = lambda sent, total: None
     extra: dict[str, Any] = field(default_factory=dict)
-    _written: float = field(default=0.0, repr=False)
+    _written: float = field(default=0.0, repr=False)  # time.monotonic() of the last progress write
+    _pending: dict[str, Any] = field(default_factory=dict, repr=False)  # progress for the next commit
 
     @property
     def request(self) -> dict[str, Any]:
@@ -89,8 +90,10 @@ class Job:
     def step(self, name: str) -> dict | None:
         return self.ledger.step(self.post_id, name)
 
-    def save(self, name: str, data: Mapping[str, Any]) -> dict:
-        self.ledger.save(self.post_id, name, dict(data))
+    def save(self, name: str, data: Mapping[str, Any], **fields: Any) -> dict:
+        """Record step `name` (and `fields` of the post's row, with any progress not yet written) in one commit."""
+        self.ledger.save(self.post_id, name, dict(data), **{**self._pending, **fields})
+        self._pending = {}
         return dict(data)
 
     def forget(self, *names: str) -> None:
@@ -117,16 +120,22 @@ class Job:
         return self.save(name, send())
 
     def sent(self, offset: int) -> None:
-        """Progress (bytes the platform holds): shown at once, written to the ledger at most once a second
-        and at the end (a resume asks the platform, or reads the steps, never this figure)."""
+        """Progress (bytes the platform holds): shown at once, written to the ledger at most once a second;
+        the last figure goes with the next step's commit (the upload's end is always followed by one: its
+        `save("uploaded")`), not in a commit of its own. A resume asks the platform, or reads the steps,
+        never this figure."""
         now = time.monotonic()
-        if offset >= self.size or now - self._written >= 1.0:
+        if offset >= self.size:
+            self._pending.update(sent=offset, total=self.size)
+        elif now - self._written >= 1.0:
             self.ledger.update(self.post_id, sent=offset, total=self.size)
             self._written = now
         self.progress(offset, self.size)
 
     def note(self, **fields: Any) -> None:
-        self.ledger.update(self.post_id, **fields)
+        """Set fields of the post's row (with any progress not yet written), one commit."""
+        self.ledger.update(self.post_id, **{**self._pending, **fields})
+        self._pending = {}
 
     def poll(self, fetch: Callable[[], tuple[str, Any]], done: set[str], failed: set[str], what: str) -> Any:
         """Call `fetch() -> (status, data)` every `poll_every` s until status is in `done` (return data);

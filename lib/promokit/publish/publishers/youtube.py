@@ -76,6 +76,8 @@ class YouTubeBase(Publisher):
     def publish(self, job: Job) -> Outcome:
         total, http = job.size, job.http
         done = job.step("uploaded")
+        if done is not None:  # a previous run recorded it (a ledger from before one commit held both may lack the id)
+            job.note(remote_id=str(done["id"]))
         while done is None:
             fresh = job.step("session") is None
             session = job.once("session", lambda: {"url": http.request(
@@ -90,9 +92,9 @@ class YouTubeBase(Publisher):
                     job.forget("session")
                     continue
                 raise
-            done = job.save("uploaded", {"id": result.get("id", "")})
+            vid = str(result.get("id", ""))
+            done = job.save("uploaded", {"id": vid}, remote_id=vid)  # the step, the post's id, the progress: one commit
         vid = str(done["id"])
-        job.note(remote_id=vid)
         if job.step("thumbnail") is None:
             try:
                 job.save("thumbnail", http.json("POST", job.url("upload/youtube/v3/thumbnails/set"),
