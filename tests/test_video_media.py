@@ -223,3 +223,26 @@ def test_a_stopped_ffmpeg_while_reading_a_clip_frame_fails_the_job_not_the_look(
     monkeypatch.setattr(media.subprocess, "run", lambda cmd, *a, **kw: (
         subprocess.CompletedProcess(cmd, 1, b"", b"broken") if "rawvideo" in cmd else real(cmd, *a, **kw)))
     assert read_look(clip, "clip", 0.5) is None  # a frame the file cannot give: the style's corner, no error
+
+
+def test_a_decoder_killed_mid_clip_fails_the_render_not_holds_a_frame(tmp_path):
+    """The clip's own ffmpeg killed while it streams frames (a fault, chaos test round 95): the source raises,
+    so the job fails and is retried — never "a clip shorter than its header" whose last frame is held, which
+    ended the job ok with another video. A clip that really ends early still holds its last frame."""
+    from promokit.errors import ToolError
+    from promokit.video.sources import ClipSource
+
+    folder = campaign(tmp_path, {"duration": 2, "shots": ["clips/c.mp4"]})
+    make_clip(folder / "clips" / "c.mp4", 2.0, size=(96, 160))
+    p = setup(tmp_path, {})
+    shot = next(s for s in p.shots if s.kind == "clip")
+    src = ClipSource.open(shot, p, from_frame=shot.first_frame, sequential=True)
+    try:
+        src.frame(shot.first_frame)
+        src.proc.kill()
+        with pytest.raises(ToolError, match="signal 9"):
+            for k in range(shot.first_frame + 1, shot.last_frame):
+                src.frame(k)
+        assert not src.short
+    finally:
+        src.close()

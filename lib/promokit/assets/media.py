@@ -64,7 +64,7 @@ def _unreadable(path: Path, why: str) -> AssetError:
     )
 
 
-def _stopped(path: Path, name: str, returncode: int) -> ToolError | None:
+def stopped_error(path: Path, name: str, returncode: int) -> ToolError | None:
     """A tool killed by a signal (a fault, not the file's): a ToolError, so the job fails and is retried
     rather than going on as if the file could not be read."""
     if returncode >= 0:
@@ -85,7 +85,7 @@ def _ffprobe(path: Path, *args: str) -> tuple[dict, str]:
                              fix_vi="cài lại ffmpeg", fix_en="reinstall ffmpeg") from None
     err = r.stderr.decode("utf-8", "replace").strip()
     if r.returncode != 0:
-        stopped = _stopped(path, "ffprobe", r.returncode)
+        stopped = stopped_error(path, "ffprobe", r.returncode)
         if stopped is not None:
             raise stopped
         last = err.splitlines()[-1] if err else f"exit {r.returncode}"
@@ -249,7 +249,7 @@ def clip_frame(path: Path, t: float = 0.0, *, max_size: tuple[int, int] | None =
         r = subprocess.run(cmd, capture_output=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise _unreadable(path, "ffmpeg timed out") from None
-    stopped = _stopped(path, "ffmpeg", r.returncode)
+    stopped = stopped_error(path, "ffmpeg", r.returncode)
     if stopped is not None:
         raise stopped
     if r.returncode != 0 or len(r.stdout) < w * h * 3:

@@ -16,6 +16,7 @@ from typing import ClassVar, Protocol
 import numpy as np
 from PIL import Image
 
+from ..assets.media import stopped_error
 from ..errors import ToolError
 from ..registry import Registry
 from .audio import ffmpeg_exe
@@ -303,6 +304,15 @@ class ClipSource:
         while got < self.frame_bytes:
             n = self.proc.stdout.readinto(view[got:])
             if not n:
+                # the end of the stream: the file's, or the decoder's killed by a signal — a fault, never a
+                # clip "shorter than its header" whose last frame is held (that would draw another video)
+                try:
+                    code = self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    code = 0  # it closed its output but lingers: the stream is over all the same
+                stopped = stopped_error(self.shot.source, "ffmpeg", code)
+                if stopped is not None:
+                    raise stopped
                 return None
             got += n
         return Planes.frombuffer(buf, self.size)
