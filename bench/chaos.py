@@ -96,7 +96,12 @@ def lane(k: int, args: argparse.Namespace, ids: list[str], seed: int, rounds: li
                 _STOP.set()
             if _STOP.is_set():
                 break
-            r = chaos.round(i)
+            try:
+                r = chaos.round(i)
+            except Exception:
+                if _STOP.is_set():
+                    break  # the stop killed its run mid-check: not counted
+                raise
             if _STOP.is_set():
                 break  # struck by the stop, not by its fault: not counted
             done.append(r)
