@@ -324,7 +324,7 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
             with atomic_path(path) as tmp:
                 tmp.write_bytes(data)
             unit = "px"
-        drawn = None if info.vector and not draft else rgb
+        drawn = None if info.vector else rgb  # a print preview's px do not fall on the audit's grid: drawn again
         audit = audit_checks(poster_defects(poster, drawn))
     finally:
         poster.fig.clear()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...text import format_percent, format_values
 from ..measure import Box, font_metrics, text_width
+from ._cards import CAPTION_GROW, CARD_GROW, CARD_ROWS
 from .base import ChartKind, listing, say
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ def build(p: ChartArea) -> None:
         if prev is not None else []
     big_txt = p.fmt_all(vals)  # tiles side by side: one precision, whole counts without ",0"
     a, d = font_metrics(p.font("big"))
+    # one or two numbers are the poster: they grow (up to `card_grow` × the big size) to fill their box
+    few = n <= CARD_ROWS
+    most = p.size("big") * (float(p.theme.style["chart"].get("card_grow", CARD_GROW)) if few else 1.0)
+    label_size = p.size("label") * (CAPTION_GROW if few else 1.0)
     widest = max(text_width(t, p.font("big"), 1.0) for t in big_txt)
 
     def plan(cols: int, rows: int) -> tuple[float, Any] | None:
@@ -39,7 +44,7 @@ def build(p: ChartArea) -> None:
         pad = min(tw, th) * 0.08
         inner = tw - 2 * pad
         gap = p.gap * 0.5
-        labs = p.fit_all(labels, "label", inner, max_lines=2, max_h=th * 0.3)
+        labs = p.fit_all(labels, "label", inner, max_lines=2, max_h=th * 0.3, size=label_size)
         if labs is None:
             return None
         units = p.fit(unit_word, "label", inner, max_lines=1, size=labs[0].size) if unit_word else None
@@ -49,7 +54,7 @@ def build(p: ChartArea) -> None:
             return None
         rest = th - 2 * pad - max(f.height for f in labs) - (units.height + gap if units else 0) \
             - (max(f.height for f in chs) + gap if chs else 0) - gap * 2
-        size = min(p.size("big"), rest / (a + d), inner / widest)
+        size = min(most, rest / (a + d), inner / widest * 0.995)  # (a hair under: the width bound is exact)
         if size < p.min_size("big") * 0.6:
             return None
         bigs = p.fit_all(big_txt, "big", inner, max_lines=1, size=size, min_size=size)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ...text import format_number
 from ..labels import fmt_value
 from ..measure import Box, font_metrics, text_width
+from ._cards import CARD_ROWS, SPARSE, CardField, draw_cards, plan_cards
 from .base import ChartKind, density_cap, line_box, listing, need_size
 
 if TYPE_CHECKING:
@@ -47,6 +48,12 @@ def build(p: ChartArea) -> None:
         rows_txt.append(cells)
     a, dsc = font_metrics(p.font("label"))
     row_h = min(area.h / (n + 1), p.size("label") * (a + dsc) * 2.6)
+    if n <= CARD_ROWS and row_h * (n + 1) < SPARSE * area.h:  # one or two places: a card each, filling the box
+        fields = [CardField(h, [r[c] for r in rows_txt], c != 1) for c, h in enumerate(heads) if c != 1]
+        cards = plan_cards(p, area, [r[1] for r in rows_txt], fields)
+        if cards is not None:
+            draw_cards(p, cards)
+            return
     area = Box(area.x0, area.y0 + (area.h - row_h * (n + 1)) / 2, area.x1, area.y1)  # centred
     size = min(p.size("label"), row_h * 0.85 / (a + dsc))
     if size < p.min_size("label"):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ...text import nfc, units, wrap
 from ..labels import format_cells, show_label
 from ..measure import Box, Fitted, font_metrics, text_width
+from ._cards import CARD_ROWS, SPARSE, CardField, draw_cards, plan_cards
 from .base import ChartKind, density_cap, listing, need_size
 
 if TYPE_CHECKING:
@@ -267,6 +268,14 @@ def build(p: ChartArea) -> None:
     plan = _table_grow(p, heads, cols, numeric, area, plan)
     size, pad = plan.size, plan.pad
     a, d = font_metrics(p.font("label"))
+    if n <= CARD_ROWS and plan.height(size * (a + d) * ROW_AIR) < SPARSE * area.h:
+        # one or two rows would float in their box even grown: each row becomes a card that fills it
+        first = 1 if p.data.x_name else 0
+        fields = [CardField(heads[c], cols[c], numeric[c]) for c in range(first, len(heads))]
+        cards = plan_cards(p, area, cols[0] if first else None, fields)
+        if cards is not None:
+            draw_cards(p, cards)
+            return
     content = plan.height(0.0)
     # rows breathe up to 2.6 line boxes for a one-line row; a short table is centred in its box
     vpad = min((area.h - content) / (2 * (n + 1)), size * (a + d) * ROW_AIR)

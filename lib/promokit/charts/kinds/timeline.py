@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..labels import parse_date, show_label
 from ..measure import text_width
+from ._cards import CARD_ROWS, SPARSE, CardField, draw_cards, plan_cards
 from .base import ChartKind, density_cap, listing
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ def build(p: ChartArea) -> None:
         if fw is None or ft is None:
             raise p.too_long(max(what, key=len), p.data.columns[0].name)
         block = fw[0].height + p.gap * 2.6 + max(f.height for f in ft)  # the dates, the line, the events
+        if n <= CARD_ROWS and block < SPARSE * area.h and _cards(p, when, what):
+            return
         mid = area.y0 + max(fw[0].height + p.gap * 1.2, (area.h - block) / 2 + fw[0].height + p.gap * 1.2)
         p.canvas.line(area.x0, mid, area.x1, mid, line_c, max(2.0, 0.004 * p.u))
         for i in range(n):
@@ -67,6 +70,8 @@ def build(p: ChartArea) -> None:
                 fit += 1
             raise p.too_many(n, max(1, fit), p.data.x_name)
         size = max(p.min_size("label"), size * 0.95)
+    if n <= CARD_ROWS and h < SPARSE * area.h and _cards(p, when, what):
+        return
     spare = area.h - h
     step_gap = p.gap * 1.2 + (spare / (n - 1) if n > 1 else 0) * 0.6
     y = area.y0 + (spare - (step_gap - p.gap * 1.2) * (n - 1)) / 2 if n > 1 else area.y0 + spare / 2
@@ -89,6 +94,16 @@ def build(p: ChartArea) -> None:
 # Column widths follow the content: each column starts at its natural width (every cell on one line),
 # then the column whose narrowing costs the least extra height per px gained is wrapped one more line
 # (cells up to the label role's `max_lines`, headers up to 2) until the table fits its width. Only
+
+
+def _cards(p: ChartArea, when: list[str], what: list[str]) -> bool:
+    """One or two events that would leave their box mostly empty: a card each (the date heading it, the event
+    in large type), filling the box. False when the cards do not fit."""
+    cards = plan_cards(p, p.box, when, [CardField(p.data.heading(p.data.columns[0].name), what, False)])
+    if cards is None:
+        return False
+    draw_cards(p, cards)
+    return True
 
 
 def describe(spec: Infographic, d: ChartData) -> list[str]:
