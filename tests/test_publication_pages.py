@@ -8,7 +8,7 @@ import pytest
 
 from promokit import testing
 from promokit.project import open_campaign
-from promokit.publication import pdf, render_publication
+from promokit.publication import pagefit, pdf, render_publication
 from promokit.publication.pagefit import Fix, mend, number_figures
 
 PARA = ("Đất phù sa ven sông Hậu đã cho Lấp Vò những cánh đồng lúa trù phú, những vườn xoài, vườn cây ăn trái "
@@ -28,6 +28,21 @@ def _pushed(root: Path):  # noqa: ANN202 - a CampaignContext
     return open_campaign("g", root, root / "out")
 
 
+def _two_chapters(root: Path):  # noqa: ANN202 - a CampaignContext
+    """Two A5 articles: the first plain text over two pages, the second with the pushed picture of `_pushed`."""
+    folder = testing.make_campaign(root, "g", images=0, clips=0, music=False, csv=False, article=False,
+                                   extra_yaml={"publication": {"title": "Ấn phẩm thử", "formats": ["pdf"], "page": "a5",
+                                                                "articles": ["articles/a.md", "articles/b.md"]}})
+    testing.make_image(folder / "images" / "doc.jpg", (600, 900), (60, 160, 90))
+    testing.make_article(folder / "articles" / "a.md", "Bài mở đầu", "\n\n".join([PARA] * 9) + "\n\n## Phần hai\n\n"
+                         + "\n\n".join([PARA] * 4) + "\n")
+    lines = [PARA] * 5 + [f"Dòng ngắn thứ {i}." for i in range(2)]
+    body = "\n\n".join(lines) + '\n\n![Cánh đồng](../images/doc.jpg "Nông dân thăm đồng")\n\n' + \
+        "\n\n".join([PARA] * 6) + "\n"
+    testing.make_article(folder / "articles" / "b.md", "Bài thử", body)
+    return open_campaign("g", root, root / "out")
+
+
 def _fill(r) -> dict:  # noqa: ANN001 - an EditionResult
     return {c["name"]: c for c in r.checks["audit"]}["layout.page_fill"]
 
@@ -40,6 +55,45 @@ def test_a_pushed_picture_is_fitted_back_onto_its_page(tmp_path: Path, monkeypat
     monkeypatch.setattr(pdf, "MEND_PASSES", 0)  # the same article laid out once: the gap the audit reports
     r = render_publication(_pushed(tmp_path / "b"), formats=["pdf"])[0]
     assert not _fill(r)["ok"] and "empty mid-chapter" in _fill(r)["reason"]
+
+
+@pytest.mark.slow
+def test_only_the_mended_chapter_onwards_is_laid_out_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pushed picture is in the second chapter: the first is laid out once (its pages kept from the first
+    layout, stand-in pages in the second), and the PDF reads page by page as when everything is laid out again —
+    the contents' page numbers and the outline included."""
+    pypdf = pytest.importorskip("pypdf")
+    r = render_publication(_two_chapters(tmp_path / "a"), formats=["pdf"])[0]
+    assert _fill(r)["ok"], _fill(r)
+    assert r.checks["figures_fitted"] + r.checks["figures_moved"] == 1
+    assert 0 < r.checks["pages_laid_out_again"] <= r.checks["pages"] - 2  # not the first chapter's two pages
+    assert not any("twice" in w for w in r.checks["warnings"]), r.checks["warnings"]
+    monkeypatch.setattr(pdf, "_relayout", lambda markup, fixes, new, before, layout:
+                        (layout(pdf.mend(markup, list(fixes.values()))), 0))
+    full = render_publication(_two_chapters(tmp_path / "b"), formats=["pdf"])[0]
+    assert full.checks["pages_laid_out_again"] == full.checks["pages"] == r.checks["pages"]
+
+    def read(path: Path) -> tuple[list[str], list]:
+        doc = pypdf.PdfReader(str(path))
+        return ([pg.extract_text() for pg in doc.pages],
+                [(o.title, doc.get_destination_page_number(o)) for o in doc.outline if not isinstance(o, list)])
+
+    assert read(r.path) == read(full.path)
+
+
+def test_stand_ins_keep_each_page_and_anchor_of_the_chapters_before() -> None:
+    markup = ('<style>p{}</style><main>\n<article class="chapter" aria-labelledby="a">\n<h2 id="a">A</h2><p>x</p>'
+              '</article>\n<article class="chapter" aria-labelledby="b">\n<h2 id="b">B</h2>'
+              '<figure data-fig="0" class="figure"><img src="p"></figure></article>\n</main>')
+    assert pagefit.chapter_ids(markup) == ["a", "b"] and pagefit.chapter_of(markup, 0) == 1
+    assert pagefit.page_spans([[], ["a", "x"], ["y"], ["b"], ["colophon"]], ["a", "b"]) == [(1, 3), (3, 4)]
+    assert pagefit.page_spans([["b"], ["a"]], ["a", "b"]) is None  # out of order: laid out in full
+    light = pagefit.stand_ins(markup.replace("<p>x</p>", '<p id="x">x</p><p id="y">y</p>'), 1,
+                              [[["main", "a", "x"], ["y"]]])
+    assert "<p" not in light.split("</style>")[1] and '<h2 id="b">B</h2>' in light
+    assert light.count(f'class="{pagefit.STAND_IN}') == 2 and 'id="a"' in light and 'id="y"' in light
+    assert 'id="main"' not in light  # an id of what holds the chapters is not repeated
+    assert "break-before: page" in light.split("</style>")[0]
 
 
 def test_a_picture_that_cannot_shrink_enough_moves_below_the_next_paragraph() -> None:

@@ -13,15 +13,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import ToolError
 from ..spec.models import Brand
 from .fetcher import Refused, Resource, Sandbox, StrictFetcher
 from .html import Pictures, page_html
 from .model import Document
-from .pagefit import Fix, gaps, mend, number_figures
+from .pagefit import Fix, chapter_ids, chapter_of, gaps, mend, number_figures, page_spans, stand_ins
 from .resources import Face, PreparedImage, subset_font
 from .templates import font_face_css, stylesheet
 
@@ -70,16 +72,25 @@ def write_pdf(doc: Document, pictures: dict[str, Callable[[], PreparedImage]], f
     log.addHandler(collect)
     ident = hashlib.sha256(f"{doc.meta.identifier}|{doc.meta.modified}".encode()).hexdigest()[:32].encode()
     options = {"pdf_tags": True, "pdf_identifier": ident}
+    # one font configuration and one image cache for every layout: pages of two layouts go into one PDF
+    # (pagefit's), a font configuration drops its fonts when it goes, and the pictures are decoded once
+    shared = {"font_config": FontConfiguration(), "cache": {}}
+
+    def layout(source: str) -> Any:
+        return HTML(string=source, base_url="pk:/", url_fetcher=fetcher, media_type="print").render(
+            **shared, **options)
+
+    relaid = 0
     try:
-        rendered = HTML(string=markup, base_url="pk:/", url_fetcher=fetcher, media_type="print").render(**options)
+        rendered = layout(markup)
         fixes: dict[int, Fix] = {}
         for _ in range(MEND_PASSES):  # a picture pushed to the next page left a gap: fit it back, or move it
             more = {f.n: f for f in gaps(rendered.pages) if f.n not in fixes}
             if not more:
                 break
             fixes.update(more)
-            rendered = HTML(string=mend(markup, list(fixes.values())), base_url="pk:/", url_fetcher=fetcher,
-                            media_type="print").render(**options)
+            rendered, kept = _relayout(markup, fixes, list(more), rendered, layout)
+            relaid += len(rendered.pages) - kept
         data = rendered.write_pdf(**options)
     except Refused as e:
         raise e.error from None
@@ -106,8 +117,32 @@ def write_pdf(doc: Document, pictures: dict[str, Callable[[], PreparedImage]], f
         "warnings": collect.messages[:20],
         "figures_fitted": sum(1 for f in fixes.values() if f.height > 0),
         "figures_moved": sum(1 for f in fixes.values() if f.height <= 0),
+        "pages_laid_out_again": relaid,
     }
     return data, checks
+
+
+def _relayout(markup: str, fixes: dict[int, Fix], new: list[int], before: Any,
+              layout: Callable[[str], Any]) -> tuple[Any, int]:
+    """The document laid out again with `fixes` mended, and how many of its pages were kept from `before`.
+
+    The chapters before the first one a `new` fix touches are the same as in `before` (each starts a page and
+    holds no new mend): they are laid out as empty stand-in pages with their anchors, and their pages are
+    taken from `before`. When the stand-ins do not land on the same pages (the front matter grew or shrank),
+    or the chapters cannot be told apart on the pages, everything is laid out again."""
+    mended = mend(markup, list(fixes.values()))
+    ids = chapter_ids(markup)
+    touched = [c for c in (chapter_of(markup, n) for n in new) if c is not None]
+    first = min(touched) if len(touched) == len(new) else 0
+    spans = page_spans([list(p.anchors) for p in before.pages], ids) if first > 0 else None
+    if not spans:
+        return layout(mended), 0
+    light = layout(stand_ins(mended, first, [[list(p.anchors) for p in before.pages[a:b]] for a, b in spans[:first]]))
+    again = page_spans([list(p.anchors) for p in light.pages], ids)
+    if again is None or again[:first] != spans[:first]:
+        return layout(mended), 0
+    a, b = spans[0][0], spans[first - 1][1]
+    return light.copy(light.pages[:a] + before.pages[a:b] + light.pages[b:]), b - a
 
 
 def _resource(p: PreparedImage) -> Resource:
