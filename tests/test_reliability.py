@@ -426,3 +426,19 @@ def test_a_read_only_output_and_a_missing_assets_folder_are_named(project, tmp_p
                             str(output), "--quiet"], env=env, capture_output=True, text=True)
         assert r.returncode == 1 and "cannot write" in r.stderr and str(output) in r.stderr, r.stderr
         assert "internal error" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_job_whose_runner_died_before_it_started_ends_itself(tmp_path):
+    """A runner SIGKILLed while its job's process is still starting (chaos bench round 136): by the time the job
+    reads its parent, init has it. It knows its runner's pid from the runner itself, so it still sees the
+    death, removes its scratch folder and ends — before, it ran the whole job on as an orphan."""
+    scratch = tmp_path / "promokit-job-x"
+    scratch.mkdir()
+    (scratch / "job.json").write_text("{}", encoding="utf-8")
+    code = ("import sys, time; from pathlib import Path; from promokit.batch.execute import _watch_parent; "
+            f"_watch_parent(Path({str(scratch)!r}), every=0.05); time.sleep(30)")
+    env = {**os.environ, "PROMOKIT_RUNNER_PID": "4194000"}  # not its parent: that runner is gone
+    t0 = time.monotonic()
+    r = subprocess.run([sys.executable, "-c", code], env=env, timeout=20, capture_output=True)
+    assert r.returncode == 1 and time.monotonic() - t0 < 10, r.stderr
+    assert not scratch.exists()

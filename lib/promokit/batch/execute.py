@@ -64,7 +64,7 @@ def _attempt(spec: dict, stop: StopFlag | None, poll: float) -> dict:
         spec_file, result_file = tmp / "job.json", tmp / "result.json"
         spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         # the job's scratch folder is its temp folder and its tag: every process it starts carries it
-        env = {**job_env(tmp), **spec.get("env", {}), "PYTHONUNBUFFERED": "1"}
+        env = {**job_env(tmp), **spec.get("env", {}), "PYTHONUNBUFFERED": "1", PARENT_ENV: str(os.getpid())}
         # stderr to a file, not a pipe: the kernel and the tools it starts inherit it, and a full pipe that
         # nobody reads until the end would block them
         err = open(tmp / "stderr.txt", "w+b")  # noqa: SIM115 - closed in the finally below
@@ -251,6 +251,9 @@ def _execute_with(spec: dict, source: Path, final: Path, km: object) -> dict:
     return {"status": "ok", "notebook_copy": str(final)}
 
 
+PARENT_ENV = "PROMOKIT_RUNNER_PID"  # the runner's pid, given to the job it starts
+
+
 def _watch_parent(scratch: Path, every: float = 0.5) -> None:
     """End the job when the runner that started it dies (SIGKILL leaves no one to stop it): its kernel and
     tools are ended and its scratch folder removed, so a killed runner leaves no job running on."""
@@ -258,7 +261,9 @@ def _watch_parent(scratch: Path, every: float = 0.5) -> None:
 
     from ..scratch import remove_scratch
 
-    parent = os.getppid()
+    # the runner's pid as it started the job: a runner killed while this process was still starting up
+    # (before it could read its parent) has already left it to init, and must not be taken for its parent
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
 
     def watch() -> None:
         while os.getppid() == parent:
