@@ -62,7 +62,12 @@ def test_scratch_folder_goes_with_its_processes_even_orphans(tmp_path):
         subprocess.run(["sh", "-c", "sleep 300 & exit 0"], env=job_env(folder), check=True)
         (folder / ".audio.x.mix.wav").write_bytes(b"RIFF")
         orphans = processes_in(folder)
-        assert len(orphans) == 1 and "sleep" in orphans[0].name()
+        assert len(orphans) == 1
+        # the forked shell execs sleep a moment later: its name is read until then
+        deadline = time.monotonic() + 5
+        while "sleep" not in orphans[0].name() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "sleep" in orphans[0].name()
     assert not folder.exists()
     psutil.wait_procs(orphans, timeout=3)
     assert not any(alive(p) for p in orphans)
