@@ -228,3 +228,18 @@ def test_sizes_registry_matches_the_contract() -> None:
     assert {n: (SIZES.get(n).width, SIZES.get(n).height) for n in RASTER} == RASTER
     a3 = SIZES.get("a3_print")
     assert (a3.width, a3.height, a3.vector, a3.bleed_mm) == (297, 420, True, 3.0)
+
+
+@pytest.mark.parametrize("labels", [{}, {"xa": "Xã, thị trấn"}])
+def test_a_column_drawn_under_its_csv_name_is_a_warning_naming_the_fix(tmp_path, labels):
+    g = {"id": "g", "kind": "ranking", "data": "data/t.csv", "x": "xa", "y": "hang", "title": "Xếp hạng",
+         "sizes": ["square"], "labels": {"hang": "Hạng", **labels}}
+    folder = testing.make_campaign(tmp_path, "c", images=0, clips=0, music=False, article=False, csv=False,
+                                   extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["xa", "hang"], [["Định Yên", "1"], ["Tân Mỹ", "2"], ["Lấp Vò", "3"]])
+    (result,) = render_infographics(testing.opened(folder))
+    warnings = read_checks(result.path).warnings
+    if labels:
+        assert warnings == ()
+    else:
+        assert len(warnings) == 1 and "'xa'" in warnings[0] and "infographics[0].labels" in warnings[0], warnings

@@ -170,3 +170,31 @@ def test_a_text_that_cannot_fit_is_named_in_campaign_yml_with_its_platform(tmp_p
     assert not report.ok
     line = next(ln for ln in report.lines() if "[video.subtitle]" in ln)
     assert "campaign.yml:" in line and "tiktok 1080×1920" in line and "…»" in line and "Fix: shorten it" in line
+
+
+@pytest.mark.parametrize(("kind", "rows", "said"), [
+    ("donut", [["Nông sản", "3"], ["Thủ công", "-2"]], "'-2'"),  # a share below zero
+    ("bar", [["Nông sản", "3"], ["", "2"]], "dòng 3"),  # a blank label
+    ("ranking", [["Lấp Vò", "1"], ["Định Yên", "0"], ["Tân Mỹ", "9"]], "'0'"),  # no rank 0
+    ("ranking", [["Lấp Vò", "1"], ["Định Yên", "2,5"]], "'2,5'"),  # a rank that is not whole
+])
+def test_check_refuses_what_the_chart_would_refuse(tmp_path, kind, rows, said):
+    g = {"id": "g", "kind": kind, "data": "data/t.csv", "x": "ten", "y": "so", "title": "Số liệu",
+         "sizes": ["square"], "decimal": ","}
+    folder = testing.make_campaign(tmp_path / "assets", "mot", images=1, clips=0, music=False, article=False,
+                                   csv=False, extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["ten", "so"], rows)
+    report = check_campaigns(tmp_path / "assets", ["mot"])
+    lines = report.lines()
+    assert not report.ok and len(lines) == 1, lines
+    assert "t.csv" in lines[0] and said in lines[0] and "Fix" in lines[0], lines
+
+
+def test_ranks_with_ties_beyond_the_rows_and_a_previous_ranking_pass(tmp_path):
+    g = {"id": "g", "kind": "ranking", "data": "data/t.csv", "x": "ten", "y": ["hang", "hang_truoc"],
+         "title": "Xếp hạng", "sizes": ["square"]}
+    folder = testing.make_campaign(tmp_path / "assets", "mot", images=1, clips=0, music=False, article=False,
+                                   csv=False, extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["ten", "hang", "hang_truoc"],
+                     [["Lấp Vò", "5", "2"], ["Định Yên", "7", "14"], ["Tân Mỹ", "7", "1"], ["Vĩnh Thạnh", "40", "3"]])
+    assert check_campaigns(tmp_path / "assets", ["mot"]).ok

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from promokit import testing
+from promokit.assets import read_table
+from promokit.charts.data import chart_data
+from promokit.charts.describe import alt_text
 from promokit.charts.layout import texts_of
 from promokit.charts.render import poster_for
 from promokit.text import format_values
@@ -49,3 +52,36 @@ def test_bar_labels_share_one_precision_and_counts_stay_whole(tmp_path):
     texts = texts_of(poster_for(testing.opened(folder), "g", "square"))
     assert "2,50" in texts and "2,25" in texts and "3" in texts, texts
     assert "2,5" not in texts and "3,00" not in texts
+
+
+def test_kpi_rows_of_unlike_measures_each_carry_their_own_unit(tmp_path):
+    g = {"id": "g", "kind": "kpi", "data": "data/t.csv", "x": "chi_so", "y": "gia_tri", "units": "don_vi",
+         "unit": "lượt", "title": "Hội chợ trong 4 con số", "source": "Nguồn: Ban tổ chức", "sizes": ["square"]}
+    folder = testing.make_campaign(tmp_path, "c", images=0, clips=0, music=False, article=False, csv=False,
+                                   extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["chi_so", "gia_tri", "don_vi"],
+                     [["Khách tham quan", "128450", ""], ["Doanh thu", "12.6", "tỷ đồng"],
+                      ["Hài lòng", "96", "%"], ["Biên bản ký kết", "27", "biên bản"]])
+    c = testing.opened(folder)
+    texts = [t.replace("\u00a0", " ") for t in texts_of(poster_for(c, "g", "square"))]
+    # a blank cell takes the chart's unit; '%' goes with its number; a word sits under its number
+    assert {"128.450", "lượt", "12,6", "tỷ đồng", "96 %", "27", "biên bản"} <= set(texts), texts
+    assert "96" not in texts and "%" not in texts and texts.count("lượt") == 1
+    spec = c.campaign.infographics[0]
+    alt = alt_text(spec, chart_data(read_table(folder / "data" / "t.csv"), spec)).replace("\u00a0", " ")
+    assert "Khách tham quan: 128.450 lượt" in alt and "Doanh thu: 12,6 tỷ đồng" in alt, alt
+    assert "Hài lòng: 96 %" in alt and "Biên bản ký kết: 27 biên bản" in alt, alt
+
+
+def test_a_units_column_on_a_kind_with_one_unit_is_refused_at_the_door(tmp_path):
+    import pytest
+
+    from promokit.errors import SpecError
+
+    g = {"id": "g", "kind": "bar", "data": "data/t.csv", "x": "xa", "y": "so", "units": "don_vi",
+         "title": "Số liệu", "sizes": ["square"]}
+    folder = testing.make_campaign(tmp_path, "c", images=0, clips=0, music=False, article=False, csv=False,
+                                   extra_yaml={"infographics": [g]})
+    with pytest.raises(SpecError) as e:
+        testing.opened(folder)
+    assert "units" in str(e.value) and "kpi" in str(e.value) and "campaign.yml" in str(e.value)

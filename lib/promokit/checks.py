@@ -3,7 +3,8 @@
 It proves what the render will need, before rendering: every text of every platform's video laid out
 against the fonts that will draw it (missing glyphs fail), the clips' real lengths against their
 shots (the plan's rule, a shorter shot, reported as a warning), the warnings a run would give
-(files dropped, shots shortened, voice-over cut), finite numbers in the data, and, when an output
+(files dropped, shots shortened, voice-over cut), the data against each chart kind's rules (finite
+numbers, no blank label, no negative share, ranks that are ranks), and, when an output
 folder is given, that it can be written with room for the planned renders (an estimate).
 """
 
@@ -56,6 +57,26 @@ def font_problems(ctx: CampaignContext) -> list[Problem]:
     return found
 
 
+def chart_data_problems(ctx: CampaignContext, already: list[Problem]) -> list[Problem]:
+    """Each infographic's table against its kind's rules (blank labels, negative shares, ranks that are not
+    ranks), as the render will read it; a table whose file or columns are already reported is skipped."""
+    from . import assets
+    from .charts.data import chart_data
+
+    found: list[Problem] = []
+    spec_file = ctx.folder / "campaign.yml"
+    for i, g in enumerate(ctx.campaign.infographics):
+        fld = f"infographics[{i}]"
+        if any(str(p.where.field or "").startswith(fld) for p in already):
+            continue
+        try:
+            path = assets.resolve(ctx.folder, g.data, field=f"{fld}.data", spec_file=spec_file)
+            chart_data(assets.read_table(path, g.decimal), g, spec_file=spec_file, field=fld)
+        except PromokitError as e:
+            found.extend(e.problems)
+    return found
+
+
 def article_front_matter(ctx: CampaignContext) -> list[Problem]:
     """The publication's articles read (front matter validated): cheap, without the publication room."""
     from . import assets
@@ -86,6 +107,7 @@ def campaign_problems(cid: str, assets: Path, output: Path = Path("output"), *, 
     if ctx is None:
         return None, problems
     rooms = DEEP if deep is None else deep
+    problems.extend(chart_data_problems(ctx, problems))
     # the articles' pictures, alt texts and links (rendered outputs they show come from `run`)
     if ctx.campaign.publication and "publication" in rooms:
         from .publication import check_publication

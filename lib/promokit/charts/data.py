@@ -40,6 +40,7 @@ class ChartData:
     file: Path | None = None
     decimal: str = "."  # the table's decimal separator (text columns that hold numbers)
     headings: dict[str, str] = field(default_factory=dict)  # column -> display name (the spec's `labels`)
+    units: list[str] | None = None  # each row's own unit (the spec's `units` column); '' takes the chart's
 
     def heading(self, name: str | None) -> str:
         """How a column is titled on the poster: the spec's label, else the name made readable."""
@@ -81,7 +82,8 @@ def chart_data(table: Any, spec: Infographic, *, spec_file: Path | None = None,
     path = Path(getattr(table, "path", "")) if getattr(table, "path", None) else None
     columns = [nfc(c) for c in table.columns]
     problems = []
-    for name, cols in (("x", [spec.x] if spec.x else []), ("y", spec.y_columns)):
+    for name, cols in (("x", [spec.x] if spec.x else []), ("y", spec.y_columns),
+                       ("units", [spec.units] if spec.units else [])):
         for c in cols:
             if nfc(c).strip() not in columns:
                 problems.append(DataError.fail(
@@ -134,5 +136,11 @@ def chart_data(table: Any, spec: Infographic, *, spec_file: Path | None = None,
                     fix_en="use kind: line or table for negative values")
         dec = min(2, max((decimals_of(v, decimal) for v in cells), default=0)) if numeric else 0
         cols.append(Column(nfc(c).strip(), cells, values, dec))
-    return ChartData(labels, cols, nfc(spec.x).strip() if spec.x else None, path, decimal,
-                     {nfc(k).strip(): v for k, v in spec.labels.items()})
+    units = [nfc(c).strip() for c in table.column(spec.units)] if spec.units else None
+    data = ChartData(labels, cols, nfc(spec.x).strip() if spec.x else None, path, decimal,
+                     {nfc(k).strip(): v for k, v in spec.labels.items()}, units)
+    refusal = info.rules(data) if info.rules else None
+    if refusal is not None:
+        raise DataError.fail(refusal.vi, refusal.en, file=path, field=refusal.column or f"{field}.data",
+                             fix_vi=refusal.fix_vi, fix_en=refusal.fix_en)
+    return data

@@ -30,7 +30,8 @@ from ..text import nfc
 from .audit import poster_defects
 from .data import ChartData, chart_data
 from .describe import alt_text
-from .layout import MM, Poster, PosterText, build_poster, render_raster, verify
+from .labels import pretty
+from .layout import MM, Poster, PosterText, build_poster, render_raster, texts_of, verify
 from .sizes import SIZES
 from .theme import Theme, make_theme, mpl_rc
 
@@ -296,6 +297,7 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
                 logo: np.ndarray | None, alt: str, outputs: CampaignOutputs, draft: bool, brand: Brand) -> PosterResult:
     info = SIZES.get(size)
     poster = build_poster(g, data, theme, size, words, check=check, logo=logo)
+    texts = texts_of(poster)
     fr = poster.frame
     stem = f"{g.id}-{size}"
     try:
@@ -320,9 +322,9 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
             if not info.vector and (w, h) != (info.width, info.height):
                 raise RuntimeError(f"{stem}: rendered {w}x{h}, expected {info.width}x{info.height}")
             path = outputs.poster(g.id, size, "png", draft=draft)
-            data = png_bytes(rgb, {"Title": words.title, "Description": alt, "Software": "promokit"})
+            png = png_bytes(rgb, {"Title": words.title, "Description": alt, "Software": "promokit"})
             with atomic_path(path) as tmp:
-                tmp.write_bytes(data)
+                tmp.write_bytes(png)
             unit = "px"
         drawn = None if info.vector else rgb  # a print preview's px do not fall on the audit's grid: drawn again
         audit = audit_checks(poster_defects(poster, drawn))
@@ -331,9 +333,27 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
     checks.update({"kind": g.kind, "size": size, "draft": draft, "sample_data": words.sample_data,
                    "alt": alt, "width": w, "height": h, "unit": unit})
     alt_path = write_atomic(alt_text_path(path), alt + "\n")
-    write_checks(path, poster_record(checks).with_checks(*audit))
+    warnings = raw_headings(data, texts, words.field)
+    write_checks(path, poster_record(checks).with_checks(*audit).with_warnings(*warnings))
     return PosterResult(g.id, size, g.kind, path, alt, alt_path, float(w), float(h), unit,
                         info.vector and not draft, draft, checks=checks)
+
+
+_CSV_NAME = re.compile(r"[a-z0-9_]*[a-z][a-z0-9_]*")  # a column named like a variable: xa, so_san_pham
+
+
+def raw_headings(data: ChartData, texts: list[str], field_name: str) -> list[str]:
+    """Warnings for columns drawn under their CSV name (`xa`, `so_san_pham` as "So san pham"): Vietnamese
+    without its diacritics on a poster, or an English word; `labels` gives each its display name."""
+    shown = set(texts)
+    out = []
+    for name in ([data.x_name] if data.x_name else []) + [c.name for c in data.columns]:
+        if name in data.headings or not _CSV_NAME.fullmatch(name) or pretty(name) not in shown:
+            continue
+        out.append(f"cột '{name}' hiện trên áp phích đúng như tên trong CSV ('{pretty(name)}', không dấu) — thêm "
+                   f"{field_name}.labels, vd. {{{name}: Tên hiển thị}} / column '{name}' is shown as its CSV name "
+                   f"'{pretty(name)}' — give it a display name in {field_name}.labels, e.g. {{{name}: Xã}}")
+    return out
 
 
 def _find(ctx: CampaignContext, infographic_id: str) -> tuple[int, Infographic]:

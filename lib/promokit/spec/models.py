@@ -192,6 +192,8 @@ class Infographic(Strict):
     takeaway: str = Field("", description="One sentence: the message of the chart")
     source: str = Field("", description="Source line, e.g. 'Nguồn: Phòng Nông nghiệp'")
     unit: str = Field("", description="Unit of the values, e.g. 'sản phẩm', '%'")
+    units: str | None = Field(None, description="Column of each row's own unit (kpi), e.g. don_vi; "
+                                                "a blank cell takes `unit`")
     target: float | None = Field(None, description="Target value (line, progress)")
     highlight: str | None = Field(None, description="Label to highlight (bar)")
     labels: dict[str, str] = Field(default_factory=dict,
@@ -224,6 +226,11 @@ class Infographic(Strict):
                              f"loại '{self.kind}' cần {info.min_y}..{info.max_y} cột y, đang có {n}")
         if info.needs_x and not self.x:
             raise ValueError(f"kind '{self.kind}' needs 'x' (the label column) / loại '{self.kind}' cần cột 'x'")
+        if self.units and not info.row_units:
+            takes = ", ".join(n for n, k in KINDS.items() if k.row_units)
+            raise ValueError(f"kind '{self.kind}' has one unit for all rows: use 'unit', or a kind that takes "
+                             f"'units' ({takes}) / loại '{self.kind}' dùng một đơn vị chung: dùng 'unit', hoặc "
+                             f"loại nhận 'units' ({takes})")
         return self
 
 

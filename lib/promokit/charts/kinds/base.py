@@ -27,6 +27,21 @@ Describer = Callable[["Infographic", "ChartData"], list[str]]
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Why a kind refuses a table that passes the general rules: what is wrong and the fix (vi, en), and the
+    column it is about."""
+
+    vi: str
+    en: str
+    fix_vi: str
+    fix_en: str
+    column: str | None = None
+
+
+Rules = Callable[["ChartData"], "Refusal | None"]
+
+
+@dataclass(frozen=True)
 class ChartKind:
     """One chart kind.
 
@@ -34,7 +49,9 @@ class ChartKind:
     (`y_doc` says what each means, for the docs and the messages). Value rules: `non_negative` values
     (lengths, shares, counts), at least `min_rows` rows. `build` draws it in a ChartArea; `need`
     (optional) is the height it asks for with its labels at k × (preferred − minimum) + minimum size
-    (0: any height will do); `describe` gives the sentences of its alt text; `words` names it there."""
+    (0: any height will do); `describe` gives the sentences of its alt text; `words` names it there.
+    `row_units`: each row may carry its own unit (`units:`, a column), as tiles of unlike measures do;
+    `rules` (optional) refuses a table the general rules let through (`Refusal`)."""
 
     name: str
     label_vi: str
@@ -49,6 +66,8 @@ class ChartKind:
     y_doc: str = "values"
     non_negative: bool = False
     min_rows: int = 1
+    row_units: bool = False  # takes `units:`, a column giving each row its own unit (KPI tiles)
+    rules: Rules | None = None  # the kind's own value rules (ranks that are ranks), checked with the data
 
 
 # -- shared by the describers ---------------------------------------------------------------------
@@ -62,10 +81,18 @@ def sentence(s: str) -> str:
     return s if not s or s[-1] in ".!?…:;" else s + "."
 
 
-def say(spec: Infographic, d: ChartData, v: float, col: int = 0, *, from_spec: bool = False) -> str:
+def row_unit(spec: Infographic, d: ChartData, row: int | None = None) -> str:
+    """The unit of row `row`: its cell in the `units` column when it has one, else the chart's `unit`."""
+    if row is not None and d.units and d.units[row]:
+        return d.units[row]
+    return (spec.unit or "").strip()
+
+
+def say(spec: Infographic, d: ChartData, v: float, col: int = 0, *, from_spec: bool = False,
+        row: int | None = None) -> str:
     """A value as read aloud in alt text, with its unit word: `41.200 lượt`, `30 %`; a zero is just "0"
     (never "0 nghìn lượt")."""
-    unit = (spec.unit or "").strip()
+    unit = row_unit(spec, d, row)
     if v == 0:
         return "0"
     dec = d.columns[col].decimals if col < len(d.columns) else 0

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...text import format_percent, format_values
 from ..measure import Box, font_metrics, text_width
 from ._cards import CAPTION_GROW, CARD_GROW, CARD_ROWS
-from .base import ChartKind, listing, say
+from .base import ChartKind, listing, row_unit, say
 
 if TYPE_CHECKING:
     from ...spec.models import Infographic
@@ -26,10 +26,14 @@ def build(p: ChartArea) -> None:
         raise p.too_many(n, 6, p.data.x_name)
     g = p.gap * 1.2
     tile_bg = p.theme.color("tint(primary, 0.92)")
-    unit_word = p.unit if p.unit and p.unit != "%" else ""
-    changes = [_change_text(v, q, p.unit, p.data.columns[0].decimals) for v, q in zip(vals, prev, strict=True)] \
-        if prev is not None else []
-    big_txt = p.fmt_all(vals)  # tiles side by side: one precision, whole counts without ",0"
+    # each tile's unit: its row's (`units:` column) or the chart's; '%' goes with the number, a word under it
+    row_units = [row_unit(p.spec, p.data, i) for i in range(n)]
+    unit_words = [u if u != "%" else "" for u in row_units]
+    changes = [_change_text(v, q, u, p.data.columns[0].decimals)
+               for v, q, u in zip(vals, prev, row_units, strict=True)] if prev is not None else []
+    # tiles side by side: one precision, whole counts without ",0"
+    bare = [t.removesuffix("\u00a0%") for t in p.fmt_all(vals)]
+    big_txt = [f"{t}\u00a0%" if u == "%" else t for t, u in zip(bare, row_units, strict=True)]
     a, d = font_metrics(p.font("big"))
     # one or two numbers are the poster: they grow (up to `card_grow` × the big size) to fill their box
     few = n <= CARD_ROWS
@@ -47,12 +51,15 @@ def build(p: ChartArea) -> None:
         labs = p.fit_all(labels, "label", inner, max_lines=2, max_h=th * 0.3, size=label_size)
         if labs is None:
             return None
-        units = p.fit(unit_word, "label", inner, max_lines=1, size=labs[0].size) if unit_word else None
+        units = [p.fit(w, "label", inner, max_lines=1, size=labs[0].size) if w else None for w in unit_words]
+        if any(w and u is None for w, u in zip(unit_words, units, strict=True)):
+            return None
+        unit_h = max((u.height + gap for u in units if u), default=0)
         chs = p.fit_all([c[0] for c in changes], "label", inner - p.size("label") * 1.3, max_lines=2,
                         size=labs[0].size) if changes else []
         if chs is None:
             return None
-        rest = th - 2 * pad - max(f.height for f in labs) - (units.height + gap if units else 0) \
+        rest = th - 2 * pad - max(f.height for f in labs) - unit_h \
             - (max(f.height for f in chs) + gap if chs else 0) - gap * 2
         size = min(most, rest / (a + d), inner / widest * 0.995)  # (a hair under: the width bound is exact)
         if size < p.min_size("big") * 0.6:
@@ -60,7 +67,7 @@ def build(p: ChartArea) -> None:
         bigs = p.fit_all(big_txt, "big", inner, max_lines=1, size=size, min_size=size)
         if bigs is None:
             return None
-        need = 2 * pad + max(f.height for f in labs) + bigs[0].height + (units.height + gap if units else 0) \
+        need = 2 * pad + max(f.height for f in labs) + bigs[0].height + unit_h \
             + (max(f.height for f in chs) + gap if chs else 0) + gap * 2
         th = min(th, need * 1.25)  # no tall empty tiles
         return size, (tw, th, pad, gap, labs, units, chs, bigs)
@@ -85,11 +92,12 @@ def build(p: ChartArea) -> None:
         p.canvas.rect(t, tile_bg, radius=min(tw, th) * 0.06, zorder=1)
         p.lines(labs[i], t.x0 + pad, t.y0 + pad, "label", bg=tile_bg, color=p.theme.colors.text, box=t)
         bf = bigs[i]
-        block = bf.height + (units.height + gap if units else 0) + (chs[i].height + gap if chs else 0)
+        uf = units[i]
+        block = bf.height + (uf.height + gap if uf else 0) + (chs[i].height + gap if chs else 0)
         y = t.y1 - pad - block
         y = p.lines(bf, t.x0 + pad, y, "big", bg=tile_bg, color=p.theme.colors.primary, box=t) + gap
-        if units:
-            y = p.lines(units, t.x0 + pad, y, "label", bg=tile_bg, color=p.theme.colors.text, box=t) + gap
+        if uf:
+            y = p.lines(uf, t.x0 + pad, y, "label", bg=tile_bg, color=p.theme.colors.text, box=t) + gap
         if chs and prev is not None:
             cf = chs[i]
             up = vals[i] >= prev[i]
@@ -118,17 +126,17 @@ def describe(spec: Infographic, d: ChartData) -> list[str]:
     prev = d.values(1) if len(d.columns) > 1 else None
     items = []
     for i, lab in enumerate(d.labels):
-        s = f"{lab}: {say(spec, d, vals[i])}"
+        s = f"{lab}: {say(spec, d, vals[i], row=i)}"
         if prev is not None:
             delta = vals[i] - prev[i]
             if delta == 0:
                 s += ", không đổi so với kỳ trước"
             else:
                 word = "tăng" if delta > 0 else "giảm"
-                s += f", {word} {say(spec, d, abs(delta))} so với kỳ trước ({say(spec, d, prev[i], 1)})"
+                s += f", {word} {say(spec, d, abs(delta), row=i)} so với kỳ trước ({say(spec, d, prev[i], 1, row=i)})"
         items.append(s)
     return [listing(items)]
 
 
 KIND = ChartKind("kpi", "ô chỉ số", "Các chỉ số chính", build, describe, max_y=2,
-                 y_doc="[value, previous value?]: the change arrow compares them")
+                 y_doc="[value, previous value?]: the change arrow compares them", row_units=True)

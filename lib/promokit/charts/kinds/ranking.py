@@ -8,7 +8,7 @@ from ...text import format_number
 from ..labels import fmt_value
 from ..measure import Box, font_metrics, text_width
 from ._cards import CARD_ROWS, SPARSE, CardField, draw_cards, plan_cards
-from .base import ChartKind, density_cap, line_box, listing, need_size
+from .base import ChartKind, Refusal, density_cap, line_box, listing, need_size
 
 if TYPE_CHECKING:
     from ...spec.models import Infographic
@@ -136,5 +136,21 @@ def describe(spec: Infographic, d: ChartData) -> list[str]:
     return [listing(items)]
 
 
+def rules(d: ChartData) -> Refusal | None:
+    """Ranks (this one's and the previous) are whole numbers from 1; ties are allowed (1, 2, 2, 4), and so is
+    a rank beyond the number of rows (the province's 5th place of 63, shown with a few others)."""
+    for col in d.columns[:2]:
+        v = col.values or []
+        wrong = [c for c, x in zip(col.cells, v, strict=True) if x < 1 or x != int(x)]
+        if wrong:
+            return Refusal(f"cột '{col.name}' phải là thứ hạng (số nguyên từ 1), có ô '{wrong[0]}'",
+                           f"column '{col.name}' must hold ranks (whole numbers from 1); it has '{wrong[0]}'",
+                           _FIX_VI, _FIX_EN, col.name)
+    return None
+
+
+_FIX_VI = "ghi thứ hạng 1, 2, 3… (hạng 1 là cao nhất); để vẽ số lượng, dùng kind: bar"
+_FIX_EN = "write ranks 1, 2, 3… (1 is the top); to draw amounts, use kind: bar"
+
 KIND = ChartKind("ranking", "bảng xếp hạng", "Bảng xếp hạng", build, describe, need=need, max_y=4,
-                 y_doc="[rank, previous rank?, more value columns]")
+                 y_doc="[rank, previous rank?, more value columns]", rules=rules)
