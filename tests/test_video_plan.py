@@ -166,3 +166,18 @@ def test_zoom_in_window_shrinks_monotonically():
     widths = [window_at(m, i / 50, base)[2] - window_at(m, i / 50, base)[0] for i in range(51)]
     assert all(b < a for a, b in zip(widths[1:-1], widths[2:-1], strict=False))
     assert widths[0] / widths[-1] == pytest.approx(1.14, rel=1e-3)
+
+
+def test_a_shot_caption_the_title_leaves_no_room_for_is_a_warning_with_the_duration_that_shows_it():
+    shots = [{"path": "images/a0.jpg", "caption": "Cầu Vàm Cống nối đôi bờ sông Hậu"}, "images/a1.jpg",
+             {"path": "images/a2.jpg", "caption": "Gian hàng OCOP"}]
+    p = plan(campaign(duration=12, shots=shots), stills(3))
+    shown = [t.text for t in p.texts if t.role == "lower_third"]
+    assert shown == ["Gian hàng OCOP"]
+    (w,) = [w for w in p.warnings if "Cầu Vàm Cống" in w]
+    assert "shots[0].duration" in w and "không hiện" in w and "is not shown" in w
+    need = int(w.split("video.shots[0].duration: ")[1].split()[0])
+    shots[0] = {**shots[0], "duration": need}
+    q = plan(campaign(duration=12 + need, shots=shots), stills(3))
+    assert "Cầu Vàm Cống nối đôi bờ sông Hậu" in [t.text for t in q.texts if t.role == "lower_third"]
+    assert not [w for w in q.warnings if "Cầu Vàm Cống" in w]

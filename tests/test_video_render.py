@@ -143,6 +143,18 @@ def test_tiny_photo_is_upscaled_without_crash(tmp_path):
     assert np.allclose(f[100:220, 40:140].mean(axis=(0, 1)), (200, 120, 40), atol=12)
 
 
+def test_a_cut_out_pictures_transparent_parts_show_the_brand_colour_not_white(tmp_path):
+    cut = Image.new("RGBA", (180, 320), (0, 0, 0, 0))
+    ImageDraw.Draw(cut).ellipse((40, 100, 140, 220), fill=(230, 150, 20, 255))  # a product on nothing
+    ctx = setup(tmp_path, {"duration": 2, "title": " ", "shots": [{"path": "images/cut.png", "motion": "none"}]},
+                {"cut.png": cut})
+    p = small_plan(ctx)
+    f = frame(p, 20)
+    primary = tuple(int(ctx.brand.colors.primary[i:i + 2], 16) for i in (1, 3, 5))
+    assert np.allclose(f[10:40, 10:40].mean(axis=(0, 1)), primary, atol=10), f[10:40, 10:40].mean(axis=(0, 1))
+    assert np.allclose(f[150:170, 80:100].mean(axis=(0, 1)), (230, 150, 20), atol=12)
+
+
 def test_slide_and_wipe_transitions(tmp_path):
     for kind in ("slide", "wipe"):
         ctx = setup(tmp_path / kind, {"duration": 3, "title": " ", "transition": kind,

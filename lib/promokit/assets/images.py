@@ -213,10 +213,11 @@ def read_image(
     mode: str = "RGB",
     max_size: tuple[int, int] | None = None,
     resample: bool = True,
+    matte: tuple[int, int, int] = (255, 255, 255),
 ) -> Image.Image:
     """Decode an image normalised for rendering: EXIF orientation applied, 8-bit sRGB.
 
-    `mode` "RGB" composites transparency on white; "RGBA" keeps it; "L" gives grey.
+    `mode` "RGB" composites transparency on `matte` (RGB, default white); "RGBA" keeps it; "L" gives grey.
     `max_size` (px, width x height after orientation) shrinks on read (JPEG DCT scaling, then
     Lanczos), keeping memory low; with `resample` False only the DCT scaling (never below `max_size`), for a
     caller that resamples the picture once itself. Images over `max_pixels` are refused before any decoding.
@@ -245,7 +246,7 @@ def read_image(
         if orientation in _TRANSPOSE:
             out = out.transpose(_TRANSPOSE[orientation])
         if out.mode == "RGBA" and mode != "RGBA":
-            bg = Image.new("RGB", out.size, (255, 255, 255))
+            bg = Image.new("RGB", out.size, tuple(matte))
             bg.paste(out, mask=out.getchannel("A"))
             out = bg
         if out.mode != mode:

@@ -421,10 +421,13 @@ def plan_video(
                 "video.shots", "bớt ảnh/video hoặc tăng video.duration", "use fewer shots or a longer video.duration",
             ) from None
     if overlap != int(round(tdur * fps)):
-        warnings.append(f"transitions shortened to {overlap / fps:.2f} s to fit short shots")
+        warnings.append(f"chuyển cảnh rút còn {format_number(overlap / fps, 2)} s cho vừa các cảnh ngắn / "
+                        f"transitions shortened to {overlap / fps:.2f} s to fit short shots")
     frames = sum(lengths) - overlap * (n - 1)
     if frames != total:
-        warnings.append(f"video is {frames / fps:.2f} s, not {duration:g} s (clips are never stretched)")
+        warnings.append(f"video dài {format_number(frames / fps, 2)} s, không phải {format_number(duration, 2)} s "
+                        f"(đoạn phim không bao giờ bị kéo giãn) / video is {frames / fps:.2f} s, not {duration:g} s "
+                        "(clips are never stretched)")
 
     motion_style = style.motion
     pattern = list(motion_style["pattern"])
@@ -499,7 +502,7 @@ def plan_video(
                                "center", nfc(subtitle or ""), fade))
     inset = float(timing["lower_third_inset"])
     least = float(lay.get("lower_third_min", 1.2))
-    for (shot, _), sp in zip(pairs, shots, strict=False):
+    for i, ((shot, _), sp) in enumerate(zip(pairs, shots, strict=False)):
         if not shot.caption:
             continue
         start = max(sp.start + inset, title_end + fade if title_end else 0.0)  # never under the title
@@ -507,6 +510,18 @@ def plan_video(
         if stop - start >= least:
             texts.append(TextLayer("lower_third", nfc(shot.caption), start, stop,
                                    _text_box(safe, *bands["lower_third"]), "bottom", "", fade))
+        else:  # what the staff wrote is never dropped unsaid
+            short = nfc(shot.caption)[:40] + ("…" if len(shot.caption) > 40 else "")
+            need = math.ceil(least + (start - sp.start) + inset)
+            under = start > sp.start + inset  # the title, not the shot's length, is in the way
+            why_vi = f"tiêu đề chiếm cảnh đến {format_number(title_end, 1)} s, " if under else "cảnh quá ngắn, "
+            why_en = f"the title holds the shot until {title_end:.1f} s, leaving" if under else "the shot leaves"
+            left = max(0.0, stop - start)
+            warnings.append(
+                f"chú thích cảnh {i + 1} ({short!r}) không hiện: {why_vi}còn {format_number(left, 1)} s, cần "
+                f"{format_number(least, 1)} s — cách sửa: video.shots[{i}].duration: {need} hoặc chuyển chú thích "
+                f"sang cảnh khác / the caption of shot {i + 1} ({short!r}) is not shown: {why_en} {left:.1f} s of "
+                f"the {least:g} s it needs — fix: video.shots[{i}].duration: {need}, or move the caption to another shot")
     cues: list[Cue] = []
     if isinstance(video.captions, list):
         cues = [Cue(c.start, c.end, c.text) for c in video.captions]
@@ -519,7 +534,8 @@ def plan_video(
         if stop - start < min_cap:
             stop = min(end_s, start + min_cap)
         if start >= end_s or stop <= start:
-            warnings.append(f"caption {c.text[:30]!r} at {c.start:g} s is past the end of the video")
+            warnings.append(f"phụ đề {c.text[:30]!r} lúc {format_number(c.start, 2)} s nằm sau khi video kết thúc / "
+                            f"caption {c.text[:30]!r} at {c.start:g} s is past the end of the video")
             continue
         texts.append(TextLayer("caption", nfc(c.text), start, stop, _text_box(safe, *bands["caption"]), "bottom",
                                "", min(fade, (stop - start) / 4)))
@@ -555,7 +571,8 @@ def plan_video(
         target_tp=float(a["target_tp"]), target_lra=float(a["target_lra"]),
     )
     if voice is not None and voice.duration > end_s - float(a["voice_start"]) + 0.05:
-        warnings.append(f"voice-over ({voice.duration:.1f} s) is cut at the end of the video")
+        warnings.append(f"lời bình ({format_number(voice.duration, 1)} s) bị cắt khi video kết thúc / "
+                        f"voice-over ({voice.duration:.1f} s) is cut at the end of the video")
 
     mode = getattr(video, "caption_mode", "burned")
     sidecar_only: tuple[TextLayer, ...] = ()

@@ -35,6 +35,7 @@ from .resample import (
     size_of,
     soft_edges,
 )
+from .style import resolve_color
 from .yuv import Planes, chroma420, rgb_to_planes, yuv444
 
 PAD = 8  # px of edge around a picture shown whole, for its soft (anti-aliased) border
@@ -109,9 +110,11 @@ class StillSource:
 
     @classmethod
     def open(cls, shot: ShotPlan, plan: Plan, *, from_frame: int, sequential: bool) -> StillSource:
-        return cls(shot, plan.size, plan.style.motion)
+        matte = resolve_color(plan.style.motion.get("matte"), plan.colors) or (0, 0, 0)
+        return cls(shot, plan.size, plan.style.motion, matte)
 
-    def __init__(self, shot: ShotPlan, size: tuple[int, int], style_motion: dict) -> None:
+    def __init__(self, shot: ShotPlan, size: tuple[int, int], style_motion: dict,
+                 matte: tuple[int, int, int] = (0, 0, 0)) -> None:
         from ..assets import read_image
 
         self.shot = shot
@@ -125,7 +128,8 @@ class StillSource:
                 target = (max(target[0], size[0] + 2), max(target[1], size[1] + 2))
         else:
             target = prescale_size(shot.src_size, size, shot.fit, float(style_motion["prescale"]))
-        im = read_image(shot.source, max_size=target, resample=False)  # one Lanczos pass below, not two
+        # one Lanczos pass below, not two; a cut-out's transparent parts on the style's matte (the brand's colour)
+        im = read_image(shot.source, max_size=target, resample=False, matte=matte)
         self.tw, self.th = target
         # a cropped picture is scaled and converted only where the shot's windows ever reach (a landscape
         # photo in 9:16 shows about a third of its width): the same pixels as scaling all of it, for a third
