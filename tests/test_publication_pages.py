@@ -105,3 +105,33 @@ def test_a_picture_that_cannot_shrink_enough_moves_below_the_next_paragraph() ->
     fitted = mend(markup, [Fix(1, 150.0)])
     assert 'figure[data-fig="1"] img { max-height: 150.0px; }' in fitted.split("</style>")[0]
     assert mend(markup, [Fix(1)]) == markup  # a heading follows: the picture stays before it
+
+
+def test_long_titles_run_as_one_header_line_each_ending_in_an_ellipsis(tmp_path: Path) -> None:
+    import pypdf
+
+    from promokit import testing
+    from promokit.project import open_campaign
+    from promokit.publication import render_publication
+
+    long_pub = "Hội chợ Xúc tiến thương mại và đầu tư huyện Lấp Vò năm 2024 – Kết nối cung cầu, lan tỏa OCOP"
+    long_art = "Khai mạc Hội chợ Xúc tiến thương mại và đầu tư huyện Lấp Vò năm 2024 với hơn một trăm gian hàng"
+    folder = testing.make_campaign(tmp_path, "dai", images=1, clips=0, music=False, extra_yaml={
+        "publication": {"title": long_pub, "formats": ["pdf"], "articles": ["articles/01.md"]}})
+    testing.make_article(folder / "articles" / "01.md", long_art, body="Đoạn văn thử nghiệm. " * 600)
+    (r,) = render_publication(open_campaign("dai", tmp_path, tmp_path / "out"))
+    page = pypdf.PdfReader(str(r.path)).pages[3]
+    top = float(page.mediabox.top)
+    heads: list[tuple[float, str]] = []
+
+    def seen(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y > top - 0.085 * top:  # the running-head band at the top of the page
+            heads.append((round(y), text))
+    page.extract_text(visitor_text=seen)
+    assert heads, "no running head"
+    # one line, not wrapped into two (what overflows is clipped and ends in "…" on the page; the text layer
+    # keeps the whole title for search and screen readers)
+    assert len({y for y, _ in heads}) == 1, heads
+    joined = "".join(t for _, t in heads).replace("\u00a0", " ")
+    assert long_pub[:20] in joined and long_art[:20] in joined, joined
