@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
-from PIL import Image
+from PIL import Image, ImageDraw
 
 if TYPE_CHECKING:
     from .project import CampaignContext
@@ -117,6 +117,20 @@ def make_16bit_png(path: Path, size: tuple[int, int] = (64, 48), *, channels: in
         row = b"".join(struct.pack(">HHH", v, 65535 - v, 32768) for v in ramp)
     raw = b"".join(b"\x00" + row for _ in range(h))  # filter byte 0 per row
     return _write_png(path, w, h, 16, 0 if channels == 1 else 2, zlib.compress(raw))
+
+
+def make_cutout_png(path: Path, size: tuple[int, int] = (320, 400), seed: int = 7) -> Path:
+    """A photograph cut out (a product on nothing): RGBA noise, photo-like in its many colours, opaque inside
+    an ellipse and fully transparent around it."""
+    path = _prepare(path)
+    w, h = size
+    rgb = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    alpha = Image.new("L", size, 0)
+    ImageDraw.Draw(alpha).ellipse((w // 8, h // 8, w - w // 8, h - h // 8), fill=255)
+    im = Image.fromarray(rgb, "RGB").convert("RGBA")
+    im.putalpha(alpha)
+    im.save(path)
+    return path
 
 
 def make_palette_png_with_alpha(path: Path, size: tuple[int, int] = (64, 48)) -> Path:
