@@ -39,6 +39,8 @@ Liên kết: [trang huyện](https://lapvo.dongthap.gov.vn/mot-duong-dan-rat-dai
 ![](../images/trong-suot.png "Bản đồ có nền trong suốt")
 
 ![Sản phẩm OCOP cắt nền](../images/cat-nen.png)
+
+![Gian hàng chụp dọc bằng điện thoại](../images/cao.jpg)
 """
 
 
@@ -57,6 +59,7 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     testing.make_image(folder / "images" / "rong.jpg", (1900, 600), (40, 120, 200))
     testing.make_palette_png_with_alpha(folder / "images" / "trong-suot.png", (200, 120))
     testing.make_cutout_png(folder / "images" / "cat-nen.png", (1200, 1500))
+    testing.make_image(folder / "images" / "cao.jpg", (500, 2200), (30, 110, 60))
     testing.make_article(folder / "articles" / "02-web.md", "Thử trên trình duyệt", body=BODY)
     ctx = open_campaign("web", root, root / "output")
     return render_publication(ctx, formats=["html"])[0].path
@@ -92,7 +95,7 @@ def test_html_renders_every_image_loads_no_console_error_no_network(browser, edi
     try:
         assert page.title() == "Lễ hội Giỗ Tổ Hùng Vương năm 2024"
         images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
-        assert len(images) == 5  # cover, inline picture, wide photo, transparent PNG, cut-out photo
+        assert len(images) == 6  # cover, inline picture, wide photo, transparent PNG, cut-out photo, tall photo
         for alt, complete, natural in images:
             assert alt and complete and natural > 0, (alt, complete, natural)
         # the cut-out photo is WebP with its transparency, decoded by the browser: a corner shows the page
@@ -102,6 +105,10 @@ def test_html_renders_every_image_loads_no_console_error_no_network(browser, edi
             return [i.currentSrc.slice(0, 15), g.getImageData(2, 2, 1, 1).data[3],
                     g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data[3]]; }""")
         assert cut == ["data:image/webp", 0, 255], cut
+        # a tall phone photo fits the screen's height (80 %), its shape kept
+        w, h = page.evaluate("(() => { const r = [...document.images].find(i => i.alt.includes('chụp dọc'))"
+                             ".getBoundingClientRect(); return [r.width, r.height]; })()")
+        assert h <= 0.8 * 900 + 1 and abs(w / h - 500 / 2200) < 0.02, (w, h)
         assert not [m for m in console if m[0] in ("error", "pageerror", "warning")], console
         assert all(u == edition.as_uri() or u.startswith("data:") for u in requests), requests
         assert page.evaluate("document.documentElement.lang") == "vi"
