@@ -198,3 +198,18 @@ def test_ranks_with_ties_beyond_the_rows_and_a_previous_ranking_pass(tmp_path):
     testing.make_csv(folder / "data" / "t.csv", ["ten", "hang", "hang_truoc"],
                      [["Lấp Vò", "5", "2"], ["Định Yên", "7", "14"], ["Tân Mỹ", "7", "1"], ["Vĩnh Thạnh", "40", "3"]])
     assert check_campaigns(tmp_path / "assets", ["mot"]).ok
+
+
+def test_a_broken_table_after_an_invalid_infographic_is_reported_once_under_its_own_index(tmp_path):
+    bad = {"id": "a", "kind": "pictogram", "data": "data/a.csv", "x": "ten", "y": ["so", "khac"], "title": "A"}
+    neg = {"id": "b", "kind": "donut", "data": "data/b.csv", "x": "ten", "y": "so", "title": "B"}
+    broken = {"id": "c", "kind": "bar", "data": "data/c.csv", "x": "ten", "y": "so", "title": "C"}
+    folder = testing.make_campaign(tmp_path / "assets", "mot", images=1, clips=0, music=False, article=False,
+                                   csv=False, extra_yaml={"infographics": [bad, neg, broken]})
+    testing.make_csv(folder / "data" / "a.csv", ["ten", "so", "khac"], [["Tân Mỹ", "3", "7"]])
+    testing.make_csv(folder / "data" / "b.csv", ["ten", "so"], [["Tân Mỹ", "3"], ["Định Yên", "-1"]])
+    (folder / "data" / "c.csv").write_text("ten,so\nTân Mỹ,1,5\n", encoding="utf-8")
+    lines = check_campaigns(tmp_path / "assets", ["mot"]).lines()
+    assert len(lines) == 3, lines
+    assert sum("c.csv" in x for x in lines) == 1 and any("infographics[2].data" in x for x in lines), lines
+    assert any("b.csv" in x and "'-1'" in x for x in lines), lines

@@ -59,21 +59,27 @@ def font_problems(ctx: CampaignContext) -> list[Problem]:
 
 def chart_data_problems(ctx: CampaignContext, already: list[Problem]) -> list[Problem]:
     """Each infographic's table against its kind's rules (blank labels, negative shares, ranks that are not
-    ranks), as the render will read it; a table whose file or columns are already reported is skipped."""
+    ranks), as the render will read it; a table whose file already has a problem is not read again."""
     from . import assets
     from .charts.data import chart_data
+    from .spec.loader import read_yaml
 
     found: list[Problem] = []
     spec_file = ctx.folder / "campaign.yml"
+    reported = {p.where.file for p in already if p.where.file is not None}
+    try:  # where each infographic is in campaign.yml (an invalid one before it is left out of ctx)
+        listed = [g.get("id") if isinstance(g, dict) else None for g in read_yaml(spec_file, "campaign.yml").data["infographics"]]
+    except (PromokitError, KeyError, TypeError):
+        listed = []
     for i, g in enumerate(ctx.campaign.infographics):
-        fld = f"infographics[{i}]"
-        if any(str(p.where.field or "").startswith(fld) for p in already):
-            continue
+        fld = f"infographics[{listed.index(g.id) if g.id in listed else i}]"
         try:
             path = assets.resolve(ctx.folder, g.data, field=f"{fld}.data", spec_file=spec_file)
+            if path in reported:
+                continue
             chart_data(assets.read_table(path, g.decimal), g, spec_file=spec_file, field=fld)
         except PromokitError as e:
-            found.extend(e.problems)
+            found.extend(p for p in e.problems if p.where.file not in reported)
     return found
 
 
