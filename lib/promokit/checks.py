@@ -77,7 +77,7 @@ def chart_data_problems(ctx: CampaignContext, already: list[Problem]) -> list[Pr
             path = assets.resolve(ctx.folder, g.data, field=f"{fld}.data", spec_file=spec_file)
             if path in reported:
                 continue
-            chart_data(assets.read_table(path, g.decimal), g, spec_file=spec_file, field=fld)
+            chart_data(assets.read_table(path, g.table_decimal), g, spec_file=spec_file, field=fld)
         except PromokitError as e:
             found.extend(p for p in e.problems if p.where.file not in reported)
     return found

@@ -141,7 +141,7 @@ def data_tables(ctx: CampaignContext) -> HTML:
     parts, texts = [], []
     for g in ctx.campaign.infographics:
         path = assets.resolve(ctx.folder, g.data)
-        table = assets.read_table(path, g.decimal)
+        table = assets.read_table(path, g.table_decimal)
         cols = [c for c in [g.x, *g.y_columns] if c]
         assets.require_columns(table, cols, spec_file=ctx.folder / "campaign.yml", field=f"infographics[{g.id}]")
         caption = f"{g.id} · {g.kind} · {path.name} · {len(table.rows)} dòng / rows"

@@ -146,7 +146,7 @@ def check_campaign_files(campaign: Campaign, folder: Path) -> list[Problem]:
         if p is None:
             continue
         try:
-            table = read_table(p, g.decimal)
+            table = read_table(p, g.table_decimal)
         except PromokitError as err:
             add(err, f"infographics[{i}].data")
             continue

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, Problem, Where
-from ..text import nfc, parse_number
+from ..text import format_number, nfc, parse_number
 from .files import _decode
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 _MAX_CELL_PROBLEMS = 5
+_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+%?")  # 1.245, 12.500.000
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Table:
     rows: list[dict[str, str]]
     decimal: str
     lines: list[int] = field(default_factory=list, repr=False)  # file row of each data row (header = 1)
+    declared: bool = True  # the decimal separator was stated; when not, a dot-thousands cell is asked about
 
     def _row_number(self, i: int) -> int:
         return self.lines[i] if i < len(self.lines) else i + 2
@@ -94,7 +96,29 @@ class Table:
                 problems[0].fix_vi, problems[0].fix_en)]
         if problems:
             raise DataError(*problems)
+        if not self.declared and self.decimal == ".":
+            self._refuse_dot_thousands(col)
         return out
+
+    def _refuse_dot_thousands(self, col: str) -> None:
+        """A column whose every dotted cell reads as Vietnamese thousands (`1.245`, `12.500`), with no separator
+        stated: 1.245 would be drawn as one point two four five, a thousand times too small. Refused, asking."""
+        cells = [row[col].replace("\u00a0", "").replace(" ", "") for row in self.rows]
+        dotted = [(i, c) for i, c in enumerate(cells) if "." in c]
+        if not dotted or not all(_DOT_THOUSANDS.fullmatch(c) for _, c in dotted):
+            return
+        i, cell = dotted[0]
+        n = self._row_number(i)
+        whole = format_number(parse_number(cell, ","), 0)
+        raise DataError(Problem(
+            Where(self.path, n, col),
+            f"ô '{cell}' ở dòng {n}, cột '{col}': dấu chấm là phân cách hàng nghìn ({whole}) hay dấu thập phân?",
+            f"cell '{cell}' in row {n}, column '{col}': is the dot a thousands mark ({cell.replace('.', ',')}) or a "
+            "decimal point?",
+            "thêm decimal: ',' cho biểu đồ này trong campaign.yml nếu bảng viết số kiểu Việt Nam (1.245 là một nghìn "
+            "hai trăm bốn mươi lăm; 3,5 là ba phẩy năm), hoặc decimal: '.' nếu đó là số thập phân",
+            "add decimal: ',' to this chart in campaign.yml if the table writes numbers the Vietnamese way (1.245 is "
+            "one thousand two hundred forty-five), or decimal: '.' if it is a decimal number"))
 
 
 def _delimiter(first_line: str) -> str:
@@ -105,9 +129,14 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(path: Path, decimal: str = ".") -> Table:
-    """Read a UTF-8 CSV with a header row; `,`/`;`/tab delimiters are sniffed. Raises DataError."""
+def read_table(path: Path, decimal: str | None = ".") -> Table:
+    """Read a UTF-8 CSV with a header row; `,`/`;`/tab delimiters are sniffed. Raises DataError.
+
+    `decimal` None: not stated (a chart without `decimal:`): '.', but a column whose dotted cells all read as
+    Vietnamese thousands (`1.245`) is refused by `Table.numbers`, asking which it is."""
     path = Path(path)
+    declared = decimal is not None
+    decimal = decimal or "."
     if decimal not in (".", ","):
         raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
     text = _decode(path, DataError)
@@ -149,7 +178,7 @@ def read_table(path: Path, decimal: str = ".") -> Table:
     if not rows:
         raise DataError.fail("bảng không có dòng dữ liệu nào", "table has no data rows", file=path,
                              fix_vi="thêm dữ liệu dưới dòng tiêu đề", fix_en="add data rows under the header")
-    return Table(path, header, rows, decimal, lines)
+    return Table(path, header, rows, decimal, lines, declared)
 
 
 def _check_header(path: Path, header: list[str], line: int) -> None:

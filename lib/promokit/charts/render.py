@@ -94,7 +94,7 @@ def load_data(campaign_dir: Path, g: Infographic, index: int) -> ChartData:
     spec_file = Path(campaign_dir) / "campaign.yml"
     fld = f"infographics[{index}]"
     path = resolve(Path(campaign_dir), g.data, field=f"{fld}.data", spec_file=spec_file)
-    table = read_table(path, g.decimal)
+    table = read_table(path, g.table_decimal)
     if g.x:
         require_columns(table, [g.x], spec_file=spec_file, field=f"{fld}.x")
     require_columns(table, g.y_columns, spec_file=spec_file, field=f"{fld}.y")
@@ -352,7 +352,7 @@ def raw_headings(data: ChartData, texts: list[str], field_name: str) -> list[str
             continue
         out.append(f"cột '{name}' hiện trên áp phích đúng như tên trong CSV ('{pretty(name)}', không dấu) — thêm "
                    f"{field_name}.labels, vd. {{{name}: Tên hiển thị}} / column '{name}' is shown as its CSV name "
-                   f"'{pretty(name)}' — give it a display name in {field_name}.labels, e.g. {{{name}: Xã}}")
+                   f"'{pretty(name)}' — give it a display name in {field_name}.labels, e.g. {{{name}: Tên hiển thị}}")
     return out
 
 

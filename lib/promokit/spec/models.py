@@ -186,7 +186,8 @@ class Infographic(Strict):
     data: RelPath = Field(description="CSV table, e.g. data/ocop.csv (UTF-8, header row)")
     x: str | None = Field(None, description="Column of labels (x axis / categories)")
     y: str | list[str] = Field(description="Column(s) of values")
-    decimal: Literal[".", ","] = Field(".", description="The CSV's decimal separator")
+    decimal: Literal[".", ","] = Field(".", description="The CSV's decimal separator; unstated, a column "
+                                       "written 1.245 (Vietnamese thousands) is refused, asking which it is")
     title: str = Field(min_length=1, description="Poster title")
     subtitle: str = Field("", description="Subtitle or slogan")
     takeaway: str = Field("", description="One sentence: the message of the chart")
@@ -207,6 +208,11 @@ class Infographic(Strict):
     @classmethod
     def _kind(cls, v: str) -> str:
         return KINDS.known(v)
+
+    @property
+    def table_decimal(self) -> str | None:
+        """The decimal separator campaign.yml states, None when it does not (see `read_table`)."""
+        return self.decimal if "decimal" in self.model_fields_set else None
 
     @property
     def y_columns(self) -> list[str]:
