@@ -177,6 +177,7 @@ def test_a_text_that_cannot_fit_is_named_in_campaign_yml_with_its_platform(tmp_p
     ("bar", [["Nông sản", "3"], ["", "2"]], "dòng 3"),  # a blank label
     ("ranking", [["Lấp Vò", "1"], ["Định Yên", "0"], ["Tân Mỹ", "9"]], "'0'"),  # no rank 0
     ("ranking", [["Lấp Vò", "1"], ["Định Yên", "2,5"]], "'2,5'"),  # a rank that is not whole
+    ("pictogram", [["Có thẻ bảo hiểm y tế", "93"]], "'93/93'"),  # one row: a whole of itself
 ])
 def test_check_refuses_what_the_chart_would_refuse(tmp_path, kind, rows, said):
     g = {"id": "g", "kind": kind, "data": "data/t.csv", "x": "ten", "y": "so", "title": "Số liệu",

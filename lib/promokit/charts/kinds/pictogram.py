@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ...text import format_number
 from ..labels import fmt_value
 from ..measure import Box
-from .base import ChartKind, grid_shape, listing, say
+from .base import ChartKind, Refusal, grid_shape, listing, say
 
 if TYPE_CHECKING:
     from ...spec.models import Infographic
@@ -90,5 +90,18 @@ def describe(spec: Infographic, d: ChartData) -> list[str]:
     return [" ".join(head.split()), listing(items)]
 
 
+def rules(d: ChartData) -> Refusal | None:
+    """The whole is the sum of the rows: one row would read '93/93' whatever it counts."""
+    if len(d.labels) > 1:
+        return None
+    v = d.columns[0].cells[0]
+    return Refusal(f"biểu đồ biểu tượng cần ít nhất 2 dòng: phần được đếm và phần còn lại (một dòng sẽ hiện "
+                   f"'{v}/{v}')", f"a pictogram needs at least 2 rows, the part counted and the rest (one row would "
+                   f"read '{v}/{v}')",
+                   f"thêm một dòng cho phần còn lại, vd. '{d.labels[0]}' {v} rồi 'Chưa đạt' với số còn lại",
+                   f"add a row for the rest, e.g. '{d.labels[0]}' {v} then 'Chưa đạt' with the remainder",
+                   d.x_name)
+
+
 KIND = ChartKind("pictogram", "biểu đồ biểu tượng", "Biểu đồ biểu tượng", build, describe, non_negative=True,
-                 y_doc="a count per category: '7/10 xã đạt chuẩn'")
+                 y_doc="a count per category: '7/10 xã đạt chuẩn'", rules=rules)
