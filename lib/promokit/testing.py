@@ -127,7 +127,7 @@ def make_cutout_png(path: Path, size: tuple[int, int] = (320, 400), seed: int = 
     rgb = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
     alpha = Image.new("L", size, 0)
     ImageDraw.Draw(alpha).ellipse((w // 8, h // 8, w - w // 8, h - h // 8), fill=255)
-    im = Image.fromarray(rgb, "RGB").convert("RGBA")
+    im = Image.fromarray(rgb).convert("RGBA")
     im.putalpha(alpha)
     im.save(path)
     return path
