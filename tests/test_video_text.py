@@ -184,3 +184,17 @@ def test_end_card_shows_the_address_without_its_scheme() -> None:
 
     assert display_url("https://laptv.vn/") == "laptv.vn" and display_url("http://a.b/c") == "a.b/c"
     assert display_url("https://") == ""
+
+
+@pytest.mark.parametrize("preset", ["tiktok", "youtube", "facebook_feed"])
+def test_a_shrunk_title_keeps_its_subtitle_smaller_than_itself(preset: str) -> None:
+    from promokit.video.layers import _title_parts
+
+    p = plan(preset=preset, title="Chung tay vì người nghèo – Không để ai bị bỏ lại phía sau, cùng xây dựng quê hương",
+             subtitle="Giảm nghèo bền vững, nâng cao đời sống nhân dân")
+    layer = next(t for t in p.texts if t.role == "title")
+    x0, y0, x1, y1 = layer.box
+    title, _, sub = _title_parts(layer, p, (x1 - x0) // 2 * 2, y1 - y0)
+    nominal_title = STYLE.text["title"].size * reference_height(p.width, p.height)
+    assert title.info["size"] < nominal_title  # the long title did shrink
+    assert sub.info["size"] <= 0.8 * title.info["size"] + 1, (title.info["size"], sub.info["size"])

@@ -112,7 +112,7 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
     """One role's text as RGBA: a rounded box behind it when the style has one, else a soft shadow.
 
     `size` (px): start fitting from this size instead of the role's (the video's one caption size).
-    The image's `info["lines"]` holds the lines as broken."""
+    The image's `info["lines"]` holds the lines as broken, `info["size"]` the size drawn (px)."""
     st = plan.style.text[role]
     ref = reference_height(plan.width, plan.height)
     nominal = int(round(st.size * ref * size_scale))
@@ -138,7 +138,7 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
         fg = Image.new("RGBA", mask.size, color + (0,))
         fg.putalpha(mask)
         out = Image.alpha_composite(bg, fg)
-        out.info["lines"] = tuple(fit.lines)
+        out.info["lines"], out.info["size"] = tuple(fit.lines), fit.size
         return out
     # shadow: a blurred dark copy under the text, for reading over any picture
     blur = max(1.0, fit.size * 0.06)
@@ -147,7 +147,7 @@ def text_block(text: str, role: str, plan: Plan, max_width: int, *, max_height: 
     sh.putalpha(shadow)
     layer.putalpha(mask)
     out = Image.alpha_composite(sh, layer)
-    out.info["lines"] = tuple(fit.lines)
+    out.info["lines"], out.info["size"] = tuple(fit.lines), fit.size
     return out
 
 
@@ -177,14 +177,17 @@ TITLE_SHARES = (0.72, 0.62, 0.52)  # of the title band the title may take, tried
 def _title_parts(layer: TextLayer, plan: Plan, w: int, h: int) -> list[Image.Image]:
     """The title block's images (title, gap, subtitle) within `w` x `h` px: the title takes the largest share
     of the band with which the subtitle still fits below it; the subtitle's error if none does."""
-    gap = int(plan.style.layout["subtitle_gap"] * plan.style.text["title"].size
-              * reference_height(plan.width, plan.height))
+    ref = reference_height(plan.width, plan.height)
+    gap = int(plan.style.layout["subtitle_gap"] * plan.style.text["title"].size * ref)
     for i, share in enumerate(TITLE_SHARES):
         title = text_block(layer.text, "title", plan, w, max_height=int(h * share))
         if not layer.sub:
             return [title]
+        # a long title shrinks; its subtitle never outgrows it (the hierarchy reads title first)
+        most = int(title.info["size"] * float(plan.style.layout["subtitle_max"]))
+        size = min(int(round(plan.style.text["subtitle"].size * ref)), most)
         try:
-            sub = text_block(layer.sub, "subtitle", plan, w, max_height=max(10, h - title.height - gap))
+            sub = text_block(layer.sub, "subtitle", plan, w, max_height=max(10, h - title.height - gap), size=size)
         except SpecError:
             if i == len(TITLE_SHARES) - 1:
                 raise
