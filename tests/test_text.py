@@ -184,3 +184,14 @@ def test_titles_are_balanced_without_a_one_word_last_line() -> None:
 def test_keep_together_joins_word_syllables_with_no_break_spaces() -> None:
     s = keep_together("Giỗ Tổ Hùng Vương tại xã Tân Khánh Trung ")
     assert s == "Giỗ\u00a0Tổ\u00a0Hùng\u00a0Vương tại xã Tân\u00a0Khánh\u00a0Trung "
+
+
+def test_a_break_falls_at_the_phrase_pause_and_no_line_starts_with_a_dash() -> None:
+    title = "Chung tay vì người nghèo – Không để ai bị bỏ lại phía sau"
+    assert wrap(title, 32, balance=True) == ["Chung tay vì người nghèo –", "Không để ai bị bỏ lại phía sau"]
+    for width in range(14, 40):
+        lines = wrap(title, width, balance=True)
+        assert not any(ln.startswith("–") for ln in lines[1:]), (width, lines)
+        assert "người nghèo" in " / ".join(lines), (width, lines)  # a word of the office's dictionary
+    caption = "Hơn 42 tỷ đồng vốn vay ưu đãi, đến với 1.200 hộ dân khó khăn"
+    assert wrap(caption, 34)[0] == "Hơn 42 tỷ đồng vốn vay ưu đãi,", wrap(caption, 34)

@@ -189,10 +189,13 @@ NAME = 1e5  # inside a run of capitalised syllables
 LINE = 1e4  # one more line
 ORPHAN_TITLE = 400.0  # a title whose last line is one word
 ORPHAN = 30.0  # a paragraph whose last line is one short word
-WEAK = 30.0  # a line ending on a function word ("các", "của", "và")
+WEAK = 30.0  # a line ending on a function word ("các", "của", "và"), or the next starting with a dash
+PHRASE = -20.0  # a line ending a phrase (after ",", ";", ":", "–"): the reading pause falls at the break
 NAME_MOST = 4  # longest run of capitalised syllables read as one name
 _WEAK_END = frozenset("và của các những cho với ở tại từ là có một trong theo để về như mà thì".split())
 _PUNCT = ".,;:!?…)]}»”’–—-/\\"
+_DASHES = frozenset("–—-")
+_PHRASE_END = frozenset(",;:–—.!?…")
 
 
 def _key(token: str) -> str:
@@ -252,8 +255,12 @@ def glue(tokens: list[str]) -> list[float]:
                 pen[m] = max(pen[m], NAME if k - j + 1 <= NAME_MOST else 40.0)
         j = k + 1
     for j in range(len(pen)):
-        if pen[j] == 0.0 and keys[j] in _WEAK_END:
+        if pen[j] != 0.0:
+            continue
+        if keys[j] in _WEAK_END or tokens[j + 1] in _DASHES:  # "của /", "/ – Không để ai"
             pen[j] = WEAK
+        elif tokens[j] in _DASHES or tokens[j][-1] in _PHRASE_END:
+            pen[j] = PHRASE
     return pen
 
 

@@ -176,9 +176,11 @@ TITLE_SHARES = (0.72, 0.62, 0.52)  # of the title band the title may take, tried
 
 def _title_parts(layer: TextLayer, plan: Plan, w: int, h: int) -> list[Image.Image]:
     """The title block's images (title, gap, subtitle) within `w` x `h` px: the title takes the largest share
-    of the band with which the subtitle still fits below it; the subtitle's error if none does."""
+    of the band with which the subtitle still fits below it near its own size (not shrunk below 0.9 of it);
+    else the first share where it fits at all; the subtitle's error if none does."""
     ref = reference_height(plan.width, plan.height)
     gap = int(plan.style.layout["subtitle_gap"] * plan.style.text["title"].size * ref)
+    fallback: list[Image.Image] | None = None
     for i, share in enumerate(TITLE_SHARES):
         title = text_block(layer.text, "title", plan, w, max_height=int(h * share))
         if not layer.sub:
@@ -189,11 +191,15 @@ def _title_parts(layer: TextLayer, plan: Plan, w: int, h: int) -> list[Image.Ima
         try:
             sub = text_block(layer.sub, "subtitle", plan, w, max_height=max(10, h - title.height - gap), size=size)
         except SpecError:
-            if i == len(TITLE_SHARES) - 1:
+            if i == len(TITLE_SHARES) - 1 and fallback is None:
                 raise
             continue
-        return [title, Image.new("RGBA", (1, gap), (0, 0, 0, 0)), sub]
-    raise AssertionError("unreachable")
+        parts = [title, Image.new("RGBA", (1, gap), (0, 0, 0, 0)), sub]
+        if sub.info["size"] >= 0.9 * size:
+            return parts
+        fallback = fallback or parts
+    assert fallback is not None
+    return fallback
 
 
 def text_layer_image(layer: TextLayer, plan: Plan) -> tuple[Image.Image, int, int]:
