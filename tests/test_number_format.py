@@ -85,3 +85,15 @@ def test_a_units_column_on_a_kind_with_one_unit_is_refused_at_the_door(tmp_path)
     with pytest.raises(SpecError) as e:
         testing.opened(folder)
     assert "units" in str(e.value) and "kpi" in str(e.value) and "campaign.yml" in str(e.value)
+
+
+def test_a_rankings_value_column_keeps_one_precision_down_it(tmp_path):
+    g = {"id": "g", "kind": "ranking", "data": "data/t.csv", "x": "xa", "y": ["hang", "hang_truoc", "diem"],
+         "decimal": ",", "title": "Xếp hạng", "sizes": ["square"],
+         "labels": {"xa": "Xã", "hang": "Hạng", "hang_truoc": "Hạng trước", "diem": "Điểm"}}
+    folder = testing.make_campaign(tmp_path, "c", images=0, clips=0, music=False, article=False, csv=False,
+                                   extra_yaml={"infographics": [g]})
+    testing.make_csv(folder / "data" / "t.csv", ["xa", "hang", "hang_truoc", "diem"],
+                     [["Định Yên", "1", "3", "91,25"], ["Lấp Vò", "2", "1", "90,80"], ["Tân Mỹ", "3", "2", "89,1"]])
+    texts = texts_of(poster_for(testing.opened(folder), "g", "square"))
+    assert {"91,25", "90,80", "89,10"} <= set(texts), texts

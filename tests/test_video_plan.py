@@ -168,16 +168,23 @@ def test_zoom_in_window_shrinks_monotonically():
     assert widths[0] / widths[-1] == pytest.approx(1.14, rel=1e-3)
 
 
-def test_a_shot_caption_the_title_leaves_no_room_for_is_a_warning_with_the_duration_that_shows_it():
-    shots = [{"path": "images/a0.jpg", "caption": "Cầu Vàm Cống nối đôi bờ sông Hậu"}, "images/a1.jpg",
-             {"path": "images/a2.jpg", "caption": "Gian hàng OCOP"}]
+def test_the_first_shots_caption_gets_time_after_the_title_or_a_warning_naming_the_duration_that_shows_it():
+    cap = "Cầu Vàm Cống nối đôi bờ sông Hậu"
+    shots = [{"path": "images/a0.jpg", "caption": cap}, "images/a1.jpg", {"path": "images/a2.jpg", "caption": "OCOP"}]
+    # the other shots give the first the time: its caption shows after the title, nothing to warn
     p = plan(campaign(duration=12, shots=shots), stills(3))
-    shown = [t.text for t in p.texts if t.role == "lower_third"]
-    assert shown == ["Gian hàng OCOP"]
-    (w,) = [w for w in p.warnings if "Cầu Vàm Cống" in w]
+    shown = [t for t in p.texts if t.role == "lower_third"]
+    title = next(t for t in p.texts if t.role == "title")
+    assert [t.text for t in shown] == [cap, "OCOP"] and shown[0].start >= title.end, shown
+    assert not [w for w in p.warnings if "Cầu Vàm Cống" in w] and p.frames == 12 * p.fps
+    # every shot has its own length: the caption cannot show; the warning names the length that shows it
+    fixed = [{**s, "duration": 4} if isinstance(s, dict) else {"path": s, "duration": 4} for s in shots]
+    q = plan(campaign(duration=12, shots=fixed), stills(3))
+    assert [t.text for t in q.texts if t.role == "lower_third"] == ["OCOP"]
+    (w,) = [w for w in q.warnings if "Cầu Vàm Cống" in w]
     assert "shots[0].duration" in w and "không hiện" in w and "is not shown" in w
     need = int(w.split("video.shots[0].duration: ")[1].split()[0])
-    shots[0] = {**shots[0], "duration": need}
-    q = plan(campaign(duration=12 + need, shots=shots), stills(3))
-    assert "Cầu Vàm Cống nối đôi bờ sông Hậu" in [t.text for t in q.texts if t.role == "lower_third"]
-    assert not [w for w in q.warnings if "Cầu Vàm Cống" in w]
+    fixed[0] = {**fixed[0], "duration": need}
+    r = plan(campaign(duration=8 + need, shots=fixed), stills(3))
+    assert cap in [t.text for t in r.texts if t.role == "lower_third"]
+    assert not [w for w in r.warnings if "Cầu Vàm Cống" in w]

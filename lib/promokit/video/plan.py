@@ -12,6 +12,7 @@ never stretched: a clip shorter than its share keeps its own length and the rest
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -420,6 +421,16 @@ def plan_video(
                 f"too many shots for {duration:g} s: each needs at least {timing['min_shot']} s",
                 "video.shots", "bớt ảnh/video hoặc tăng video.duration", "use fewer shots or a longer video.duration",
             ) from None
+    # the first shot's caption comes after the title: that shot gets the time to show it when the shots
+    # without a length of their own can give it (else the caption's warning below says what to set)
+    if pairs and pairs[0][0].caption and (video.title or campaign.title).strip() and 0 not in fixed:
+        need = int(math.ceil((float(timing["title_seconds"]) + float(timing["fade"])
+                              + float(style.layout.get("lower_third_min", 1.2))
+                              + float(timing["lower_third_inset"])) * fps))
+        need = min(need, caps.get(0, need))
+        if lengths[0] < need:
+            with contextlib.suppress(ValueError):
+                lengths = share_frames(total, overlap, {**fixed, 0: need}, caps, n, max(min_frames, 2 * overlap + 1))
     if overlap != int(round(tdur * fps)):
         warnings.append(f"chuyển cảnh rút còn {format_number(overlap / fps, 2)} s cho vừa các cảnh ngắn / "
                         f"transitions shortened to {overlap / fps:.2f} s to fit short shots")

@@ -38,10 +38,11 @@ def build(p: ChartArea) -> None:
     stripe = p.color("stripe")
     heads = ["Hạng", p.data.heading(p.data.x_name), *[p.data.heading(c.name) for c in extra]] + \
         (["Thay đổi"] if prev is not None else [])
+    # a value column reads as a table column: one precision down it (90,80 under 91,25, not 90,8)
+    shown = [p.fmt_all(c.values, 2 + j) if c.values else c.cells for j, c in enumerate(extra)]
     rows_txt = []
     for i in order:
-        cells = [format_number(ranks[i], 0), names[i], *[p.fmt(c.values[i], 2 + j) if c.values else c.cells[i]
-                                                         for j, c in enumerate(extra)]]
+        cells = [format_number(ranks[i], 0), names[i], *[col[i] for col in shown]]
         if prev is not None:
             d = prev[i] - ranks[i]
             cells.append(("+" if d > 0 else "") + format_number(d, 0) if d else "=")
