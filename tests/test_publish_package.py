@@ -246,3 +246,25 @@ def test_a_video_made_elsewhere_is_posted_instead_of_the_render(site):
     f.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     lines = build_packages(assets, output, platforms=["tiktok"])
     assert not lines[0].ok and "posts.videos.tiktok" in lines[0].text
+
+
+def test_status_says_when_a_package_is_older_than_what_it_was_made_from(site):
+    from promokit.publish import status_lines
+    from publish_helpers import render
+
+    assets, output = site
+    build_packages(assets, output, platforms=["tiktok", "zalo"])
+    fresh = {line.text.split()[1]: line.text for line in status_lines(assets, output, platforms=["tiktok", "zalo"])}
+    assert not any("older than its sources" in t for t in fresh.values()), fresh
+    co = Catalog(output).campaign("mini")
+    for old in (co.video("tiktok"), co.cover("tiktok")):  # rendered again: a render replaces its files (rename),
+        old.unlink()  # so the package's hard links keep what was packaged
+    render(output, "mini", "tiktok", seconds=2.0)
+    f = assets / "campaigns" / "mini" / "campaign.yml"
+    f.write_text(f.read_text(encoding="utf-8").replace("Mời bà con", "Kính mời bà con"), encoding="utf-8")
+    now = {line.text.split()[1]: line.text for line in status_lines(assets, output, platforms=["tiktok", "zalo"])}
+    assert "older than its sources (video, text)" in now["tiktok"], now["tiktok"]  # the same cover is not news
+    assert "older than its sources (text)" in now["zalo"] and "promokit publish mini again" in now["zalo"], now["zalo"]
+    build_packages(assets, output, platforms=["tiktok", "zalo"])  # made again: nothing older
+    again = [line.text for line in status_lines(assets, output, platforms=["tiktok", "zalo"])]
+    assert not any("older than" in t for t in again), again

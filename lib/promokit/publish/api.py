@@ -274,12 +274,38 @@ _LABEL = {"none": "chưa có gói / no package", "draft": "bản nháp / draft",
           "failed": "lỗi / failed"}
 
 
+_UNSENT = ("pending", "changed", "changes_requested", "approved", "scheduled")
+
+
+def changed_since_packaged(ctx: Any, platform: str) -> list[str]:
+    """What a package would hold now that it does not: the roles ("video", "cover", "text") whose source
+    changed since it was written (a video rendered again, a caption edited in campaign.yml); [] when it has no
+    final package or its sources cannot be read (the package's own checks say why)."""
+    from ..review.package import file_sha256
+
+    outputs = Catalog(ctx.output).campaign(ctx.id)
+    try:
+        post = read_package(outputs, platform)
+        plan = plan_package(ctx, platform)
+    except PromokitError:
+        return []
+    changed = []
+    if file_sha256(plan.video) != post.video.sha256:
+        changed.append("video")
+    if plan.cover.is_file() and post.cover.file and file_sha256(plan.cover) != post.cover.sha256:
+        changed.append("cover")
+    if (plan.title, plan.caption, plan.description) != (post.title, post.caption, post.description):
+        changed.append("text")
+    return changed
+
+
 def status_lines(assets: Path, output: Path, ids: list[str] | None = None,
                  platforms: list[str] | None = None) -> list[Line]:
     """One line per campaign and platform: its state, with the percent, schedule, URL or error."""
     _known_platforms(platforms)
     lines = []
     for cid in select_ids(assets, ids) if ids else campaign_ids(assets):
+        ctx = None
         try:
             ctx = open_campaign(cid, assets, output, check_files=False)
             names = platforms_of(ctx, platforms)
@@ -290,5 +316,9 @@ def status_lines(assets: Path, output: Path, ids: list[str] | None = None,
             held = f" ({HELD[s['held_by']]})" if s["held_by"] else ""
             extra = {"uploading": f" {s['percent']:.0f} %", "published": f" {s['url']}", "failed": f": {s['error']}",
                      "scheduled": f" {s['schedule']}{held}" + (f" {s['url']}" if s["url"] else "")}.get(s["state"], "")
+            changed = changed_since_packaged(ctx, p) if ctx is not None and s["state"] in _UNSENT else []
+            if changed:  # the package still holds what was made before: it is what would be sent
+                extra += (f" · gói cũ hơn nguồn ({', '.join(changed)}): chạy lại promokit publish {cid} / package "
+                          f"older than its sources ({', '.join(changed)}): run promokit publish {cid} again")
             lines.append(Line(s["state"] != "failed", f"{cid:<26} {p:<16} {_LABEL[s['state']]}{extra}"))
     return lines
