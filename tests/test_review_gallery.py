@@ -246,6 +246,25 @@ def test_a_built_post_package_is_what_the_card_shows_and_digests_agree_with_publ
     assert "Gói bài đăng / post package: ✗" in page
 
 
+def test_a_video_rendered_again_after_packaging_is_flagged_on_its_card(tmp_path: Path, clip) -> None:
+    from promokit.manifest import update_manifest
+
+    assets, out = tmp_path / "assets", tmp_path / "output"
+    testing.make_campaign(assets, "gio-to", clips=0, extra_yaml={"video": {"platforms": ["tiktok"]},
+                                                                 "posts": {"caption": "Mời bà con về dự lễ."}})
+    testing.make_rendered_campaign(out, "gio-to", platforms=("tiktok",), clip=clip)
+    main(["publish", "--assets", str(assets), "--output", str(out), "--quiet"])
+    assert not load_review(out, assets=assets).card("gio-to", "tiktok").rerendered
+    co = Catalog(out).campaign("gio-to")
+    co.video("tiktok").unlink()  # a render replaces its file; the package's hard link keeps the one before
+    testing.make_clip(co.video("tiktok"), 1.5, size=(108, 192))
+    update_manifest(co)
+    review = load_review(out, assets=assets)
+    card = review.card("gio-to", "tiktok")
+    assert card.rerendered and card.video == "gio-to/posts/tiktok/video.mp4"  # the card still shows the package
+    assert "rendered again after packaging" in gallery_html(review)
+
+
 def test_cached_views_follow_the_ledger_and_the_files(output: Path, clip: Path) -> None:
     cache: dict = {}
     card = load_review(output, cache=cache).card("gio-to", "tiktok")

@@ -250,9 +250,10 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
             post_json = rel(outputs.post_file(platform, "post.json", draft=draft))
         except CatalogError:  # a file name that is no platform name: shown as it is, without a package
             cover_rel, vtt, package, post_json = "", "", {}, ""
-        video_entry, body, package_verdict = e, post_text(caption, tags), None
+        video_entry, body, package_verdict, rerendered = e, post_text(caption, tags), None, False
         if package and package["video"] in by_path:  # publish built the package: show exactly that
             video_entry = by_path[package["video"]]
+            rerendered = hasher(video_entry) != hasher(e)  # a render since: the package holds the one before
             cover_rel = package["cover"]
             sent = _read_text(out_dir / package["caption"])
             body = sent if sent is not None else body
@@ -278,7 +279,7 @@ def _post_cards(cid: str, entries: list[dict], hasher: _Hasher, info: Mapping[st
             f"{cid}/{cover['path']}" if cover else None, f"{cid}/{vtt}" if vtt and vtt in by_path else None, _frame(preset, v.facts), post_title, body,
             tuple(counters(preset, body, post_title, tags)), v, duration, size, float(bitrate) if bitrate else None,
             run, files, digest, state, decision, None if draft else posts_done.get((cid, platform)), package_verdict,
-            history))
+            history, rerendered))
     order = {p: i for i, p in enumerate(PLATFORMS.names())}
     cards.sort(key=lambda c: (c.draft, order.get(c.platform, len(order)), c.platform))
     return cards

@@ -113,6 +113,7 @@ class PostCard:
     published: Published | None = None
     package_verdict: Verdict | None = None  # the post package's own checks (publish), once it is built
     history: tuple[approvals.Decision, ...] = ()  # every decision on this package, oldest first
+    rerendered: bool = False  # the video was rendered again after publish packaged it (the card shows the package)
 
     @property
     def anchor(self) -> str:
