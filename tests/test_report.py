@@ -47,8 +47,9 @@ def office(tmp_path: Path) -> tuple[Path, Path]:
     h = History(
         jobs=[JobEvent("le-hoi-a", D(2024, 4, 8), "video", "ok",
                        ("video/tiktok.mp4", "video/tiktok-cover.jpg", "video/draft/tiktok.mp4",
-                        "video/tiktok.mp4.checks.json")),  # 2 products (draft and record skipped)
-              JobEvent("le-hoi-a", D(2024, 4, 9), "radio", "ok", ("radio/ban-tin.mp3",)),  # 1 bulletin
+                        "video/tiktok.mp4.checks.json")),  # 1 product (its cover, draft and record are not)
+              JobEvent("le-hoi-a", D(2024, 4, 9), "radio", "ok",
+                       ("radio/ban-tin.mp3", "radio/ban-tin.wav", "radio/lich-phat-2024-04-09.pdf")),  # 1 bulletin
               JobEvent("ocop-b", D(2024, 4, 2), "infographic", "ok",
                        ("infographics/a-square.png", "infographics/a-story.png")),  # 2 products
               JobEvent("ocop-b", D(2024, 4, 3), "publication", "failed", (), "thiếu ảnh bìa"),
@@ -78,13 +79,13 @@ def test_every_figure_of_april(office):
     r = _report(office)
     t = r.total
     # campaigns: le-hoi-a, ocop-b, khong-theme (dates overlap); cu only has audience -> not a campaign of April
-    assert (t.campaigns, t.products, t.posts, t.bulletins) == (3, 5, 2, 1)
+    assert (t.campaigns, t.products, t.posts, t.bulletins) == (3, 4, 2, 1)
     assert t.audience.posts == 3
     assert t.audience.now["views"] == 250 + 40 + 1300
     assert t.audience.change["views"] == 150 + 40 + 300
     assert t.audience.now["watch_s"] == 3600 and t.audience.now["reach"] == 200
     areas = {a.code: a for a in r.areas}
-    assert (areas["II.3"].campaigns, areas["II.3"].products, areas["II.3"].posts, areas["II.3"].bulletins) == (1, 3, 2, 1)
+    assert (areas["II.3"].campaigns, areas["II.3"].products, areas["II.3"].posts, areas["II.3"].bulletins) == (1, 2, 2, 1)
     assert areas["II.3"].audience.now["views"] == 290 and areas["II.3"].audience.change["views"] == 190
     assert (areas["II.4"].campaigns, areas["II.4"].products, areas["II.4"].posts) == (1, 2, 0)
     assert areas["II.4"].audience.now["views"] == 1300 and areas["II.4"].audience.change["views"] == 300
@@ -94,6 +95,8 @@ def test_every_figure_of_april(office):
     assert (ch["facebook"].posts, ch["facebook"].audience.now["views"]) == (1, 40)
     assert (ch["youtube"].posts, ch["youtube"].audience.now["views"]) == (0, 1300)
     assert (ch["print"].products, ch["radio"].products, ch["radio"].bulletins, ch["web"].products) == (2, 1, 1, 0)
+    assert ch["tiktok"].products == 1  # a video is counted in its platform's channel
+    assert sum(c.products for c in r.channels) == t.products
     assert [(p.campaign, p.platform, p.url) for p in r.posts] == [
         ("cu", "youtube", "https://yt.example/Y0"), ("le-hoi-a", "tiktok", "https://tiktok.example/T1"),
         ("le-hoi-a", "facebook_reels", "https://fb.example/F1")]

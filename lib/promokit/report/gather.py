@@ -20,6 +20,18 @@ from .model import ApprovalRow, CampaignFacts, JobRow, PostRow, Product, ReportI
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
+#: What the report counts as a product: what the audience gets — a video per platform, a poster per size, an
+#: edition per format, a bulletin — not its sidecars (covers, alt texts, subtitles, run sheets, post packages).
+DELIVERABLE = {"video": {"video"}, "infographic": {"image", "pdf"}, "publication": {"html", "pdf", "epub"},
+               "radio": {"audio"}}
+
+
+def product_key(rel: str) -> str | None:
+    """The product an output file is (a bulletin's MP3 and WAV are one), None when it is not one."""
+    if is_record(rel) or is_draft(rel) or role_of(rel) not in DELIVERABLE.get(kind_of(rel), ()):
+        return None
+    return str(PurePosixPath(rel).with_suffix("")) if kind_of(rel) == "radio" else rel
+
 
 def _day(text: Any) -> dt.date | None:
     """The day (Vietnam time) of a ledger timestamp or a date."""
@@ -78,10 +90,10 @@ def _ledger_rows(ledger: Path, notes: list[str]) -> tuple[list[Product], list[Po
                     "WHERE j.status='ok' ORDER BY j.finished"):
                 parts = PurePosixPath(path).parts
                 rel = PurePosixPath(*parts[1:]).as_posix() if len(parts) > 1 else path
-                day = _day(finished)
-                if day is None or is_record(rel) or is_draft(rel) or kind_of(rel) in {"notebook", "other"}:
+                day, key = _day(finished), product_key(rel)
+                if day is None or key is None:
                     continue
-                products.setdefault((campaign, rel), Product(campaign, rel, kind_of(rel), role_of(rel), day))
+                products.setdefault((campaign, key), Product(campaign, rel, kind_of(rel), role_of(rel), day))
             jobs = [JobRow(c, n, s, _day(f), e or "") for c, n, s, f, e in
                     db.execute("SELECT campaign, notebook, status, finished, error FROM jobs")]
         posts: list[PostRow] = []
@@ -154,9 +166,12 @@ def gather(output: Path, assets: Path | None = None, *, now: dt.datetime | None 
         campaigns[cid] = _from_manifest(m.get("campaign_info") or {}, cid)
         day = _day(m.get("written"))
         if cid not in made and day is not None:  # outputs made outside a batch run: dated by the manifest
+            seen: set[str] = set()
             for o in m.get("outputs") or []:
                 rel = str(o.get("path", ""))
-                if rel and not o.get("draft") and kind_of(rel) not in {"notebook", "other"}:
+                key = product_key(rel) if rel and not o.get("draft") else None
+                if key is not None and key not in seen:
+                    seen.add(key)
                     manifest_products.append(Product(cid, rel, kind_of(rel), role_of(rel), day))
     if assets is not None and (Path(assets) / "campaigns").is_dir():
         for folder in sorted(p for p in (Path(assets) / "campaigns").iterdir() if (p / "campaign.yml").is_file()):

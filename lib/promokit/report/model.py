@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from .period import Period
@@ -291,8 +292,8 @@ def build_report(inputs: ReportInputs, style: dict[str, Any], period: Period) ->
 
     # per channel: every channel of the style first, then any other met
     by_channel: defaultdict[str, _Tally] = defaultdict(_Tally, {c: _Tally() for c in channels_def})
-    for p in made:
-        ch = product_channel.get(p.kind)
+    for p in made:  # a video belongs to its platform's channel (video/zalo.mp4: Zalo), the others by kind
+        ch = channel_of(PurePosixPath(p.path).stem, style) if p.kind == "video" else product_channel.get(p.kind)
         if ch:
             by_channel[ch].count_product(p)
     for p in published_now:
