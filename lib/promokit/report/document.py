@@ -118,7 +118,7 @@ def document(report: Report, style: dict[str, Any], issued: dt.date) -> Document
                 (" · ".join(x for x in (format_date(p.published) if p.published else "", p.title, p.platform,
                                         f"{n(p.audience.now['views'])} lượt xem ({change(p.audience.change['views'])})"
                                         if p.audience else "chưa có số liệu") if x), p.url) for p in report.posts]))
-        undone = [f"{u.campaign}{' – ' + u.what if u.what else ''}: {u.planned}; chưa thực hiện"
+        undone = [f"{u.title or u.campaign}{' – ' + u.what if u.what else ''}: {u.planned}; chưa thực hiện"
                   + (f" – lý do: {u.why}" if u.why else " – chưa rõ lý do") for u in report.undone]
         sections.append(Section("II. NỘI DUNG CHƯA THỰC HIỆN", undone or ["Không có nội dung nào chưa thực hiện."]))
         if report.unmapped:

@@ -153,6 +153,7 @@ class Undone:
     what: str  # platform or notebook
     planned: str  # vi: what was planned
     why: str  # vi: why it is not done ("" when not known)
+    title: str = ""  # the campaign's title, as the report names it ("" when unknown: its id is shown)
 
 
 @dataclass(frozen=True)
@@ -399,4 +400,5 @@ def _undone(inputs: ReportInputs, period: Period, style: dict[str, Any], active:
     for cid in sorted(active - with_products):
         if not any(u.campaign == cid for u in out.values()):
             out[(cid, "")] = Undone(cid, "", "dựng sản phẩm", "chưa có sản phẩm nào được dựng")
-    return sorted(out.values(), key=lambda u: (u.campaign, u.what))
+    titles = {c.id: c.title for c in inputs.campaigns if c.title}
+    return [replace(u, title=titles.get(u.campaign, "")) for u in sorted(out.values(), key=lambda u: (u.campaign, u.what))]
