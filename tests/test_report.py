@@ -139,7 +139,7 @@ def test_a_post_held_by_the_platform_is_published_at_its_time(office):
     from promokit.report.document import document
 
     text = "\n".join(x for sec in document(r, style, D(2024, 4, 25)).sections for x in sec.paragraphs)
-    assert "ocop-b – facebook_reels: hẹn giờ đăng 28/4/2024; chưa thực hiện – lý do: đã hẹn giờ trên nền tảng" in text
+    assert "OCOP giá trị xanh – facebook_reels: hẹn giờ đăng 28/4/2024; chưa thực hiện – lý do: đã hẹn giờ trên nền tảng" in text
 
     early = build_report(inputs, style, between("2024-04-08", "2024-04-14"))
     assert early.total.posts == 2 and [p.platform for p in early.posts] == ["tiktok", "facebook_reels"]
