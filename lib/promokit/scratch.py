@@ -85,16 +85,20 @@ def processes_in(folder: Path) -> list[psutil.Process]:
 
 
 def end_processes(folder: Path, grace: float = 2.0) -> None:
-    """SIGTERM, then SIGKILL, every process tagged with `folder`."""
-    procs = processes_in(folder)
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=grace)
-    for p in alive:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    psutil.wait_procs(alive, timeout=grace)
+    """SIGTERM, then SIGKILL, every process tagged with `folder`; looked for twice, since a process caught
+    mid-exec can read with an empty environment (or one was started by a process being ended)."""
+    for _ in range(2):
+        procs = processes_in(folder)
+        if not procs:
+            continue
+        for p in procs:
+            with contextlib.suppress(psutil.Error):
+                p.terminate()
+        _, alive = psutil.wait_procs(procs, timeout=grace)
+        for p in alive:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        psutil.wait_procs(alive, timeout=grace)
 
 
 def remove_scratch(folder: Path) -> None:
