@@ -298,6 +298,14 @@ def test_non_utf8_table_says_save_as_utf8(tmp_path):
     assert "CSV UTF-8" in str(e.value)
 
 
+def test_excel_unicode_text_utf16_with_its_mark_is_read(tmp_path):
+    p = tmp_path / "unicode-text.csv"  # Excel's "Unicode Text": UTF-16 LE with a byte-order mark, tab-separated
+    p.write_bytes(b"\xff\xfe" + NFD("chi_so\tgia_tri\r\nHộ nghèo\t432\r\nĐịnh Yên\t1.245\r\n").encode("utf-16-le"))
+    t = read_table(p, ",")
+    assert t.columns == ["chi_so", "gia_tri"] and t.column("chi_so") == ["Hộ nghèo", "Định Yên"]
+    assert t.numbers("gia_tri") == [432.0, 1245.0]
+
+
 # ---------------------------------------------------------------- articles and text
 
 

@@ -27,10 +27,12 @@ def _read_bytes(path: Path, err_cls: type[PromokitError], n: int = -1) -> bytes:
 
 def _decode(path: Path, err_cls: type[PromokitError]) -> str:
     raw = _read_bytes(Path(path), err_cls)
+    # UTF-16 with its byte-order mark (Excel's "Unicode Text", Notepad's "Unicode") says what it is: read as such
+    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
+        line = raw[: e.start].count(b"\n") + 1 if encoding == "utf-8-sig" else None
         raise err_cls.fail(
             "tệp không phải UTF-8 (có thể là Windows-1258/TCVN3)", "file is not UTF-8 (maybe Windows-1258/TCVN3)",
             file=path, line=line,
