@@ -188,3 +188,12 @@ def test_the_first_shots_caption_gets_time_after_the_title_or_a_warning_naming_t
     r = plan(campaign(duration=8 + need, shots=fixed), stills(3))
     assert cap in [t.text for t in r.texts if t.role == "lower_third"]
     assert not [w for w in r.warnings if "Cầu Vàm Cống" in w]
+
+
+def test_a_picture_enlarged_past_the_styles_limit_is_a_warning_said_the_same_on_every_platform():
+    small = {"images/nho.jpg": MediaFacts(Path("/x/nho.jpg"), "image", 360, 240)}
+    said = [[w for w in plan(campaign(duration=6), small, preset).warnings if "nho.jpg" in w]
+            for preset in ("tiktok", "youtube", "facebook_feed")]
+    assert all(len(ws) == 1 for ws in said) and said[0] == said[1] == said[2], said  # `check` says it once
+    assert "360×240" in said[0][0] and "phóng to hơn 3 lần" in said[0][0] and "1080 px" in said[0][0]
+    assert not [w for w in plan(campaign(duration=6), stills(1)).warnings if "small" in w]  # 1600×1200: fine

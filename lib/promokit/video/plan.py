@@ -439,6 +439,13 @@ def plan_video(
                                  focus=focus, ease=bool(motion_style["ease"]))
         else:
             motion = make_motion("none", pic, (width, height), fit, zoom=0.0, pan=0.0, focus=focus)
+        scale = (max if fit == "fill" else min)(width / pic[0], height / pic[1])
+        most = float(motion_style.get("upscale_warn", 3.0))
+        if facts.kind in ("image", "clip") and scale > most:  # one wording for every platform: said once
+            warnings.append(f"{shot.file}: {pic[0]}×{pic[1]} px quá nhỏ, phóng to hơn {format_number(most, 0 if most.is_integer() else 1)} lần "
+                            "nên sẽ mờ — dùng bản gốc lớn hơn (cạnh ngắn từ 1080 px) / "
+                            f"{shot.file}: {pic[0]}×{pic[1]} px is too small: enlarged more than {most:g}× it will "
+                            "look soft — use a larger original (1080 px or more on its short side)")
         code = None
         if facts.kind == "moviepy":
             rel = Path(shot.file)
