@@ -80,6 +80,18 @@ def test_check_names_are_vietnamese_with_the_id(tmp_path):
     assert "<details open>" in markup  # a failure unfolds the table
 
 
+def test_a_records_warnings_show_in_the_notebook_once_with_their_files():
+    from promokit.catalog import Check, Checks
+
+    small = "images/nho.jpg: 360×240 px quá nhỏ / is too small"
+    rows = [(f"{p}.mp4", Checks("video", (Check("gop", True),), warnings=(small,))) for p in ("tiktok", "zalo")]
+    table = overview.checks_table(rows)
+    markup = table._repr_html_()
+    assert "⚠ 1 cảnh báo / warnings" in markup and markup.count("360×240") == 1 and "tiktok.mp4, zalo.mp4" in markup
+    assert "⚠ images/nho.jpg" in repr(table)  # the batch run's executed copy (text) says it too
+    assert "cảnh báo" not in overview.checks_table([("a.mp4", Checks("video", (Check("gop", True),)))])._repr_html_()
+
+
 def test_a_long_data_table_is_summarised_with_the_rest_folded(tmp_path):
     from promokit.project import open_campaign
     from promokit.testing import make_campaign, make_csv

@@ -354,7 +354,10 @@ def checks_table(rows: list[tuple[str, object]]) -> HTML:
     (`.detail`, or `.value`/`.expected`/`.reason`)."""
     body, texts, heads = [], [], []
     failed = 0
+    said: dict[str, list[str]] = {}  # each warning of the records once, with the files that gave it
     for label, checks in rows:
+        for w in getattr(checks, "warnings", ()) or ():
+            said.setdefault(str(w), []).append(label)
         checks = list(getattr(checks, "checks", checks))
         bad = [c for c in checks if not c.ok]
         failed += len(bad)
@@ -371,6 +374,11 @@ def checks_table(rows: list[tuple[str, object]]) -> HTML:
     n = len(body)
     head = (f"<p><b>{'Tất cả đạt / all passed' if not failed else f'{failed} kiểm tra không đạt / checks failed'}"
             f"</b> ({n} kiểm tra / checks)</p><ul>{''.join(heads)}</ul>")
+    if said:  # what the render decided for you: shown here too, not only in the records and the CLI
+        items = "".join(f"<li>{html.escape(w)} <i>({html.escape(', '.join(files))})</i></li>" for w, files in said.items())
+        head += (f'<p style="color:#8A5A00"><b>⚠ {len(said)} cảnh báo / warnings</b></p>'
+                 f'<ul style="color:#8A5A00">{items}</ul>')
+        texts += [f"⚠ {w} ({', '.join(files)})" for w, files in said.items()]
     table = ("<table><tr><th>Tệp / file</th><th>Kiểm tra / check</th><th>Chi tiết / detail</th></tr>"
              + "".join(body) + "</table>")
     return HTML(head + details("Mọi kiểm tra / every check", table, open_=bool(failed)), "\n".join(texts))
