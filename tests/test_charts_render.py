@@ -17,6 +17,7 @@ from promokit.charts.kinds import KINDS
 from promokit.charts.layout import render_raster, verify
 from promokit.charts.render import data_table, png_bytes, poster_for, poster_image, render_infographics
 from promokit.charts.sizes import SIZES
+from promokit.overview import show_posters
 from promokit.platforms import safe_zone
 
 RASTER = {"square": (1080, 1080), "portrait": (1080, 1350), "story": (1080, 1920), "landscape": (1920, 1080)}
@@ -239,7 +240,10 @@ def test_a_column_drawn_under_its_csv_name_is_a_warning_naming_the_fix(tmp_path,
     testing.make_csv(folder / "data" / "t.csv", ["xa", "hang"], [["Định Yên", "1"], ["Tân Mỹ", "2"], ["Lấp Vò", "3"]])
     (result,) = render_infographics(testing.opened(folder))
     warnings = read_checks(result.path).warnings
+    assert result.warnings == warnings
+    shown = show_posters([result])._repr_html_()
     if labels:
-        assert warnings == ()
+        assert warnings == () and "⚠" not in shown
     else:
         assert len(warnings) == 1 and "'xa'" in warnings[0] and "infographics[0].labels" in warnings[0], warnings
+        assert "⚠" in shown and "&#x27;xa&#x27;" in shown  # the notebook shows it under the poster

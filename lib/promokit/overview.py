@@ -269,8 +269,10 @@ def show_posters(posters: list, *, width: int = 220) -> HTML:
         alt = items[0].alt
         alt_html = (details("Mô tả thay thế / alt text", f"<p>{html.escape(alt)}</p>") if len(alt) > 160
                     else f"<p><i>Mô tả thay thế / alt text:</i> {html.escape(alt)}</p>")
-        parts.append(f"<h4>{html.escape(gid)}{draft}</h4>{''.join(figs)}{alt_html}")
-        texts.append(f"{gid} ({', '.join(p.size for p in items)}): {alt}")
+        warned = list(dict.fromkeys(w for p in items for w in getattr(p, "warnings", ()) or ()))
+        warn_html = "".join(f'<p style="color:#8A5A00">⚠ {html.escape(w)}</p>' for w in warned)
+        parts.append(f"<h4>{html.escape(gid)}{draft}</h4>{''.join(figs)}{alt_html}{warn_html}")
+        texts.append(f"{gid} ({', '.join(p.size for p in items)}): {alt}" + "".join(f"\n⚠ {w}" for w in warned))
     return HTML("".join(parts) or "<p>(không có / none)</p>", "\n".join(texts))
 
 

@@ -59,10 +59,12 @@ class PosterResult:
     draft: bool = False
     seconds: float = 0.0
     checks: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # as in its checks record (a column shown under its CSV name)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["path"], d["alt_path"] = str(self.path), str(self.alt_path)
+        d["warnings"] = list(self.warnings)
         return d
 
 
@@ -336,7 +338,7 @@ def _render_one(g: Infographic, data: ChartData, theme: Theme, size: str, words:
     warnings = raw_headings(data, texts, words.field)
     write_checks(path, poster_record(checks).with_checks(*audit).with_warnings(*warnings))
     return PosterResult(g.id, size, g.kind, path, alt, alt_path, float(w), float(h), unit,
-                        info.vector and not draft, draft, checks=checks)
+                        info.vector and not draft, draft, checks=checks, warnings=tuple(warnings))
 
 
 _CSV_NAME = re.compile(r"[a-z0-9_]*[a-z][a-z0-9_]*")  # a column named like a variable: xa, so_san_pham
